@@ -1,0 +1,49 @@
+"""rnnviz: teach recurrent neural networks with the real numbers of a real Keras model.
+
+``import rnnviz`` imports no TensorFlow. The recording side (:func:`record`,
+:mod:`rnnviz.layers`) loads Keras on first use; everything that reads a saved
+trace works without it.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from rnnviz.errors import InputError, RnnvizError, TraceFileError, UnsupportedModelError
+from rnnviz.kinds import CELL_KINDS, CellKind
+from rnnviz.trace import LayerTrace, ModelTrace, load
+
+__version__ = "0.1.0"
+
+# Names that need Keras, loaded when first used: name -> (module, attribute or None for the module).
+_LAZY = {
+    "record": ("rnnviz.recording.record", "record"),
+    "layers": ("rnnviz.layers", None),
+}
+
+__all__ = [
+    "CELL_KINDS",
+    "CellKind",
+    "InputError",
+    "LayerTrace",
+    "ModelTrace",
+    "RnnvizError",
+    "TraceFileError",
+    "UnsupportedModelError",
+    "load",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'rnnviz' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

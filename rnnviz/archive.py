@@ -1,0 +1,110 @@
+"""Reading and writing rnnviz's ``.npz`` files: named arrays plus JSON metadata.
+
+The files are ordinary NumPy ``.npz`` archives (readable with
+``np.load(path, allow_pickle=False)``) with one extra member, ``__meta__.npy``,
+holding UTF-8 JSON. Writing is atomic (a temporary file renamed into place) and
+deterministic (fixed zip timestamps), so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from rnnviz.errors import TraceFileError
+
+META_MEMBER = "__meta__"
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def write_archive(path, *, kind: str, version: int, meta: dict, arrays: dict) -> Path:
+    """Write ``arrays`` and ``meta`` to ``path`` as an rnnviz archive of ``kind``."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    header = {"format": kind, "format_version": version, **meta}
+    members = {META_MEMBER: np.frombuffer(_to_json(header).encode("utf-8"), dtype=np.uint8)}
+    for name, array in arrays.items():
+        if name == META_MEMBER:
+            raise ValueError(f"array name {META_MEMBER!r} is reserved")
+        array = np.asarray(array)
+        if array.dtype == object:
+            raise TypeError(f"array {name!r} has dtype object, which cannot be saved without pickle")
+        members[name] = array
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
+            for name, array in members.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+                info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_EPOCH)
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, buffer.getvalue())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_archive(path, *, kind: str, max_version: int) -> tuple[dict, dict]:
+    """Read an archive written by :func:`write_archive`; return ``(meta, arrays)``.
+
+    Every way a file can be unreadable (missing, truncated, corrupted, not an
+    rnnviz file, another kind of rnnviz file, a newer format) raises
+    :class:`~rnnviz.errors.TraceFileError` naming the file and the problem.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise TraceFileError(f"{path}: no such file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            names = list(npz.files)
+            if META_MEMBER not in names:
+                raise TraceFileError(
+                    f"{path}: not an rnnviz file (a .npz archive without rnnviz metadata; "
+                    f"it holds {', '.join(names[:5]) or 'nothing'})"
+                )
+            meta = json.loads(npz[META_MEMBER].tobytes().decode("utf-8"))
+            arrays = {name: npz[name] for name in names if name != META_MEMBER}
+    except TraceFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise TraceFileError(
+            f"{path}: cannot be read as an rnnviz file; it is truncated, corrupted or "
+            f"not an .npz archive ({type(exc).__name__}: {exc})"
+        ) from exc
+
+    if not isinstance(meta, dict) or "format" not in meta:
+        raise TraceFileError(f"{path}: rnnviz metadata is malformed (no 'format' entry)")
+    if meta["format"] != kind:
+        raise TraceFileError(f"{path}: holds a {meta['format']}, expected a {kind}")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise TraceFileError(f"{path}: format version {version!r} is not valid")
+    if version > max_version:
+        raise TraceFileError(
+            f"{path}: written in {kind} format version {version} by a newer rnnviz; "
+            f"this rnnviz reads versions up to {max_version}. Upgrade rnnviz to read it."
+        )
+    return meta, arrays
+
+
+def _to_json(value) -> str:
+    return json.dumps(value, sort_keys=True, default=_json_fallback)
+
+
+def _json_fallback(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, set)):
+        return list(value)
+    return repr(value)

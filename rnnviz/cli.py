@@ -1,0 +1,58 @@
+"""The ``rnnviz`` command line: ``rnnviz gallery --out DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rnnviz.errors import RnnvizError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rnnviz", description="Teach RNNs with the real numbers of real Keras models.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    gallery = commands.add_parser(
+        "gallery", help="train the lecture's small models and write everything rnnviz makes from them"
+    )
+    gallery.add_argument("--out", default="gallery", help="output directory (default: ./gallery)")
+    gallery.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same output")
+    gallery.add_argument("--epochs", type=_positive_int, default=6, help="training epochs per model (default: 6)")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        if args.command == "gallery":
+            from rnnviz.gallery import run_gallery
+
+            result = run_gallery(args.out, seed=args.seed, epochs=args.epochs, progress=_progress)
+            print(result.summary())
+    except RnnvizError as exc:
+        print(f"rnnviz {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"rnnviz {args.command}: interrupted; files already finished are complete, none is half-written",
+              file=sys.stderr)
+        return 130
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(message, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The recording side of rnnviz: the only part that imports TensorFlow and Keras."""

@@ -1,0 +1,22 @@
+"""SimpleRNN: h[t] = activation(x[t] W + b + h[t-1] U)."""
+
+import keras
+from keras import ops
+
+from rnnviz.kinds import CELL_KINDS
+from rnnviz.recording.kinds.base import CellEquations
+
+
+class SimpleRNNEquations(CellEquations):
+    kind = CELL_KINDS["simple_rnn"]
+    cell_types = (keras.layers.SimpleRNNCell,)
+
+    def project(self, cell, x, w):
+        xw = ops.matmul(x, w["kernel"])
+        return xw + w["bias"] if "bias" in w else xw
+
+    def step(self, cell, x_projected, states, w):
+        (h_prev,) = states
+        pre_activation = x_projected + ops.matmul(h_prev, w["recurrent_kernel"])
+        h = cell.activation(pre_activation) if cell.activation is not None else pre_activation
+        return (h,), ()

@@ -1,0 +1,260 @@
+"""Running a Keras model with its recurrent layers traced, leaving the model untouched.
+
+:func:`traced_replica` builds, with ``keras.models.clone_model``, a replica of the
+model whose layers *borrow* the user's layers: every non-recurrent layer is
+called as it is (same object, same weights, Keras's own mask propagation), and
+every recurrent layer is replaced by a recording stand-in that runs the cell's
+equations on the layer's own weights, stores a :class:`LayerTrace`, and returns
+exactly what the Keras layer would have returned. Nothing is added to the
+user's layers: they are only ever called eagerly on concrete tensors.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+
+import keras
+import numpy as np
+from keras import ops
+
+from rnnviz.errors import UnsupportedModelError
+from rnnviz.recording.kinds import EQUATIONS, equations_for
+from rnnviz.recording.scan import scan_cell
+from rnnviz.trace import LayerTrace
+
+
+def recurrent_layers(model) -> list:
+    """The recurrent layers of ``model`` (descending into nested models), in model order."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found.extend(recurrent_layers(layer))
+        elif is_recurrent(layer):
+            found.append(layer)
+    return found
+
+
+def is_recurrent(layer) -> bool:
+    return isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)) or hasattr(layer, "cell")
+
+
+def check_supported(layer) -> None:
+    """Raise :class:`UnsupportedModelError` unless rnnviz can trace ``layer``."""
+    sublayers = (
+        [layer.forward_layer, layer.backward_layer] if isinstance(layer, keras.layers.Bidirectional) else [layer]
+    )
+    for sublayer in sublayers:
+        cell = getattr(sublayer, "cell", None)
+        if not isinstance(sublayer, keras.layers.RNN) or equations_for(cell) is None:
+            known = ", ".join(sorted({cls.__name__ for eq in EQUATIONS for cls in eq.cell_types}))
+            raise UnsupportedModelError(
+                f"model: layer {layer.name!r} ({type(layer).__name__}) cannot be recorded; rnnviz traces "
+                f"recurrent layers built on the cells {known} (SimpleRNN, LSTM, GRU, rnnviz.layers.PeepholeLSTM, "
+                "or keras.layers.RNN around one of those cells), alone or inside Bidirectional"
+            )
+
+
+class TraceSink:
+    """Where the replica's recording layers put their traces, in the order they ran."""
+
+    def __init__(self):
+        self.traces = []
+
+    def add(self, trace: LayerTrace) -> None:
+        self.traces.append(trace)
+
+
+class TracedReplica:
+    """A replica of a model whose recurrent layers record; built once per model and reused."""
+
+    def __init__(self, model):
+        self.sink = TraceSink()
+        self.layer_ids = _layer_ids(model)
+        self._lock = threading.Lock()
+
+        def stand_in(layer):
+            if not isinstance(layer, keras.layers.Layer):  # a bare op such as keras.ops.not_equal: stateless
+                return type(layer).from_config(layer.get_config())
+            if isinstance(layer, keras.layers.Bidirectional):
+                return _RecordingBidirectional(layer, self.sink)
+            if is_recurrent(layer):
+                return _RecordingRNN(layer, self.sink)
+            return _Borrowed(layer)
+
+        self.model = keras.models.clone_model(model, clone_function=stand_in, recursive=True)
+
+    def run(self, inputs, **call_kwargs):
+        """Call the replica eagerly on ``inputs``; return ``(layer traces, model output)``."""
+        with self._lock:
+            self.sink.traces = []
+            output = self.model(inputs, training=False, **call_kwargs)
+            return self.sink.traces, output
+
+
+_replicas: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def traced_replica(model) -> TracedReplica:
+    """The :class:`TracedReplica` of ``model``, rebuilt if the model's layers have changed."""
+    replica = _replicas.get(model)
+    if replica is None or replica.layer_ids != _layer_ids(model):
+        replica = _replicas[model] = TracedReplica(model)
+    return replica
+
+
+def _layer_ids(model) -> tuple:
+    return tuple(id(layer) for layer in model.layers)
+
+
+class _StandIn(keras.layers.Layer):
+    """A layer of the replica that stands for one of the user's layers."""
+
+    def __init__(self, original):
+        super().__init__(name=original.name, dtype=original.dtype_policy)
+        # A one-element tuple keeps Keras from tracking the user's layer as ours.
+        self._original = (original,)
+        self.supports_masking = original.supports_masking
+        self.built = True
+
+    @property
+    def original(self):
+        return self._original[0]
+
+    def compute_output_spec(self, *args, **kwargs):
+        return self.original.compute_output_spec(*args, **kwargs)
+
+    def compute_mask(self, inputs, previous_mask):
+        return self.original.compute_mask(inputs, previous_mask)
+
+
+class _Borrowed(_StandIn):
+    """Calls the user's layer itself: Keras computes the values and the masks."""
+
+    def call(self, inputs, *args, **kwargs):
+        return self.original(inputs, *args, **kwargs)
+
+
+class _RecordingRNN(_StandIn):
+    """Records a keras.layers.RNN (SimpleRNN, LSTM, GRU, PeepholeLSTM) and returns its output."""
+
+    def call(self, sequences, initial_state=None, mask=None, training=None):
+        trace, final_states = record_rnn(self.original, sequences, initial_state, mask, name=self.name)
+        self._sink.add(trace)
+        return rnn_result(self.original, trace, final_states)
+
+    def __init__(self, original, sink):
+        super().__init__(original)
+        self._sink = sink
+
+
+class _RecordingBidirectional(_StandIn):
+    """Records both directions of a Bidirectional layer and merges them as Keras does."""
+
+    def __init__(self, original, sink):
+        super().__init__(original)
+        self._sink = sink
+
+    def call(self, sequences, initial_state=None, mask=None, training=None):
+        layer = self.original
+        forward_state = backward_state = None
+        if initial_state is not None:
+            half = len(initial_state) // 2
+            forward_state, backward_state = initial_state[:half], initial_state[half:]
+        results = []
+        for direction, sublayer, state in (
+            ("forward", layer.forward_layer, forward_state),
+            ("backward", layer.backward_layer, backward_state),
+        ):
+            trace, final_states = record_rnn(sublayer, sequences, state, mask, name=f"{self.name}/{direction}")
+            self._sink.add(trace)
+            results.append(rnn_result(sublayer, trace, final_states, return_state=True))
+
+        (y, *forward_states), (y_rev, *backward_states) = results
+        if layer.return_sequences:
+            y_rev = ops.flip(y_rev, axis=1)
+        merge_mode = layer.merge_mode
+        if merge_mode == "concat":
+            output = ops.concatenate([y, y_rev], axis=-1)
+        elif merge_mode == "sum":
+            output = y + y_rev
+        elif merge_mode == "ave":
+            output = (y + y_rev) / 2
+        elif merge_mode == "mul":
+            output = y * y_rev
+        elif merge_mode is None:
+            output = [y, y_rev]
+        else:
+            raise UnsupportedModelError(f"model: layer {layer.name!r} has unknown merge_mode {merge_mode!r}")
+        if not layer.return_state:
+            return output
+        outputs = output if merge_mode is None else [output]
+        return [*outputs, *forward_states, *backward_states]
+
+
+def record_rnn(layer, sequences, initial_state, mask, *, name):
+    """Trace one keras.layers.RNN on concrete inputs; return ``(LayerTrace, final states)``."""
+    cell = layer.cell
+    equations = equations_for(cell)
+    sequences = ops.convert_to_tensor(sequences, dtype="float32")
+    batch, steps = int(sequences.shape[0]), int(sequences.shape[1])
+    if initial_state is None:
+        if layer.stateful and layer.states is not None:
+            initial_state = [ops.convert_to_tensor(state) for state in layer.states]
+        else:
+            initial_state = [ops.zeros((batch, cell.units), dtype="float32") for _ in equations.kind.states]
+    elif not isinstance(initial_state, (list, tuple)):
+        initial_state = [initial_state]
+    initial_state = [ops.convert_to_tensor(state, dtype="float32") for state in initial_state]
+
+    mask_array = None if mask is None else ops.convert_to_numpy(mask).astype(bool).reshape(batch, steps)
+    per_step = scan_cell(equations, cell, sequences, initial_state, mask_array, layer.go_backwards)
+
+    last = 0 if layer.go_backwards else steps - 1  # input time of the last step taken
+    final_states = [ops.convert_to_tensor(per_step[key][:, last]) for key in equations.kind.states]
+    trace = LayerTrace(
+        name=name,
+        kind=equations.kind.name,
+        units=cell.units,
+        inputs=np.asarray(sequences),
+        states={key: per_step[key] for key in equations.kind.states},
+        gates={key: per_step[key] for key in equations.kind.gates},
+        mask=mask_array if mask_array is not None else np.ones((batch, steps), dtype=bool),
+        weights={key: ops.convert_to_numpy(value) for key, value in equations.weights(cell).items()},
+        config=_json_config(layer),
+        initial_states={
+            key: ops.convert_to_numpy(state) for key, state in zip(equations.kind.states, initial_state)
+        },
+        go_backwards=bool(layer.go_backwards),
+    )
+    return trace, final_states
+
+
+def rnn_result(layer, trace: LayerTrace, final_states, return_state=None):
+    """What ``layer`` (a keras.layers.RNN) returns for the steps in ``trace``, composed as Keras does.
+
+    The output sequence is in the order the layer ran (reversed for
+    ``go_backwards``). At a masked step Keras outputs zeros when
+    ``zero_output_for_mask`` is set, otherwise the previous step's output,
+    which starts at zeros (not at the initial state).
+    """
+    h, mask = trace.states["h"], trace.mask
+    if layer.go_backwards:
+        h, mask = h[:, ::-1], mask[:, ::-1]
+    if not layer.return_sequences:
+        h, mask = h[:, -1:], mask[:, -1:] if layer.zero_output_for_mask else mask.any(axis=1, keepdims=True)
+    elif not layer.zero_output_for_mask:
+        mask = np.logical_or.accumulate(mask, axis=1)
+    if not mask.all():
+        h = np.where(mask[:, :, None], h, np.float32(0))
+    output = ops.convert_to_tensor(np.ascontiguousarray(h))
+    if not layer.return_sequences:
+        output = output[:, 0]
+    if layer.return_state if return_state is None else return_state:
+        return [output, *final_states]
+    return output
+
+
+def _json_config(layer) -> dict:
+    return json.loads(json.dumps(layer.get_config(), default=repr))

@@ -1,0 +1,102 @@
+"""Running one recurrent layer's equations over a sequence and keeping every step.
+
+The input part of every step is one large matmul; the recurrent part runs in a
+compiled ``tf.while_loop`` that writes each step's states and gates. Long
+sequences are processed in chunks of steps written straight into the final
+NumPy arrays, so recording needs little memory beyond the arrays it returns.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import tensorflow as tf
+
+CHUNK_BYTES = 64 * 2**20  # largest block of steps the compiled loop returns at once
+
+_compiled_loops: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=False):
+    """Run ``cell`` over ``inputs`` with ``equations``; return states and gates per step.
+
+    Parameters
+    ----------
+    equations : CellEquations
+    cell : keras layer
+        The Keras cell whose weights and activations are used.
+    inputs : tensor or ndarray, (batch, time, features)
+    initial_states : sequence of tensors, (batch, units) each
+    mask : ndarray of bool, (batch, time), optional
+        False where the step is skipped and the state carried over.
+    go_backwards : bool
+        Consume the sequence from its last step to its first.
+
+    Returns
+    -------
+    dict of ndarray, (batch, time, units)
+        One array per state and gate name of ``equations.kind``, indexed by input
+        time, whichever direction the cell ran in.
+    """
+    inputs = tf.convert_to_tensor(inputs, dtype=tf.float32)
+    batch, steps = int(inputs.shape[0]), int(inputs.shape[1])
+    units = int(cell.units)
+    names = equations.kind.states + equations.kind.gates
+    weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
+    states = tuple(tf.convert_to_tensor(state, dtype=tf.float32) for state in initial_states)
+    loop = _compiled_loop(equations, cell)
+
+    # All names side by side in one (time, batch, names * units) block, as the
+    # loop writes them; each returned array is a (batch, time, units) view of it.
+    chunk = int(max(1, min(steps, CHUNK_BYTES // max(1, batch * len(names) * units * 4))))
+    block = None
+    for start in range(0, steps, chunk):
+        stop = min(start + chunk, steps)
+        # Chunk k of the processing order covers input times [first, last).
+        first, last = (steps - stop, steps - start) if go_backwards else (start, stop)
+        chunk_mask = None if mask is None else tf.convert_to_tensor(mask[:, first:last], dtype=tf.bool)
+        written, states = loop(inputs[:, first:last], chunk_mask, states, weights, go_backwards)
+        if chunk == steps:
+            block = np.asarray(written)  # one chunk: a view of TensorFlow's buffer, no copy
+        else:
+            if block is None:
+                block = np.empty((steps, batch, len(names) * units), dtype=np.float32)
+            block[first:last] = np.asarray(written)
+    by_batch = block.transpose(1, 0, 2)
+    return {name: by_batch[:, :, index * units : (index + 1) * units] for index, name in enumerate(names)}
+
+
+def _compiled_loop(equations, cell):
+    """One compiled loop per cell, reused across recordings (retraced per input shape)."""
+    loop = _compiled_loops.get(cell)
+    if loop is None:
+
+        def run(inputs, mask, states, weights, reverse):
+            projected = tf.transpose(equations.project(cell, inputs, weights), [1, 0, 2])
+            if mask is not None:
+                mask = tf.transpose(mask)[:, :, None]
+            steps = tf.shape(projected)[0]
+            written = tf.TensorArray(tf.float32, size=steps)
+
+            def body(step, written, states):
+                # Going backwards, step k consumes input time steps - 1 - k; writing
+                # there keeps what is written in input time order.
+                t = steps - 1 - step if reverse else step
+                new_states, gates = equations.step(cell, projected[t], states, weights)
+                if mask is not None:
+                    new_states = tuple(tf.where(mask[t], new, old) for new, old in zip(new_states, states))
+                written = written.write(t, tf.concat([*new_states, *gates], axis=-1))
+                return step + 1, written, tuple(new_states)
+
+            _, written, states = tf.while_loop(
+                lambda step, *_: step < steps,
+                body,
+                (tf.constant(0), written, tuple(states)),
+                parallel_iterations=32,
+            )
+            return written.stack(), states  # (time, batch, names * units)
+
+        loop = tf.function(run)
+        _compiled_loops[cell] = loop
+    return loop
