@@ -33,10 +33,21 @@ def median_seconds(function, repeats=7):
     return statistics.median(seconds(function) for _ in range(repeats))
 
 
-def median_ratio(numerator, denominator, repeats=21):
-    """Median of numerator/denominator timed in alternation, so drifts in machine load cancel."""
-    numerator(), denominator()  # warm up
-    return statistics.median(seconds(numerator) / seconds(denominator) for _ in range(repeats))
+def alternating(first, second, repeats=31, warm_up_seconds=3.0):
+    """Median times of ``first`` and ``second`` and the median of their ratio, timed in alternation.
+
+    Both run for a few seconds first (this VM's CPUs take a moment to reach a
+    steady speed); alternating makes drifts in machine load hit both alike.
+    """
+    deadline = time.perf_counter() + warm_up_seconds
+    while time.perf_counter() < deadline:
+        first(), second()
+    pairs = [(seconds(first), seconds(second)) for _ in range(repeats)]
+    return (
+        statistics.median(a for a, _ in pairs),
+        statistics.median(b for _, b in pairs),
+        statistics.median(a / b for a, b in pairs),
+    )
 
 
 def build(kind, steps=STEPS):
@@ -70,10 +81,13 @@ def speed(kind):
     model = build(kind)
     x = np.random.default_rng(0).normal(size=(BATCH, STEPS, FEATURES)).astype("float32")
     compiled_forward = tf.function(lambda inputs: model(inputs, training=False))
-    forward = median_seconds(lambda: compiled_forward(x).numpy())
-    predict = median_seconds(lambda: model.predict(x, batch_size=BATCH, verbose=0))
     first_record = seconds(lambda: rnnviz.record(model, x))
-    record = median_seconds(lambda: rnnviz.record(model, x))
+    record, forward, record_per_forward = alternating(
+        lambda: rnnviz.record(model, x), lambda: compiled_forward(x).numpy()
+    )
+    _, predict, record_per_predict = alternating(
+        lambda: rnnviz.record(model, x), lambda: model.predict(x, batch_size=BATCH, verbose=0), repeats=11
+    )
     loop = median_seconds(lambda: python_loop(model, tf.constant(x)), repeats=2)
     return {
         "forward": forward,
@@ -81,10 +95,8 @@ def speed(kind):
         "record": record,
         "first_record": first_record,
         "loop": loop,
-        "record/forward": median_ratio(lambda: rnnviz.record(model, x), lambda: compiled_forward(x).numpy()),
-        "record/predict": median_ratio(
-            lambda: rnnviz.record(model, x), lambda: model.predict(x, batch_size=BATCH, verbose=0)
-        ),
+        "record/forward": record_per_forward,
+        "record/predict": record_per_predict,
     }
 
 
@@ -125,8 +137,8 @@ def main():
 
     print(f"rnnviz.record benchmark: batch {BATCH}, {STEPS} steps, {FEATURES} features, {UNITS} units")
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs\n")
-    print("median times: compiled model(x), model.predict(x), rnnviz.record (warm, and first call),")
-    print("and the Python loop over the cell; ratios are medians of alternating runs.\n")
+    print("median times: compiled model(x), model.predict(x), rnnviz.record (warm, and its first call")
+    print("with tracing), the Python loop over the cell; ratios are medians of alternating runs.\n")
     print(f"{'cell':5} {'forward':>9} {'predict':>9} {'record':>9} {'1st rec':>9} {'py loop':>9}"
           f" {'record/forward':>15} {'record/predict':>15} {'loop/record':>12} {'peak/returned':>14}")
     for kind in ("lstm", "gru"):

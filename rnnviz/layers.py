@@ -137,8 +137,8 @@ class PeepholeLSTMCell(keras.layers.Layer):
         }
 
 
+# PeepholeLSTMCell's arguments besides units, which PeepholeLSTM passes on to its cell.
 _CELL_ARGUMENTS = (
-    "units",
     "activation",
     "recurrent_activation",
     "use_bias",
@@ -155,23 +155,16 @@ _CELL_ARGUMENTS = (
 class PeepholeLSTM(keras.layers.RNN):
     """A recurrent layer of :class:`PeepholeLSTMCell`, used like ``keras.layers.LSTM``.
 
-    Takes the cell's arguments (``units``, ``activation``, ...) and the usual RNN
+    Takes ``units``, the cell's other arguments as keywords (``activation``,
+    ``peephole_initializer``, ...; see :class:`PeepholeLSTMCell`), the usual RNN
     arguments (``return_sequences``, ``return_state``, ``go_backwards``,
-    ``stateful``, ``unroll``); it can be wrapped in ``Bidirectional``.
+    ``stateful``, ``unroll``) and Layer arguments (``name``, ``dtype``); it can be
+    wrapped in ``Bidirectional``.
     """
 
     def __init__(
         self,
         units,
-        activation="tanh",
-        recurrent_activation="sigmoid",
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        peephole_initializer="glorot_uniform",
-        unit_forget_bias=True,
-        seed=None,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
@@ -179,20 +172,8 @@ class PeepholeLSTM(keras.layers.RNN):
         unroll=False,
         **kwargs,
     ):
-        cell = PeepholeLSTMCell(
-            units,
-            activation=activation,
-            recurrent_activation=recurrent_activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            peephole_initializer=peephole_initializer,
-            unit_forget_bias=unit_forget_bias,
-            seed=seed,
-            dtype=kwargs.get("dtype"),
-            name="peephole_lstm_cell",
-        )
+        cell_arguments = {key: kwargs.pop(key) for key in _CELL_ARGUMENTS if key in kwargs}
+        cell = PeepholeLSTMCell(units, dtype=kwargs.get("dtype"), name="peephole_lstm_cell", **cell_arguments)
         super().__init__(
             cell,
             return_sequences=return_sequences,
@@ -212,7 +193,7 @@ class PeepholeLSTM(keras.layers.RNN):
         config = super().get_config()
         del config["cell"]
         cell_config = self.cell.get_config()
-        return {**config, **{key: cell_config[key] for key in _CELL_ARGUMENTS}}
+        return {**config, **{key: cell_config[key] for key in ("units", *_CELL_ARGUMENTS)}}
 
     @classmethod
     def from_config(cls, config):

@@ -59,6 +59,16 @@ def functional_encoder_decoder():
     return keras.Model([encoder_input, decoder_input], output, name="encoder_decoder")
 
 
+def functional_gru_decoder():
+    """A GRU decoder started from a Bidirectional encoder's states, passed as one tensor."""
+    encoder_input = keras.Input((STEPS, FEATURES))
+    decoder_input = keras.Input((4, 3))
+    _, forward_h, backward_h = L.Bidirectional(L.GRU(5, return_state=True), name="encoder")(encoder_input)
+    start = L.Dense(5, activation="tanh")(L.Concatenate()([forward_h, backward_h]))
+    decoded = L.GRU(5, return_sequences=True, name="decoder")(decoder_input, initial_state=start)
+    return keras.Model([encoder_input, decoder_input], decoded, name="gru_decoder")
+
+
 def functional_two_branches():
     series = keras.Input((STEPS, FEATURES))
     fast = L.GRU(4, name="fast")(series)
@@ -165,7 +175,15 @@ CONFIGURATIONS = {
         functional_encoder_decoder(),
         [sequences(), sequences(seed=5, steps=5, features=2)],
     ),
+    "functional_gru_decoder": lambda: (
+        functional_gru_decoder(),
+        [sequences(), sequences(seed=6, steps=4, features=3)],
+    ),
     "functional_two_branches": lambda: (functional_two_branches(), sequences()),
+    "repeat_vector_decoder": lambda: (
+        sequential(L.LSTM(5), L.RepeatVector(6), L.GRU(4, return_sequences=True), L.TimeDistributed(L.Dense(1))),
+        sequences(),
+    ),
     "functional_nested": lambda: (functional_nested(), sequences()),
 }
 

@@ -173,3 +173,38 @@ def test_long_sequences_are_recorded_in_chunks_exactly(monkeypatch):
             got = a.states.get(key, a.gates.get(key))
             # Same equations; only the blocking of the input matmul differs (float rounding).
             np.testing.assert_allclose(got, b.states.get(key, b.gates.get(key)), atol=1e-6)
+
+
+def test_stateful_layer_starts_from_its_states_and_keeps_them():
+    x = np.random.default_rng(4).normal(size=(2, 6, 3)).astype("float32")
+    model = keras.Sequential([keras.Input(batch_shape=(2, 6, 3)), keras.layers.LSTM(4, stateful=True)])
+    model.predict(x, batch_size=2, verbose=0)  # the layer now holds non-zero states
+    layer = model.layers[0]
+    held = [keras.ops.convert_to_numpy(state).copy() for state in layer.states]
+    trace = rnnviz.record(model, x)
+    np.testing.assert_array_equal(trace.layers[0].initial_states["h"], held[0])
+    np.testing.assert_array_equal(trace.layers[0].initial_states["c"], held[1])
+    for before, state in zip(held, layer.states):  # recording does not advance the model's states
+        np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(state))
+    np.testing.assert_allclose(trace.model_output, model.predict(x, batch_size=2, verbose=0), atol=TOLERANCE)
+
+
+def test_decoder_started_from_a_single_state_tensor():
+    model, x = build("functional_gru_decoder")
+    trace = rnnviz.record(model, x)
+    assert trace.layer_names == ["encoder/forward", "encoder/backward", "decoder"]
+    assert np.abs(trace["decoder"].initial_states["h"]).max() > 0
+
+
+@pytest.mark.parametrize("name", ["peephole_lstm", "go_backwards", "no_bias", "stacked", "bidirectional_concat"])
+def test_fused_lstm_kernel_and_step_loop_agree(name, monkeypatch):
+    from rnnviz.recording.kinds.lstm import LSTMEquations
+
+    model, x = build(name)
+    fused = rnnviz.record(model, x)
+    monkeypatch.setattr(LSTMEquations, "can_fuse", lambda self, cell: False)
+    stepped = rnnviz.record(model, x)
+    for a, b in zip(fused.layers, stepped.layers):
+        for key in (*a.state_names, *a.gate_names):
+            got = a.states.get(key, a.gates.get(key))
+            np.testing.assert_allclose(got, b.states.get(key, b.gates.get(key)), atol=1e-6, err_msg=f"{a.name} {key}")

@@ -12,7 +12,8 @@ from rnnviz.errors import InputError
 def check_inputs(model, x, *, allow_nonfinite=False) -> list:
     """Return ``x`` as a list of NumPy arrays, one per model input, after checking their shapes and values."""
     specs = list(model.inputs)
-    arrays = list(x) if isinstance(x, (list, tuple)) and len(specs) > 1 else [x]
+    several = isinstance(x, (list, tuple)) and (len(specs) > 1 or len(x) == 1)
+    arrays = list(x) if several else [x]
     if len(arrays) != len(specs):
         raise InputError(f"x: the model has {len(specs)} inputs, so x must be a list of {len(specs)} arrays")
     checked = []

@@ -45,7 +45,10 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
     names = equations.kind.states + equations.kind.gates
     weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
     states = tuple(tf.convert_to_tensor(state, dtype=tf.float32) for state in initial_states)
+    if mask is not None and mask.all():
+        mask = None  # nothing is masked: the same results, and the fused kernel may apply
     loop = _compiled_loop(equations, cell)
+    fused = mask is None and equations.can_fuse(cell)
 
     # All names side by side in one (time, batch, names * units) block, as the
     # loop writes them; each returned array is a (batch, time, units) view of it.
@@ -56,7 +59,7 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
         # Chunk k of the processing order covers input times [first, last).
         first, last = (steps - stop, steps - start) if go_backwards else (start, stop)
         chunk_mask = None if mask is None else tf.convert_to_tensor(mask[:, first:last], dtype=tf.bool)
-        written, states = loop(inputs[:, first:last], chunk_mask, states, weights, go_backwards)
+        written, states = loop(inputs[:, first:last], chunk_mask, states, weights, go_backwards, fused)
         if chunk == steps:
             block = np.asarray(written)  # one chunk: a view of TensorFlow's buffer, no copy
         else:
@@ -68,35 +71,54 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
 
 
 def _compiled_loop(equations, cell):
-    """One compiled loop per cell, reused across recordings (retraced per input shape)."""
+    """One compiled function per cell, reused across recordings (retraced per input shape).
+
+    It runs the cell's fused TensorFlow kernel where the equations have one
+    (``fused``: no mask, default activations), the generic step loop otherwise;
+    both return ``(time, batch, names * units)`` in input time order.
+    """
     loop = _compiled_loops.get(cell)
     if loop is None:
+        # A weak reference, so the cache entry does not keep its own key alive.
+        cell_ref = weakref.ref(cell)
 
-        def run(inputs, mask, states, weights, reverse):
-            projected = tf.transpose(equations.project(cell, inputs, weights), [1, 0, 2])
-            if mask is not None:
-                mask = tf.transpose(mask)[:, :, None]
-            steps = tf.shape(projected)[0]
-            written = tf.TensorArray(tf.float32, size=steps)
-
-            def body(step, written, states):
-                # Going backwards, step k consumes input time steps - 1 - k; writing
-                # there keeps what is written in input time order.
-                t = steps - 1 - step if reverse else step
-                new_states, gates = equations.step(cell, projected[t], states, weights)
-                if mask is not None:
-                    new_states = tuple(tf.where(mask[t], new, old) for new, old in zip(new_states, states))
-                written = written.write(t, tf.concat([*new_states, *gates], axis=-1))
-                return step + 1, written, tuple(new_states)
-
-            _, written, states = tf.while_loop(
-                lambda step, *_: step < steps,
-                body,
-                (tf.constant(0), written, tuple(states)),
-                parallel_iterations=32,
-            )
-            return written.stack(), states  # (time, batch, names * units)
+        def run(inputs, mask, states, weights, reverse, fused):
+            cell = cell_ref()
+            if fused:
+                if reverse:
+                    inputs = tf.reverse(inputs, [1])
+                written, states = equations.fused(cell, tf.transpose(inputs, [1, 0, 2]), states, weights)
+                return (tf.reverse(written, [0]) if reverse else written), states
+            return _while_loop(equations, cell, inputs, mask, states, weights, reverse)
 
         loop = tf.function(run)
         _compiled_loops[cell] = loop
     return loop
+
+
+def _while_loop(equations, cell, inputs, mask, states, weights, reverse):
+    """Step through the sequence with ``equations.step``, writing states and gates per step."""
+    projected = tf.transpose(equations.project(cell, inputs, weights), [1, 0, 2])
+    if mask is not None:
+        mask = tf.transpose(mask)[:, :, None]
+    # A static step count (known whenever the chunk's shape is) makes a faster loop.
+    steps = inputs.shape[1] if inputs.shape[1] is not None else tf.shape(projected)[0]
+    written = tf.TensorArray(tf.float32, size=steps)
+
+    def body(step, written, states):
+        # Going backwards, step k consumes input time steps - 1 - k; writing
+        # there keeps what is written in input time order.
+        t = steps - 1 - step if reverse else step
+        new_states, gates = equations.step(cell, tf.gather(projected, t), states, weights)
+        if mask is not None:
+            new_states = tuple(tf.where(mask[t], new, old) for new, old in zip(new_states, states))
+        written = written.write(t, tf.concat([*new_states, *gates], axis=-1))
+        return step + 1, written, tuple(new_states)
+
+    _, written, states = tf.while_loop(
+        lambda step, *_: step < steps,
+        body,
+        (tf.constant(0), written, tuple(states)),
+        parallel_iterations=32,
+    )
+    return written.stack(), states

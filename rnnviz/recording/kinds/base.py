@@ -27,6 +27,14 @@ class CellEquations:
         """The cell's variables by name (``kernel``, ``recurrent_kernel``, ``bias``, ...)."""
         return {variable.name: variable for variable in cell.weights}
 
+    def can_fuse(self, cell) -> bool:
+        """Whether :meth:`fused` can run ``cell`` (a fused kernel computing the same equations)."""
+        return False
+
+    def fused(self, cell, inputs, states, w):
+        """All steps at once: ``inputs`` (time, batch, features) -> ``(time, batch, names * units)``, states."""
+        raise NotImplementedError
+
     def project(self, cell, x, w):
         raise NotImplementedError
 

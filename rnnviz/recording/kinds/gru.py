@@ -27,17 +27,16 @@ class GRUEquations(CellEquations):
         (h_prev,) = states
         units = cell.units
         recurrent_kernel = w["recurrent_kernel"]
-        x_z, x_r, x_h = ops.split(x_projected, 3, axis=-1)
+        x_zr, x_h = ops.split(x_projected, [2 * units], axis=-1)
         if cell.reset_after:
             inner = ops.matmul(h_prev, recurrent_kernel)
             if "bias" in w:
                 inner = inner + w["bias"][1]
-            recurrent_z, recurrent_r, recurrent_h = ops.split(inner, 3, axis=-1)
+            recurrent_zr, recurrent_h = ops.split(inner, [2 * units], axis=-1)
         else:
-            inner = ops.matmul(h_prev, recurrent_kernel[:, : 2 * units])
-            recurrent_z, recurrent_r = ops.split(inner, 2, axis=-1)
-        z = cell.recurrent_activation(x_z + recurrent_z)
-        r = cell.recurrent_activation(x_r + recurrent_r)
+            recurrent_zr = ops.matmul(h_prev, recurrent_kernel[:, : 2 * units])
+        # The update and reset gates side by side: one add and one activation for both.
+        z, r = ops.split(cell.recurrent_activation(x_zr + recurrent_zr), 2, axis=-1)
         if cell.reset_after:
             recurrent_h = r * recurrent_h
         else:

@@ -4,8 +4,6 @@ The input and forget gates also see c[t-1], the output gate sees c[t], through
 diagonal peephole weights p_i, p_f, p_o.
 """
 
-from keras import ops
-
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.layers import PeepholeLSTMCell
 from rnnviz.recording.kinds.lstm import LSTMEquations
@@ -14,10 +12,11 @@ from rnnviz.recording.kinds.lstm import LSTMEquations
 class PeepholeLSTMEquations(LSTMEquations):
     kind = CELL_KINDS["peephole_lstm"]
     cell_types = (PeepholeLSTMCell,)
+    peepholes = ("input_peephole", "forget_peephole", "output_peephole")
 
     def step(self, cell, x_projected, states, w):
         h_prev, c_prev = states
-        z_i, z_f, z_c, z_o = ops.split(self.pre_activations(cell, x_projected, h_prev, w), 4, axis=-1)
+        z_i, z_f, z_c, z_o = self.pre_activations(cell, x_projected, h_prev, w)
         i = cell.recurrent_activation(z_i + w["input_peephole"] * c_prev)
         f = cell.recurrent_activation(z_f + w["forget_peephole"] * c_prev)
         g = cell.activation(z_c)
