@@ -11,6 +11,7 @@ import importlib
 
 from rnnviz.errors import InputError, RnnvizError, TraceFileError, UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS, CellKind
+from rnnviz.profile import GradientProfile, load_profile
 from rnnviz.trace import LayerTrace, ModelTrace, load
 
 __version__ = "0.1.0"
@@ -18,12 +19,14 @@ __version__ = "0.1.0"
 # Names that need Keras, loaded when first used: name -> (module, attribute or None for the module).
 _LAZY = {
     "record": ("rnnviz.recording.record", "record"),
+    "gradient_profile": ("rnnviz.recording.gradients", "gradient_profile"),
     "layers": ("rnnviz.layers", None),
 }
 
 __all__ = [
     "CELL_KINDS",
     "CellKind",
+    "GradientProfile",
     "InputError",
     "LayerTrace",
     "ModelTrace",
@@ -31,6 +34,7 @@ __all__ = [
     "TraceFileError",
     "UnsupportedModelError",
     "load",
+    "load_profile",
     *_LAZY,
 ]
 

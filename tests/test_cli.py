@@ -45,3 +45,15 @@ def test_bad_option_is_reported(capsys):
         main(["gallery", "--epochs", "zero"])
     assert exit_info.value.code == 2
     assert "--epochs: expected a positive integer" in capsys.readouterr().err
+
+
+def test_readme_quick_start_runs(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    readme = (ROOT / "README.md").read_text()
+    namespace = {}  # the second block goes on with the first one's model and x
+    for block in re.findall(r"```python\n(.*?)\n```", readme, flags=re.S):
+        exec(compile(block, "README.md", "exec"), namespace)
+    assert (tmp_path / "lecture.npz").exists() and (tmp_path / "decay.png").exists()

@@ -57,13 +57,29 @@ def check_supported(layer) -> None:
 
 
 class TraceSink:
-    """Where the replica's recording layers put their traces, in the order they ran."""
+    """Where the replica's recording layers put their traces, in the order they ran.
+
+    For gradients, a tape can watch what one traced layer (or direction) hands
+    on: its output and final states (``watch_with``, then ``watched``).
+    """
 
     def __init__(self):
         self.traces = []
+        self.watched = None
+        self._tape = self._watch_name = None
 
     def add(self, trace: LayerTrace) -> None:
         self.traces.append(trace)
+
+    def watch_with(self, tape, name) -> None:
+        self._tape, self._watch_name, self.watched = tape, name, None
+
+    def hand_on(self, name: str, parts: list) -> list:
+        """Note the output and final states ``parts`` of layer ``name``; watch them if asked to."""
+        if self._tape is not None and name == self._watch_name:
+            self._tape.watch(parts)
+            self.watched = parts
+        return parts
 
 
 class TracedReplica:
@@ -142,7 +158,8 @@ class _RecordingRNN(_StandIn):
     def call(self, sequences, initial_state=None, mask=None, training=None):
         trace, final_states = record_rnn(self.original, sequences, initial_state, mask, name=self.name)
         self._sink.add(trace)
-        return rnn_result(self.original, trace, final_states)
+        output, *states = self._sink.hand_on(trace.name, rnn_result(self.original, trace, final_states))
+        return [output, *states] if self.original.return_state else output
 
     def __init__(self, original, sink):
         super().__init__(original)
@@ -169,7 +186,7 @@ class _RecordingBidirectional(_StandIn):
         ):
             trace, final_states = record_rnn(sublayer, sequences, state, mask, name=f"{self.name}/{direction}")
             self._sink.add(trace)
-            results.append(rnn_result(sublayer, trace, final_states, return_state=True))
+            results.append(self._sink.hand_on(trace.name, rnn_result(sublayer, trace, final_states)))
 
         (y, *forward_states), (y_rev, *backward_states) = results
         if layer.return_sequences:
@@ -231,8 +248,8 @@ def record_rnn(layer, sequences, initial_state, mask, *, name):
     return trace, final_states
 
 
-def rnn_result(layer, trace: LayerTrace, final_states, return_state=None):
-    """What ``layer`` (a keras.layers.RNN) returns for the steps in ``trace``, composed as Keras does.
+def rnn_result(layer, trace: LayerTrace, final_states) -> list:
+    """``[output, *final states]`` of ``layer`` (a keras.layers.RNN) for ``trace``, composed as Keras does.
 
     The output sequence is in the order the layer ran (reversed for
     ``go_backwards``). At a masked step Keras outputs zeros when
@@ -251,9 +268,7 @@ def rnn_result(layer, trace: LayerTrace, final_states, return_state=None):
     output = ops.convert_to_tensor(np.ascontiguousarray(h))
     if not layer.return_sequences:
         output = output[:, 0]
-    if layer.return_state if return_state is None else return_state:
-        return [output, *final_states]
-    return output
+    return [output, *final_states]
 
 
 def _json_config(layer) -> dict:

@@ -1,0 +1,112 @@
+"""Gradient decay: ``||d h_T / d h_t||`` against steps back, for several cells on the same input."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.kinds import CELL_KINDS
+from rnnviz.style import color, new_or_given_axes
+
+
+class GradientDecayDisplay:
+    """How fast the dependence of the last state on earlier steps fades, per cell.
+
+    Build it with :meth:`from_profiles` (saved or computed
+    :class:`~rnnviz.GradientProfile` objects), :meth:`from_models`, or
+    :meth:`from_cells` (SimpleRNN, LSTM and GRU of one size on one input, the
+    lecture's comparison); then call :meth:`plot`.
+
+    Parameters
+    ----------
+    norms : dict of str to ndarray, (batch, steps back)
+        For each curve, the gradient norms ordered by steps back (column 0 is the last step).
+    kinds : dict of str to str
+        The cell kind of each curve, for its colour.
+    wrt : str
+        ``"state"`` or ``"input"``, for the axis label.
+    description : str
+        What the models are (trained how, on what), shown under the title.
+    """
+
+    def __init__(self, *, norms: dict, kinds: dict, wrt: str = "state", description: str = ""):
+        self.norms = {label: np.asarray(values, dtype=float) for label, values in norms.items()}
+        self.kinds = dict(kinds)
+        self.wrt = wrt
+        self.description = description
+
+    @classmethod
+    def from_profiles(cls, profiles, *, description=""):
+        """One curve per :class:`~rnnviz.GradientProfile` (a dict label -> profile, or a list)."""
+        if not isinstance(profiles, dict):
+            profiles = {CELL_KINDS[p.kind].title: p for p in profiles}
+        wrts = {profile.wrt for profile in profiles.values()}
+        if len(wrts) != 1:
+            raise ValueError(f"profiles: all must share one wrt, got {sorted(wrts)}")
+        return cls(
+            norms={label: profile.by_steps_back() for label, profile in profiles.items()},
+            kinds={label: profile.kind for label, profile in profiles.items()},
+            wrt=wrts.pop(),
+            description=description,
+        )
+
+    @classmethod
+    def from_models(cls, models, x, *, layer=None, wrt="state", description=""):
+        """Profile each model (a dict label -> Keras model) on the same ``x``."""
+        from rnnviz.recording.gradients import gradient_profile
+
+        profiles = {label: gradient_profile(model, x, layer=layer, wrt=wrt) for label, model in models.items()}
+        return cls.from_profiles(profiles, description=description)
+
+    @classmethod
+    def from_cells(cls, *, units=32, steps=60, batch=16, features=1, seed=0, kinds=("simple_rnn", "lstm", "gru")):
+        """SimpleRNN, LSTM and GRU layers of ``units`` with Keras's default initialisation, on one seeded input."""
+        import keras
+
+        from rnnviz.layers import PeepholeLSTM
+
+        layer_types = {
+            "simple_rnn": keras.layers.SimpleRNN,
+            "lstm": keras.layers.LSTM,
+            "peephole_lstm": PeepholeLSTM,
+            "gru": keras.layers.GRU,
+        }
+        x = np.random.default_rng(seed).normal(size=(batch, steps, features)).astype("float32")
+        models = {}
+        for offset, kind in enumerate(kinds):
+            keras.utils.set_random_seed(seed + offset)
+            models[CELL_KINDS[kind].title] = keras.Sequential([keras.Input((steps, features)), layer_types[kind](units)])
+        description = (
+            f"untrained layers of {units} units (Keras's default initialisation), "
+            f"the same {batch} random sequences of {steps} steps"
+        )
+        return cls.from_models(models, x, description=description)
+
+    def plot(self, ax=None, *, spread=True, title=True, **kwargs):
+        """Draw median norm against steps back on a log scale, with the batch's interquartile band.
+
+        ``kwargs`` go to the median lines. Keeps ``ax_``, ``figure_``, ``lines_``
+        and ``bands_`` (dicts by curve label).
+        """
+        self.figure_, self.ax_ = new_or_given_axes(ax)
+        self.lines_, self.bands_ = {}, {}
+        for label, values in self.norms.items():
+            steps_back = np.arange(values.shape[1])
+            line_color = color(self.kinds[label])
+            median = np.median(values, axis=0)
+            (self.lines_[label],) = self.ax_.plot(
+                steps_back, median, **{"color": line_color, "linewidth": 2, "label": label, **kwargs}
+            )
+            if spread and values.shape[0] > 1:
+                low, high = np.percentile(values, [25, 75], axis=0)
+                self.bands_[label] = self.ax_.fill_between(steps_back, low, high, color=line_color, alpha=0.2, linewidth=0)
+        self.ax_.set_yscale("log")
+        self.ax_.set_xlabel("steps back from the last step (T - t)")
+        target = "h_t" if self.wrt == "state" else "x_t"
+        self.ax_.set_ylabel(f"‖∂h_T / ∂{target}‖ (Frobenius)")
+        self.ax_.set_xlim(0, max(values.shape[1] for values in self.norms.values()) - 1)
+        self.ax_.grid(True, which="major", alpha=0.3)
+        if title:
+            heading = "Gradients through time: how much the last state feels each earlier step"
+            self.ax_.set_title(heading + (f"\n{self.description}" if self.description else ""), loc="left")
+        self.ax_.legend(title="median, with 25–75% of the batch" if spread else None, frameon=False)
+        return self

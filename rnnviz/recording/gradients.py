@@ -1,0 +1,236 @@
+"""``rnnviz.gradient_profile``: how the last state of a recurrent layer depends on every earlier step.
+
+Backpropagation through time, done once for all steps: starting from the last
+state, an adjoint (the derivative of the seeds with respect to the state) is
+carried backwards one step at a time; at each step it *is* ``d h_T / d h_t``
+for every t at once. The seeds are the ``units`` rows of the identity (so the
+Frobenius norm of the whole Jacobian comes out, all rows in one vectorised
+pass), or, for a loss, ``dL / d(output)`` injected where the layer's outputs
+left it. Each step's vector-Jacobian product is taken by autodiff on the same
+cell equations the recorder runs, on the recorded states.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from rnnviz.errors import InputError
+from rnnviz.profile import WRT_CHOICES, GradientProfile
+from rnnviz.recording.kinds import equations_for
+from rnnviz.recording.record import record
+from rnnviz.recording.replay import traced_replica
+
+
+def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, mask=None, allow_nonfinite=False):
+    """Measure ``||d h_T / d h_t||_F`` (or ``||d h_T / d x_t||_F``) for every step t of one layer.
+
+    Parameters
+    ----------
+    model : keras.Model
+        As for :func:`rnnviz.record`.
+    x : array-like
+        A batch of inputs.
+    layer : str, optional
+        The recurrent layer: its name, or ``"<name>/forward"`` / ``"<name>/backward"``
+        for a direction of a Bidirectional layer. Default: the first recurrent layer.
+    wrt : ``"state"`` or ``"input"``
+        Differentiate with respect to the state ``h_t`` or the layer's input ``x_t``.
+    loss, y : Keras loss (name or object) and targets, optional
+        Also compute ``dL / d h_t`` for every step: the gradient training sees,
+        for ``L`` the loss averaged over the batch.
+    mask, allow_nonfinite
+        As for :func:`rnnviz.record`.
+
+    Returns
+    -------
+    GradientProfile
+    """
+    if wrt not in WRT_CHOICES:
+        raise InputError(f"wrt: expected one of {WRT_CHOICES}, got {wrt!r}")
+    if (loss is None) != (y is None):
+        raise InputError("loss and y: give both (a Keras loss and its targets) or neither")
+    trace = record(model, x, mask=mask, allow_nonfinite=allow_nonfinite)
+    layer_trace = _choose(trace, layer)
+    keras_layer = _keras_layer(model, layer_trace.name)
+    equations = equations_for(keras_layer.cell)
+
+    norms = backpropagate(equations, keras_layer.cell, layer_trace, wrt=wrt)
+    steps = layer_trace.steps
+    steps_back = np.arange(steps)[::-1] if not layer_trace.go_backwards else np.arange(steps)
+    loss_gradients = None
+    if loss is not None:
+        loss_fn = keras.losses.get(loss)
+        injections = _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer)
+        loss_gradients = backpropagate(equations, keras_layer.cell, layer_trace, injections=injections)
+    return GradientProfile(
+        layer=layer_trace.name,
+        kind=layer_trace.kind,
+        wrt=wrt,
+        norms=norms,
+        mask=layer_trace.mask,
+        steps_back=steps_back,
+        loss_gradients=loss_gradients,
+        loss_name="" if loss is None else getattr(loss_fn, "name", None) or getattr(loss_fn, "__name__", str(loss)),
+    )
+
+
+def backpropagate(equations, cell, trace, *, wrt="state", injections=None):
+    """Carry the adjoint from the last step back to the first.
+
+    Without ``injections``: seeds are the identity on ``h`` at the last step, and
+    the result is ``||d h_T / d h_t||_F`` (or ``/ d x_t``), (batch, time).
+    With ``injections`` (per state name, (batch, time, units) in input time
+    order, added to the adjoint of that state after each step): the result is
+    the adjoint of ``h`` itself, (batch, time, units).
+    """
+    order = slice(None, None, -1) if trace.go_backwards else slice(None)
+    inputs = tf.constant(np.ascontiguousarray(trace.inputs[:, order]))
+    mask = tf.constant(np.ascontiguousarray(trace.mask[:, order]))
+    names = equations.kind.states
+    after = [np.ascontiguousarray(trace.states[name][:, order]) for name in names]
+    before = [
+        np.concatenate([trace.initial_states[name][:, None], states[:, :-1]], axis=1) for name, states in zip(names, after)
+    ]
+    weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
+    batch, steps = trace.batch_size, trace.steps
+    units = trace.units
+
+    if injections is None:
+        seeds = [tf.eye(units, batch_shape=[batch])] + [tf.zeros((batch, units, units))] * (len(names) - 1)
+        inject = None
+    else:
+        seeds = [tf.zeros((batch, 1, units)) for _ in names]
+        inject = [
+            tf.constant(np.ascontiguousarray(injections.get(name, np.zeros_like(after[0]))[:, order])) for name in names
+        ]
+    result = _adjoint_loop(equations, cell)(
+        inputs, mask, [tf.constant(b) for b in before], weights, seeds, inject, wrt == "input"
+    )
+    result = np.asarray(result)
+    if injections is not None:
+        result = result[:, :, 0]  # (time, batch, units)
+    result = np.moveaxis(result, 0, 1)[:, order]
+    return result
+
+
+_compiled = {}
+
+
+def _adjoint_loop(equations, cell):
+    key = (id(cell), type(equations))
+    if key not in _compiled or _compiled[key][0]() is not cell:
+        import weakref
+
+        cell_ref = weakref.ref(cell)
+
+        def run(inputs, mask, before, weights, seeds, inject, wrt_input):
+            cell = cell_ref()
+            steps = inputs.shape[1]
+            seed_count = seeds[0].shape[1]
+            written = tf.TensorArray(tf.float32, size=steps)
+            adjoint = [tf.reshape(seed, (-1, seed.shape[-1])) for seed in seeds]  # (batch * seeds, units)
+
+            def tile(value):  # (batch, ...) -> (batch * seeds, ...)
+                return tf.repeat(value, seed_count, axis=0)
+
+            def body(k, written, adjoint):
+                if inject is not None:
+                    adjoint = [a + tile(i[:, k]) for a, i in zip(adjoint, inject)]
+                x_k = tile(inputs[:, k])
+                previous = [tile(b[:, k]) for b in before]
+                real = tile(mask[:, k])[:, None]
+                with tf.GradientTape() as tape:
+                    tape.watch(previous)
+                    tape.watch(x_k)
+                    projected = equations.project(cell, x_k, weights)
+                    new, _ = equations.step(cell, projected, tuple(previous), weights)
+                    new = [tf.where(real, n, p) for n, p in zip(new, previous)]
+                grads = tape.gradient(new, [*previous, x_k], output_gradients=adjoint)
+                if inject is not None:
+                    value = tf.reshape(adjoint[0], (-1, seed_count, adjoint[0].shape[-1]))
+                elif wrt_input:
+                    value = tf.norm(tf.reshape(grads[-1], (-1, seed_count * grads[-1].shape[-1])), axis=-1)
+                else:
+                    value = tf.norm(tf.reshape(adjoint[0], (-1, seed_count * adjoint[0].shape[-1])), axis=-1)
+                written = written.write(k, value)
+                return k - 1, written, [g if g is not None else tf.zeros_like(a) for g, a in zip(grads[:-1], adjoint)]
+
+            _, written, _ = tf.while_loop(lambda k, *_: k >= 0, body, (tf.constant(steps - 1), written, adjoint))
+            return written.stack()
+
+        _compiled[key] = (weakref.ref(cell), tf.function(run))
+    return _compiled[key][1]
+
+
+def _choose(trace, layer):
+    if layer is None:
+        return trace.layers[0]
+    if not isinstance(layer, str):
+        raise InputError(f"layer: expected a layer name (str), got {type(layer).__name__}")
+    names = trace.layer_names
+    if layer in names:
+        return trace[layer]
+    directions = [name for name in names if name.startswith(layer + "/")]
+    hint = f"; {layer!r} is Bidirectional: choose {directions}" if directions else ""
+    raise InputError(f"layer: no recurrent layer named {layer!r}{hint}; expected one of {names}")
+
+
+def _keras_layer(model, trace_name):
+    name, _, direction = trace_name.partition("/")
+    name = name.split("#")[0]
+    found = _find(model, name)
+    if direction:
+        return found.forward_layer if direction == "forward" else found.backward_layer
+    return found
+
+
+def _find(model, name):
+    for layer in model.layers:
+        if layer.name == name:
+            return layer
+        if isinstance(layer, keras.Model):
+            inner = _find(layer, name)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer):
+    """``dL / d(output)`` of the chosen layer, as additions to the adjoint of each state after each step."""
+    from rnnviz.recording.checks import check_inputs
+
+    inputs = check_inputs(model, x)
+    replica = traced_replica(model)
+    with tf.GradientTape() as tape:
+        replica.sink.watch_with(tape, layer_trace.name)
+        _, output = replica.run(inputs if len(inputs) > 1 else inputs[0], **({} if mask is None else {"mask": mask}))
+        first = output[0] if isinstance(output, (list, tuple)) else output
+        if np.shape(y) != tuple(first.shape):
+            raise InputError(f"y: expected targets shaped like the model's output {tuple(first.shape)}, got {np.shape(y)}")
+        loss_value = loss_fn(tf.convert_to_tensor(y, dtype=first.dtype), first)
+        # Loss functions (``"mse"``) give one value per sample; reduce like Keras's
+        # Loss classes do by default: the mean over the batch.
+        loss_value = tf.reduce_mean(loss_value)
+    watched = replica.sink.watched
+    replica.sink.watch_with(None, None)
+    result, *final_states = watched
+    grads = tape.gradient(loss_value, [result, *final_states])
+    steps, units = layer_trace.steps, layer_trace.units
+    mask = layer_trace.mask[:, ::-1] if layer_trace.go_backwards else layer_trace.mask
+    seen = mask if keras_layer.zero_output_for_mask else np.logical_or.accumulate(mask, axis=1)
+    h = np.zeros((layer_trace.batch_size, steps, units), np.float32)  # processing order
+    if grads[0] is not None:
+        output_grad = np.asarray(grads[0])
+        if keras_layer.return_sequences:
+            h += output_grad * seen[:, :, None]
+        else:
+            h[:, -1] += output_grad * seen[:, -1:]
+    injections = {"h": h}
+    for name, grad in zip(layer_trace.state_names, grads[1:]):
+        if grad is not None:
+            injections.setdefault(name, np.zeros_like(h))[:, -1] += np.asarray(grad)
+    if layer_trace.go_backwards:  # back to input time order
+        injections = {name: value[:, ::-1] for name, value in injections.items()}
+    return injections
