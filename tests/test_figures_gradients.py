@@ -62,3 +62,58 @@ def test_from_cells_uses_real_profiles():
         assert values.shape == (3, 15)
         np.testing.assert_allclose(values[:, 0], np.sqrt(8), rtol=1e-5)  # identity at the last step
     assert "untrained" in display.description
+
+
+def test_spectral_radius_lines_are_the_medians_and_coloured_by_side_of_one():
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay, radius_colours
+
+    rng = np.random.default_rng(0)
+    radii = (0.5, 1.0, 2.0)
+    norms = {(a, r): rng.uniform(0.1, 10, size=(4, 6)) for a in ("tanh", "relu") for r in radii}
+    norms["relu", 0.5][:, 3:] = 0.0  # underflow
+    display = SpectralRadiusDisplay(norms=norms, radii=radii, activations=("tanh", "relu")).plot()
+    for key, values in norms.items():
+        _, y = display.lines_[key].get_data()
+        expected = np.median(values, axis=0)
+        np.testing.assert_allclose(y, np.where(expected > 0, expected, np.nan))
+    assert any("underflow" in text.get_text() for text in display.axes_["relu"].texts)
+    colours = radius_colours(radii)
+    assert colours[1.0] == "black"
+    assert colours[0.5][2] > colours[0.5][0] and colours[2.0][0] > colours[2.0][2]  # blue below, red above
+
+
+def test_spectral_radius_needs_one_axes_per_activation():
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+
+    display = SpectralRadiusDisplay(norms={("tanh", 1.0): np.ones((1, 3))}, radii=(1.0,), activations=("tanh",))
+    figure, axes = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="ax: expected 1 axes"):
+        display.plot(ax=axes)
+
+
+@pytest.mark.slow
+def test_spectral_radius_sweep_on_a_real_model():
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+
+    display = SpectralRadiusDisplay.from_sweep(radii=(0.5, 1.5), activations=("tanh",), units=8, steps=20, batch=2)
+    small, large = (np.median(display.norms["tanh", r], axis=0) for r in (0.5, 1.5))
+    assert small[-1] < 1e-3 * small[0]  # vanishes
+    assert large[-1] > small[-1] * 1e3
+
+
+@pytest.mark.filterwarnings("ignore:All-NaN slice:RuntimeWarning")
+def test_memory_heatmap_shows_the_log_median():
+    from rnnviz.figures.memory import MemoryHeatmapDisplay
+
+    rng = np.random.default_rng(1)
+    maps = {}
+    for label in ("SimpleRNN", "LSTM"):
+        values = rng.uniform(1e-6, 1, size=(3, 5, 5))
+        values[:, np.triu_indices(5, 1)[0], np.triu_indices(5, 1)[1]] = np.nan
+        maps[label] = values
+    display = MemoryHeatmapDisplay(maps=maps).plot()
+    for label, values in maps.items():
+        shown = display.images_[label].get_array()
+        expected = np.log10(np.nanmedian(values, axis=0))
+        np.testing.assert_allclose(np.ma.filled(shown, np.nan), expected)
+    assert display.colorbar_ is not None

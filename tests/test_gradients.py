@@ -190,3 +190,16 @@ def test_bad_arguments():
         rnnviz.gradient_profile(model, x, loss="mse")
     with pytest.raises(InputError, match=r"y: expected targets shaped like the model's output \(3, 2\), got \(3, 9\)"):
         rnnviz.gradient_profile(model, x, loss="mse", y=np.zeros((3, 9)))
+
+
+def test_memory_map_equals_brute_force():
+    from rnnviz.recording.gradients import memory_map
+
+    model, x = build("gru_reset_after")
+    x = x[:, :6]
+    model = keras.Sequential([keras.Input((6, x.shape[2])), model.layers[0]])
+    result = memory_map(model, x)
+    layer = model.layers[0]
+    for t in range(6):
+        np.testing.assert_allclose(result[:, t, : t + 1], brute_force_input_norms(layer, x[:, : t + 1]), rtol=1e-4, atol=1e-7)
+        assert np.isnan(result[:, t, t + 1 :]).all()

@@ -76,11 +76,31 @@ def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, ma
     )
 
 
-def backpropagate(equations, cell, trace, *, wrt="state", injections=None):
+def memory_map(model, x, layer=None, *, mask=None):
+    """``||d h_t / d x_s||_F`` for every pair of steps s <= t: how long an input is felt.
+
+    Returns an array (batch, time t, time s), NaN where s > t (no dependence).
+    For a layer that runs forwards only.
+    """
+    trace = record(model, x, mask=mask)
+    layer_trace = _choose(trace, layer)
+    if layer_trace.go_backwards:
+        raise InputError(f"layer: {layer_trace.name!r} runs backwards; the memory map needs a forward layer")
+    cell = _keras_layer(model, layer_trace.name).cell
+    equations = equations_for(cell)
+    batch, steps = layer_trace.batch_size, layer_trace.steps
+    result = np.full((batch, steps, steps), np.nan)
+    for t in range(steps):
+        result[:, t, : t + 1] = backpropagate(equations, cell, layer_trace, wrt="input", seed_step=t)[:, : t + 1]
+    return result
+
+
+def backpropagate(equations, cell, trace, *, wrt="state", injections=None, seed_step=None):
     """Carry the adjoint from the last step back to the first.
 
-    Without ``injections``: seeds are the identity on ``h`` at the last step, and
-    the result is ``||d h_T / d h_t||_F`` (or ``/ d x_t``), (batch, time).
+    Without ``injections``: seeds are the identity on ``h`` at the last step (or
+    at the step ``seed_step`` of the order the layer ran in), and the result is
+    ``||d h_T / d h_t||_F`` (or ``/ d x_t``), (batch, time); zero after the seed step.
     With ``injections`` (per state name, (batch, time, units) in input time
     order, added to the adjoint of that state after each step): the result is
     the adjoint of ``h`` itself, (batch, time, units).
@@ -100,13 +120,15 @@ def backpropagate(equations, cell, trace, *, wrt="state", injections=None):
     if injections is None:
         seeds = [tf.eye(units, batch_shape=[batch])] + [tf.zeros((batch, units, units))] * (len(names) - 1)
         inject = None
+        seed_step = steps - 1 if seed_step is None else seed_step
     else:
         seeds = [tf.zeros((batch, 1, units)) for _ in names]
+        seed_step = steps - 1
         inject = [
             tf.constant(np.ascontiguousarray(injections.get(name, np.zeros_like(after[0]))[:, order])) for name in names
         ]
     result = _adjoint_loop(equations, cell)(
-        inputs, mask, [tf.constant(b) for b in before], weights, seeds, inject, wrt == "input"
+        inputs, mask, [tf.constant(b) for b in before], weights, seeds, tf.constant(seed_step), inject, wrt == "input"
     )
     result = np.asarray(result)
     if injections is not None:
@@ -125,17 +147,20 @@ def _adjoint_loop(equations, cell):
 
         cell_ref = weakref.ref(cell)
 
-        def run(inputs, mask, before, weights, seeds, inject, wrt_input):
+        def run(inputs, mask, before, weights, seeds, seed_step, inject, wrt_input):
             cell = cell_ref()
             steps = inputs.shape[1]
             seed_count = seeds[0].shape[1]
             written = tf.TensorArray(tf.float32, size=steps)
-            adjoint = [tf.reshape(seed, (-1, seed.shape[-1])) for seed in seeds]  # (batch * seeds, units)
+            seeds = [tf.reshape(seed, (-1, seed.shape[-1])) for seed in seeds]  # (batch * seeds, units)
+            adjoint = [tf.zeros_like(seed) for seed in seeds]
 
             def tile(value):  # (batch, ...) -> (batch * seeds, ...)
                 return tf.repeat(value, seed_count, axis=0)
 
             def body(k, written, adjoint):
+                at_seed = tf.cast(tf.equal(k, seed_step), tf.float32)
+                adjoint = [a + at_seed * seed for a, seed in zip(adjoint, seeds)]
                 if inject is not None:
                     adjoint = [a + tile(i[:, k]) for a, i in zip(adjoint, inject)]
                 x_k = tile(inputs[:, k])

@@ -1,0 +1,98 @@
+"""Memory heatmap: ``||d h_t / d x_s||`` over (t, s), how long each input is felt, per cell."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+class MemoryHeatmapDisplay:
+    """For each model, the batch median of ``log10 ||d h_t / d x_s||`` as an image over (s, t).
+
+    Parameters
+    ----------
+    maps : dict of str to ndarray, (batch, time t, time s)
+        NaN where s > t.
+    description : str
+    """
+
+    def __init__(self, *, maps: dict, description: str = ""):
+        self.maps = {label: np.asarray(value, dtype=float) for label, value in maps.items()}
+        self.description = description
+
+    @classmethod
+    def from_models(cls, models, x, *, layer=None, description=""):
+        """A map for each model (a dict label -> Keras model) on the same ``x``."""
+        from rnnviz.recording.gradients import memory_map
+
+        return cls(maps={label: memory_map(model, x, layer=layer) for label, model in models.items()}, description=description)
+
+    @classmethod
+    def from_cells(cls, *, units=16, steps=30, batch=8, seed=0):
+        """SimpleRNN, LSTM and GRU of ``units``, Keras's default initialisation, on one seeded input."""
+        import keras
+
+        x = np.random.default_rng(seed).normal(size=(batch, steps, 1)).astype("float32")
+        models = {}
+        for offset, (label, layer_type) in enumerate(
+            (("SimpleRNN", keras.layers.SimpleRNN), ("LSTM", keras.layers.LSTM), ("GRU", keras.layers.GRU))
+        ):
+            keras.utils.set_random_seed(seed + offset)
+            models[label] = keras.Sequential([keras.Input((steps, 1)), layer_type(units)])
+        description = f"untrained layers of {units} units (Keras's default initialisation), {batch} random sequences"
+        return cls.from_models(models, x, description=description)
+
+    def plot(self, ax=None, *, title=True, vmin=-8, cmap="magma", **kwargs):
+        """One panel per model; colour is ``log10`` of the batch-median norm, clipped below at ``vmin``.
+
+        Keeps ``figure_``, ``axes_`` and ``images_`` (by label) and ``colorbar_``.
+        """
+        labels = list(self.maps)
+        if ax is None:
+            self.figure_, axes = plt.subplots(
+                1, len(labels), figsize=(4.2 * len(labels) + 1, 5), layout="constrained", squeeze=False
+            )
+            axes = list(axes[0])
+        else:
+            axes = list(np.atleast_1d(ax))
+            if len(axes) != len(labels):
+                raise ValueError(f"ax: expected {len(labels)} axes (one per model), got {len(axes)}")
+            self.figure_ = axes[0].figure
+        self.axes_, self.images_ = dict(zip(labels, axes)), {}
+        vmax = max(np.nanmax(_log_median(m)) for m in self.maps.values())
+        for label, panel in self.axes_.items():
+            shown = _log_median(self.maps[label])
+            steps = shown.shape[0]
+            self.images_[label] = panel.imshow(
+                shown,
+                origin="lower",
+                cmap=cmap,
+                vmin=vmin,
+                vmax=vmax,
+                extent=(-0.5, steps - 0.5, -0.5, steps - 0.5),
+                **kwargs,
+            )
+            panel.set_title(label, loc="left")
+            panel.set_xlabel("input step s")
+            panel.set_ylabel("state step t")
+            panel.set_facecolor("#d9d9d9")  # s > t: no dependence, drawn grey
+        self.colorbar_ = self.figure_.colorbar(
+            self.images_[labels[-1]], ax=axes, label="log10 ‖∂h_t / ∂x_s‖ (batch median)", extend="min"
+        )
+        if title:
+            self.figure_.suptitle(
+                "How long an input is felt: each state's dependence on every earlier input"
+                + (f"\n{self.description}" if self.description else ""),
+                x=0.01,
+                horizontalalignment="left",
+            )
+        return self
+
+
+def _log_median(maps: np.ndarray) -> np.ndarray:
+    """log10 of the batch median, NaN where s > t (all-NaN there, which is expected)."""
+    with warnings.catch_warnings(), np.errstate(divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.log10(np.nanmedian(maps, axis=0))

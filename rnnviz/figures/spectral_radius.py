@@ -1,0 +1,119 @@
+"""Spectral-radius sweep: one SimpleRNN, its recurrent matrix rescaled, gradients vanishing or exploding."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
+
+
+class SpectralRadiusDisplay:
+    """``||d h_T / d h_t||`` against steps back for one SimpleRNN whose ``W_h`` is rescaled to several radii.
+
+    Below radius 1 the gradient vanishes; above it, it can explode (Pascanu et
+    al., 2013). With tanh the growth is held back by saturation; with relu, the
+    units a step switches off cut their paths, so its gradients explode only
+    when the radius is well above 1.
+
+    Parameters
+    ----------
+    norms : dict of (activation, radius) to ndarray, (batch, steps back)
+    radii : sequence of float
+    activations : sequence of str
+    description : str
+    """
+
+    def __init__(self, *, norms: dict, radii, activations, description: str = ""):
+        self.norms = {key: np.asarray(value, dtype=float) for key, value in norms.items()}
+        self.radii = tuple(radii)
+        self.activations = tuple(activations)
+        self.description = description
+
+    @classmethod
+    def from_sweep(
+        cls, *, radii=DEFAULT_RADII, activations=("tanh", "relu"), units=32, steps=50, batch=8, input_scale=0.5, seed=0
+    ):
+        """Build the SimpleRNN (seeded weights, no bias), rescale ``W_h`` to each radius, and profile it."""
+        import keras
+
+        from rnnviz.recording.gradients import gradient_profile
+
+        rng = np.random.default_rng(seed)
+        recurrent = rng.normal(size=(units, units))
+        recurrent /= np.abs(np.linalg.eigvals(recurrent)).max()  # spectral radius 1
+        x = (input_scale * rng.normal(size=(batch, steps, 1))).astype("float32")
+        norms = {}
+        for activation in activations:
+            keras.utils.set_random_seed(seed)
+            layer = keras.layers.SimpleRNN(units, activation=activation, use_bias=False)
+            model = keras.Sequential([keras.Input((steps, 1)), layer])
+            for radius in radii:
+                layer.cell.recurrent_kernel.assign((radius * recurrent).astype("float32"))
+                norms[activation, radius] = gradient_profile(model, x, allow_nonfinite=True).by_steps_back()
+        description = (
+            f"SimpleRNN, {units} units, W_h = ρ · (a random matrix of spectral radius 1); "
+            f"{batch} sequences of {steps} steps, inputs ~ N(0, {input_scale}²)"
+        )
+        return cls(norms=norms, radii=radii, activations=activations, description=description)
+
+    def plot(self, ax=None, *, title=True, **kwargs):
+        """One panel per activation, one line (batch median) per radius; ``ax``: one axes per activation.
+
+        Keeps ``figure_``, ``axes_`` (by activation) and ``lines_`` (by (activation, radius)).
+        """
+        if ax is None:
+            self.figure_, axes = plt.subplots(
+                1, len(self.activations), figsize=(12, 4.5), sharey=True, layout="constrained", squeeze=False
+            )
+            axes = list(axes[0])
+        else:
+            axes = list(np.atleast_1d(ax))
+            if len(axes) != len(self.activations):
+                raise ValueError(f"ax: expected {len(self.activations)} axes (one per activation), got {len(axes)}")
+            self.figure_ = axes[0].figure
+        self.axes_ = dict(zip(self.activations, axes))
+        self.lines_ = {}
+        colours = radius_colours(self.radii)
+        for activation, panel in self.axes_.items():
+            for radius in self.radii:
+                values = self.norms[activation, radius]
+                median = np.median(values, axis=0)
+                shown = np.where(median > 0, median, np.nan)  # exactly 0 (underflow) has no place on a log axis
+                (self.lines_[activation, radius],) = panel.plot(
+                    np.arange(values.shape[1]),
+                    shown,
+                    **{"color": colours[radius], "linewidth": 2, "label": f"ρ = {radius:g}", **kwargs},
+                )
+                ended = ~np.isfinite(shown)
+                if ended.any() and np.isfinite(shown[0]):  # mark where the curve leaves float32's range
+                    first = int(np.argmax(ended))
+                    reason = "underflow to 0" if median[first] == 0 else "overflow"
+                    panel.annotate(reason, (first - 1, shown[first - 1]), color=colours[radius], fontsize=9)
+            panel.set_yscale("log")
+            panel.set_title(activation, loc="left")
+            panel.set_xlabel("steps back from the last step (T - t)")
+            panel.grid(True, alpha=0.3)
+        axes[0].set_ylabel("‖∂h_T / ∂h_t‖ (batch median)")
+        axes[-1].legend(title="spectral radius of W_h", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+        if title:
+            self.figure_.suptitle(
+                "Gradients vanish below spectral radius 1 and can explode above it"
+                + (f"\n{self.description}" if self.description else ""),
+                x=0.01,
+                horizontalalignment="left",
+            )
+        return self
+
+
+def radius_colours(radii) -> dict:
+    """Blues below radius 1, black at 1, reds above: darker the further from 1."""
+    below = [r for r in radii if r < 1]
+    above = [r for r in radii if r > 1]
+    colours = {}
+    for group, cmap in ((below, plt.get_cmap("Blues")), (above, plt.get_cmap("Reds"))):
+        spread = max((abs(r - 1) for r in group), default=1)
+        for radius in group:
+            colours[radius] = cmap(0.45 + 0.5 * abs(radius - 1) / spread)
+    colours.update({r: "black" for r in radii if r == 1})
+    return colours
