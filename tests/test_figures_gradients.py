@@ -117,3 +117,29 @@ def test_memory_heatmap_shows_the_log_median():
         expected = np.log10(np.nanmedian(values, axis=0))
         np.testing.assert_allclose(np.ma.filled(shown, np.nan), expected)
     assert display.colorbar_ is not None
+
+
+def test_clipping_display_draws_the_recorded_steps_and_marks_overflow():
+    from rnnviz.figures.clipping import ClippingDisplay
+
+    runs = {
+        "no clipping": {"gradient_norm": np.array([3.0, 1e6, np.inf, np.nan]), "loss": np.array([1.0, 50.0, np.nan, np.nan])},
+        "clipnorm=1": {"gradient_norm": np.array([3.0, 2.0, 1.0, 0.5]), "loss": np.array([1.0, 0.5, 0.2, 0.1])},
+    }
+    display = ClippingDisplay(runs=runs).plot()
+    x, y = display.lines_["no clipping", "gradient_norm"].get_data()
+    np.testing.assert_array_equal(x, [0, 1]) and np.testing.assert_array_equal(y, [3.0, 1e6])
+    np.testing.assert_array_equal(display.lines_["clipnorm=1", "loss"].get_data()[1], runs["clipnorm=1"]["loss"])
+    assert any("not finite (overflow) from step 2" in t.get_text() for t in display.axes_["gradient_norm"].texts)
+
+
+@pytest.mark.slow
+def test_clipping_run_explodes_only_without_clipping():
+    from rnnviz.figures.clipping import train_with_clipping
+
+    runs = train_with_clipping()
+    assert not np.isfinite(runs["no clipping"]["loss"]).all()
+    for label in ("clipnorm=1", "global_clipnorm=1"):
+        assert np.isfinite(runs[label]["loss"]).all()
+        assert runs[label]["loss"][-1] < runs[label]["loss"][0]
+    assert runs["no clipping"]["gradient_norm"][0] == runs["clipnorm=1"]["gradient_norm"][0]  # same start
