@@ -34,6 +34,9 @@ def _positive_int(text: str) -> int:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import matplotlib
+
+    matplotlib.use("Agg")  # a command-line run draws to files only
     try:
         if args.command == "gallery":
             from rnnviz.gallery import run_gallery

@@ -2,9 +2,9 @@
 
 Today that is one trace per cell kind (SimpleRNN, LSTM, peephole LSTM, GRU), each
 a sequence-to-vector forecaster trained on a seeded synthetic series and recorded
-on validation windows; the figure, video and widget issues add their outputs
-here. Every file is written atomically, so an interrupted run leaves no
-half-written file under a final name.
+on validation windows, and the gradient figures (``FIGURES``) as PNG. Every file
+is written atomically, so an interrupted run leaves no half-written file under a
+final name.
 """
 
 from __future__ import annotations
@@ -22,6 +22,30 @@ INPUT_STEPS = 40
 HORIZON = 5
 UNITS = 16
 PERIOD = 30
+
+
+def _gradient_figures():
+    """name -> (caption, function making the Display, plotted), in lecture order."""
+    from rnnviz.figures.clipping import ClippingDisplay
+    from rnnviz.figures.gradient_decay import GradientDecayDisplay
+    from rnnviz.figures.memory import MemoryHeatmapDisplay
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+
+    return {
+        "gradient_decay": ("How fast gradients fade through time, per cell", lambda seed: GradientDecayDisplay.from_cells(seed=seed)),
+        "spectral_radius": ("Vanishing below spectral radius 1, exploding above", lambda seed: SpectralRadiusDisplay.from_sweep(seed=seed)),
+        "memory_heatmap": ("How long an input is felt", lambda seed: MemoryHeatmapDisplay.from_cells(seed=seed)),
+        "gradient_clipping": ("Clipping tames exploding gradients", lambda seed: ClippingDisplay.from_training(seed=seed)),
+    }
+
+
+def save_png(figure, path: Path, dpi: int = 150) -> Path:
+    """Write ``figure`` to ``path`` atomically (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    figure.savefig(temporary, dpi=dpi, format="png", metadata={"Software": None})
+    os.replace(temporary, path)
+    return path
 
 
 @dataclass
@@ -127,4 +151,13 @@ def run_gallery(out, *, seed: int = 0, epochs: int = 6, progress=print) -> Galle
         progress(f"[{index}/{len(models)}] {name}: recording 8 validation windows")
         trace = rnnviz.record(model, x_valid[:: max(1, len(x_valid) // 8)][:8])
         files.append(trace.save(out / "traces" / f"{name}.npz"))
+
+    import matplotlib.pyplot as plt
+
+    figures = _gradient_figures()
+    for index, (name, (caption, make)) in enumerate(figures.items(), start=1):
+        progress(f"[figure {index}/{len(figures)}] {name}: {caption}")
+        display = make(seed).plot()
+        files.append(save_png(display.figure_, out / "figures" / f"{name}.png"))
+        plt.close(display.figure_)
     return GalleryResult(out, files, validation_mae, naive_mae, time.perf_counter() - started)
