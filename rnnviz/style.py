@@ -6,7 +6,10 @@ all take their colours from here.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
+import numpy as np
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -56,3 +59,22 @@ def new_or_given_axes(ax=None, *, figsize=(8, 4.5)):
         return ax.figure, ax
     figure, ax = plt.subplots(figsize=figsize, layout="constrained")
     return figure, ax
+
+
+def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplot_kw):
+    """``count`` panels: the given axes (checked), or a new figure of ``nrows`` rows; returns (figure, list)."""
+    if ax is None:
+        figure, axes = plt.subplots(
+            nrows, count // nrows, figsize=figsize, layout="constrained", squeeze=False, **subplot_kw
+        )
+        return figure, list(axes.ravel())
+    axes = list(np.atleast_1d(ax))
+    if len(axes) != count:
+        raise ValueError(f"ax: expected {count} axes ({what}), got {len(axes)}")
+    return axes[0].figure, axes
+
+
+def figure_title(figure, heading: str, description: str = "", width: int = 110) -> None:
+    """A left-aligned title over the whole figure, with the description (what was measured) under it."""
+    text = heading + (f"\n{textwrap.fill(description, width)}" if description else "")
+    figure.suptitle(text, x=0.01, horizontalalignment="left")

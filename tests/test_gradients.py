@@ -7,7 +7,7 @@ import tensorflow as tf
 
 import rnnviz
 from rnnviz.errors import InputError
-from tests.models import build, padded, randomise, sequences, sequential
+from tests.models import build, randomise, sequences, sequential
 
 L = keras.layers
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-
-import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnviz.style import OKABE_ITO
+from rnnviz.style import OKABE_ITO, figure_title, new_or_given_panels
 
 DEFAULT_SETTINGS = {"no clipping": {}, "clipnorm=1": {"clipnorm": 1.0}, "global_clipnorm=1": {"global_clipnorm": 1.0}}
 SETTING_COLOURS = (OKABE_ITO["vermilion"], OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"])
@@ -91,13 +88,9 @@ class ClippingDisplay:
 
         Keeps ``figure_``, ``axes_`` (``"gradient_norm"``, ``"loss"``) and ``lines_`` (by (label, panel)).
         """
-        if ax is None:
-            self.figure_, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True, layout="constrained")
-        else:
-            axes = list(np.atleast_1d(ax))
-            if len(axes) != 2:
-                raise ValueError(f"ax: expected 2 axes (gradient norm, loss), got {len(axes)}")
-            self.figure_ = axes[0].figure
+        self.figure_, axes = new_or_given_panels(
+            ax, 2, what="gradient norm, loss", figsize=(10, 6), nrows=2, sharex=True
+        )
         self.axes_ = dict(zip(("gradient_norm", "loss"), axes))
         self.lines_ = {}
         for (label, run), line_colour in zip(self.runs.items(), SETTING_COLOURS):
@@ -131,9 +124,5 @@ class ClippingDisplay:
             panel.grid(True, alpha=0.3)
         self.axes_["gradient_norm"].legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         if title:
-            self.figure_.suptitle(
-                "Gradient clipping tames exploding gradients"
-                + (f"\n{textwrap.fill(self.description, 110)}" if self.description else ""),
-                x=0.01, horizontalalignment="left",
-            )
+            figure_title(self.figure_, "Gradient clipping tames exploding gradients", self.description)
         return self

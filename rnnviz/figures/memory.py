@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import warnings
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from rnnviz.style import figure_title, new_or_given_panels
 
 
 class MemoryHeatmapDisplay:
@@ -50,16 +51,9 @@ class MemoryHeatmapDisplay:
         Keeps ``figure_``, ``axes_`` and ``images_`` (by label) and ``colorbar_``.
         """
         labels = list(self.maps)
-        if ax is None:
-            self.figure_, axes = plt.subplots(
-                1, len(labels), figsize=(4.2 * len(labels) + 1, 5), layout="constrained", squeeze=False
-            )
-            axes = list(axes[0])
-        else:
-            axes = list(np.atleast_1d(ax))
-            if len(axes) != len(labels):
-                raise ValueError(f"ax: expected {len(labels)} axes (one per model), got {len(axes)}")
-            self.figure_ = axes[0].figure
+        self.figure_, axes = new_or_given_panels(
+            ax, len(labels), what="one per model", figsize=(4.2 * len(labels) + 1, 5)
+        )
         self.axes_, self.images_ = dict(zip(labels, axes)), {}
         vmax = max(np.nanmax(_log_median(m)) for m in self.maps.values())
         for label, panel in self.axes_.items():
@@ -82,11 +76,8 @@ class MemoryHeatmapDisplay:
             self.images_[labels[-1]], ax=axes, label="log10 ‖∂h_t / ∂x_s‖ (batch median)", extend="min"
         )
         if title:
-            self.figure_.suptitle(
-                "How long an input is felt: each state's dependence on every earlier input"
-                + (f"\n{self.description}" if self.description else ""),
-                x=0.01,
-                horizontalalignment="left",
+            figure_title(
+                self.figure_, "How long an input is felt: each state's dependence on every earlier input", self.description
             )
         return self
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from rnnviz.style import figure_title, new_or_given_panels
+
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
 
 
@@ -62,16 +64,9 @@ class SpectralRadiusDisplay:
 
         Keeps ``figure_``, ``axes_`` (by activation) and ``lines_`` (by (activation, radius)).
         """
-        if ax is None:
-            self.figure_, axes = plt.subplots(
-                1, len(self.activations), figsize=(12, 4.5), sharey=True, layout="constrained", squeeze=False
-            )
-            axes = list(axes[0])
-        else:
-            axes = list(np.atleast_1d(ax))
-            if len(axes) != len(self.activations):
-                raise ValueError(f"ax: expected {len(self.activations)} axes (one per activation), got {len(axes)}")
-            self.figure_ = axes[0].figure
+        self.figure_, axes = new_or_given_panels(
+            ax, len(self.activations), what="one per activation", figsize=(12, 4.5), sharey=True
+        )
         self.axes_ = dict(zip(self.activations, axes))
         self.lines_ = {}
         colours = radius_colours(self.radii)
@@ -97,12 +92,7 @@ class SpectralRadiusDisplay:
         axes[0].set_ylabel("‖∂h_T / ∂h_t‖ (batch median)")
         axes[-1].legend(title="spectral radius of W_h", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         if title:
-            self.figure_.suptitle(
-                "Gradients vanish below spectral radius 1 and can explode above it"
-                + (f"\n{self.description}" if self.description else ""),
-                x=0.01,
-                horizontalalignment="left",
-            )
+            figure_title(self.figure_, "Gradients vanish below spectral radius 1 and can explode above it", self.description)
         return self
 
 
