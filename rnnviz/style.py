@@ -76,5 +76,13 @@ def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplo
 
 def figure_title(figure, heading: str, description: str = "", width: int = 110) -> None:
     """A left-aligned title over the whole figure, with the description (what was measured) under it."""
-    text = heading + (f"\n{textwrap.fill(description, width)}" if description else "")
-    figure.suptitle(text, x=0.01, horizontalalignment="left")
+    figure.suptitle(_titled(heading, description, width), x=0.01, horizontalalignment="left")
+
+
+def axes_title(ax, heading: str, description: str = "", width: int = 85) -> None:
+    """A left-aligned title over one axes, with the description under it."""
+    ax.set_title(_titled(heading, description, width), loc="left")
+
+
+def _titled(heading: str, description: str, width: int) -> str:
+    return heading + (f"\n{textwrap.fill(description, width)}" if description else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.style import color, new_or_given_axes
+from rnnviz.style import axes_title, color, new_or_given_axes
 
 
 class GradientDecayDisplay:
@@ -106,7 +106,6 @@ class GradientDecayDisplay:
         self.ax_.set_xlim(0, max(values.shape[1] for values in self.norms.values()) - 1)
         self.ax_.grid(True, which="major", alpha=0.3)
         if title:
-            heading = "Gradients through time: how much the last state feels each earlier step"
-            self.ax_.set_title(heading + (f"\n{self.description}" if self.description else ""), loc="left")
+            axes_title(self.ax_, "Gradients through time: how much the last state feels each earlier step", self.description)
         self.ax_.legend(title="median, with 25–75% of the batch" if spread else None, frameon=False)
         return self
