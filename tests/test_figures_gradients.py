@@ -143,3 +143,15 @@ def test_clipping_run_explodes_only_without_clipping():
         assert np.isfinite(runs[label]["loss"]).all()
         assert runs[label]["loss"][-1] < runs[label]["loss"][0]
     assert runs["no clipping"]["gradient_norm"][0] == runs["clipnorm=1"]["gradient_norm"][0]  # same start
+
+
+@pytest.mark.slow
+def test_same_seed_same_png_bytes(tmp_path):
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+    from rnnviz.gallery import save_png
+
+    paths = []
+    for run in range(2):
+        display = SpectralRadiusDisplay.from_sweep(radii=(0.9, 1.5), units=8, steps=15, batch=2, seed=3).plot()
+        paths.append(save_png(display.figure_, tmp_path / f"run{run}.png"))
+    assert paths[0].read_bytes() == paths[1].read_bytes()
