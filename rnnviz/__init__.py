@@ -16,11 +16,15 @@ from rnnviz.trace import LayerTrace, ModelTrace, load
 
 __version__ = "0.1.0"
 
-# Names that need Keras, loaded when first used: name -> (module, attribute or None for the module).
+# Names loaded when first used (Keras, or matplotlib): name -> (module, attribute or None for the module).
 _LAZY = {
     "record": ("rnnviz.recording.record", "record"),
     "gradient_profile": ("rnnviz.recording.gradients", "gradient_profile"),
     "layers": ("rnnviz.layers", None),
+    "GradientDecayDisplay": ("rnnviz.figures.gradient_decay", "GradientDecayDisplay"),
+    "SpectralRadiusDisplay": ("rnnviz.figures.spectral_radius", "SpectralRadiusDisplay"),
+    "MemoryHeatmapDisplay": ("rnnviz.figures.memory", "MemoryHeatmapDisplay"),
+    "ClippingDisplay": ("rnnviz.figures.clipping", "ClippingDisplay"),
 }
 
 __all__ = [
