@@ -43,8 +43,13 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
     batch, steps = int(inputs.shape[0]), int(inputs.shape[1])
     units = int(cell.units)
     names = equations.kind.states + equations.kind.gates
-    weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
-    states = tuple(tf.convert_to_tensor(state, dtype=tf.float32) for state in initial_states)
+    # Recording is not differentiated (gradient_profile carries its own adjoint):
+    # stop_gradient keeps an enclosing GradientTape from recording the compiled loop.
+    inputs = tf.stop_gradient(inputs)
+    weights = {
+        name: tf.stop_gradient(tf.convert_to_tensor(variable)) for name, variable in equations.weights(cell).items()
+    }
+    states = tuple(tf.stop_gradient(tf.convert_to_tensor(state, dtype=tf.float32)) for state in initial_states)
     if mask is not None and mask.all():
         mask = None  # nothing is masked: the same results, and the fused kernel may apply
     loop = _compiled_loop(equations, cell)
@@ -74,24 +79,32 @@ def _compiled_loop(equations, cell):
     """One compiled function per cell, reused across recordings (retraced per input shape).
 
     It runs the cell's fused TensorFlow kernel where the equations have one
-    (``fused``: no mask, default activations), the generic step loop otherwise;
-    both return ``(time, batch, names * units)`` in input time order.
+    (``fused``: no mask, default activations), the generic step loop otherwise,
+    compiled with XLA (about twice as fast here; results differ from the plain
+    graph only in float rounding, ~1e-7). Both return ``(time, batch, names * units)``
+    in input time order.
     """
     loop = _compiled_loops.get(cell)
     if loop is None:
         # A weak reference, so the cache entry does not keep its own key alive.
         cell_ref = weakref.ref(cell)
 
-        def run(inputs, mask, states, weights, reverse, fused):
-            cell = cell_ref()
-            if fused:
-                if reverse:
-                    inputs = tf.reverse(inputs, [1])
-                written, states = equations.fused(cell, tf.transpose(inputs, [1, 0, 2]), states, weights)
-                return (tf.reverse(written, [0]) if reverse else written), states
-            return _while_loop(equations, cell, inputs, mask, states, weights, reverse)
+        def run_fused(inputs, states, weights, reverse):
+            if reverse:
+                inputs = tf.reverse(inputs, [1])
+            written, states = equations.fused(cell_ref(), tf.transpose(inputs, [1, 0, 2]), states, weights)
+            return (tf.reverse(written, [0]) if reverse else written), states
 
-        loop = tf.function(run)
+        def run_loop(inputs, mask, states, weights, reverse):
+            return _while_loop(equations, cell_ref(), inputs, mask, states, weights, reverse)
+
+        fused, stepped = tf.function(run_fused), tf.function(run_loop, jit_compile=True)
+
+        def loop(inputs, mask, states, weights, reverse, use_fused):
+            if use_fused:
+                return fused(inputs, states, weights, reverse)
+            return stepped(inputs, mask, states, weights, reverse)
+
         _compiled_loops[cell] = loop
     return loop
 
@@ -120,5 +133,6 @@ def _while_loop(equations, cell, inputs, mask, states, weights, reverse):
         body,
         (tf.constant(0), written, tuple(states)),
         parallel_iterations=32,
+        maximum_iterations=steps,  # XLA needs the bound, also when a gradient tape is recording
     )
     return written.stack(), states
