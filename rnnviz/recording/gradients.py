@@ -12,6 +12,8 @@ cell equations the recorder runs, on the recorded states.
 
 from __future__ import annotations
 
+import weakref
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -137,14 +139,15 @@ def backpropagate(equations, cell, trace, *, wrt="state", injections=None, seed_
     return result
 
 
-_compiled = {}
+# One compiled adjoint loop per cell, as the recorder keeps its loops (scan._compiled_loops);
+# the equations follow from the cell's type, so the cell alone is the key.
+_adjoint_loops: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _adjoint_loop(equations, cell):
-    key = (id(cell), type(equations))
-    if key not in _compiled or _compiled[key][0]() is not cell:
-        import weakref
-
+    loop = _adjoint_loops.get(cell)
+    if loop is None:
+        # A weak reference, so the cache entry does not keep its own key alive.
         cell_ref = weakref.ref(cell)
 
         def run(inputs, mask, before, weights, seeds, seed_step, inject, wrt_input):
@@ -185,8 +188,8 @@ def _adjoint_loop(equations, cell):
             _, written, _ = tf.while_loop(lambda k, *_: k >= 0, body, (tf.constant(steps - 1), written, adjoint))
             return written.stack()
 
-        _compiled[key] = (weakref.ref(cell), tf.function(run))
-    return _compiled[key][1]
+        loop = _adjoint_loops[cell] = tf.function(run)
+    return loop
 
 
 def _choose(trace, layer):
