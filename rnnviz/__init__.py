@@ -25,6 +25,7 @@ _LAZY = {
     "SpectralRadiusDisplay": ("rnnviz.figures.spectral_radius", "SpectralRadiusDisplay"),
     "MemoryHeatmapDisplay": ("rnnviz.figures.memory", "MemoryHeatmapDisplay"),
     "ClippingDisplay": ("rnnviz.figures.clipping", "ClippingDisplay"),
+    "LongRangeMemoryDisplay": ("rnnviz.figures.long_range", "LongRangeMemoryDisplay"),
 }
 
 __all__ = [

@@ -28,6 +28,7 @@ def _gradient_figures():
     """name -> (caption, function making the Display, plotted), in lecture order."""
     from rnnviz.figures.clipping import ClippingDisplay
     from rnnviz.figures.gradient_decay import GradientDecayDisplay
+    from rnnviz.figures.long_range import LongRangeMemoryDisplay
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
 
@@ -36,6 +37,7 @@ def _gradient_figures():
         "spectral_radius": ("Vanishing below spectral radius 1, exploding above", lambda seed: SpectralRadiusDisplay.from_sweep(seed=seed)),
         "memory_heatmap": ("How long an input is felt", lambda seed: MemoryHeatmapDisplay.from_cells(seed=seed)),
         "gradient_clipping": ("Clipping tames exploding gradients", lambda seed: ClippingDisplay.from_training(seed=seed)),
+        "long_range_memory": ("The SimpleRNN forgets first: the adding problem", lambda seed: LongRangeMemoryDisplay.from_training(seed=seed)),
     }
 
 

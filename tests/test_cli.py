@@ -25,7 +25,9 @@ def test_gallery_writes_a_trace_per_cell_kind(tmp_path, capsys):
     written = sorted(p.name for p in (tmp_path / "out" / "traces").iterdir())
     assert written == ["gru.npz", "lstm.npz", "peephole_lstm.npz", "simple_rnn.npz"]
     figures = sorted(p.name for p in (tmp_path / "out" / "figures").iterdir())
-    assert figures == ["gradient_clipping.png", "gradient_decay.png", "memory_heatmap.png", "spectral_radius.png"]
+    assert figures == [
+        "gradient_clipping.png", "gradient_decay.png", "long_range_memory.png", "memory_heatmap.png", "spectral_radius.png"
+    ]
     trace = rnnviz.load(tmp_path / "out" / "traces" / "lstm.npz")
     assert trace.layers[0].kind == "lstm" and trace.layers[0].batch_size == 8
     output = capsys.readouterr().out
