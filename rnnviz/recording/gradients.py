@@ -153,42 +153,45 @@ def _adjoint_loop(equations, cell):
         def run(inputs, mask, before, weights, seeds, seed_step, inject, wrt_input):
             cell = cell_ref()
             steps = inputs.shape[1]
-            seed_count = seeds[0].shape[1]
             written = tf.TensorArray(tf.float32, size=steps)
-            seeds = [tf.reshape(seed, (-1, seed.shape[-1])) for seed in seeds]  # (batch * seeds, units)
+            seeds = [tf.transpose(seed, (1, 0, 2)) for seed in seeds]  # (seeds, batch, units)
             adjoint = [tf.zeros_like(seed) for seed in seeds]
-
-            def tile(value):  # (batch, ...) -> (batch * seeds, ...)
-                return tf.repeat(value, seed_count, axis=0)
 
             def body(k, written, adjoint):
                 at_seed = tf.cast(tf.equal(k, seed_step), tf.float32)
                 adjoint = [a + at_seed * seed for a, seed in zip(adjoint, seeds)]
                 if inject is not None:
-                    adjoint = [a + tile(i[:, k]) for a, i in zip(adjoint, inject)]
-                x_k = tile(inputs[:, k])
-                previous = [tile(b[:, k]) for b in before]
-                real = tile(mask[:, k])[:, None]
-                with tf.GradientTape() as tape:
+                    adjoint = [a + i[None, :, k] for a, i in zip(adjoint, inject)]
+                x_k = inputs[:, k]
+                previous = [b[:, k] for b in before]
+                real = mask[:, k][:, None]
+                # The step runs once on the batch; the vector-Jacobian product is then
+                # vectorised over the seeds (pfor), so only the products with the
+                # weights are repeated per seed, never the forward pass.
+                with tf.GradientTape(persistent=True) as tape:
                     tape.watch(previous)
                     tape.watch(x_k)
                     projected = equations.project(cell, x_k, weights)
                     new, _ = equations.step(cell, projected, tuple(previous), weights)
                     new = [tf.where(real, n, p) for n, p in zip(new, previous)]
-                grads = tape.gradient(new, [*previous, x_k], output_gradients=adjoint)
+
+                def vector_jacobian_product(cotangents):
+                    grads = tape.gradient(new, [*previous, x_k], output_gradients=list(cotangents))
+                    return [g if g is not None else tf.zeros_like(s) for g, s in zip(grads, [*previous, x_k])]
+
+                grads = tf.vectorized_map(vector_jacobian_product, adjoint)
                 if inject is not None:
-                    value = tf.reshape(adjoint[0], (-1, seed_count, adjoint[0].shape[-1]))
-                elif wrt_input:
-                    value = tf.norm(tf.reshape(grads[-1], (-1, seed_count * grads[-1].shape[-1])), axis=-1)
+                    value = tf.transpose(adjoint[0], (1, 0, 2))  # (batch, 1, units)
                 else:
-                    value = tf.norm(tf.reshape(adjoint[0], (-1, seed_count * adjoint[0].shape[-1])), axis=-1)
+                    of = grads[-1] if wrt_input else adjoint[0]  # (seeds, batch, units or features)
+                    value = tf.sqrt(tf.reduce_sum(tf.square(of), axis=(0, 2)))
                 written = written.write(k, value)
-                return k - 1, written, [g if g is not None else tf.zeros_like(a) for g, a in zip(grads[:-1], adjoint)]
+                return k - 1, written, grads[:-1]
 
             _, written, _ = tf.while_loop(lambda k, *_: k >= 0, body, (tf.constant(steps - 1), written, adjoint))
             return written.stack()
 
-        loop = _adjoint_loops[cell] = tf.function(run)
+        loop = _adjoint_loops[cell] = tf.function(run, jit_compile=True)
     return loop
 
 
