@@ -26,6 +26,13 @@ _LAZY = {
     "MemoryHeatmapDisplay": ("rnnviz.figures.memory", "MemoryHeatmapDisplay"),
     "ClippingDisplay": ("rnnviz.figures.clipping", "ClippingDisplay"),
     "LongRangeMemoryDisplay": ("rnnviz.figures.long_range", "LongRangeMemoryDisplay"),
+    "UnrolledDisplay": ("rnnviz.figures.unrolled", "UnrolledDisplay"),
+    "CellDisplay": ("rnnviz.figures.cell", "CellDisplay"),
+    "GateTimelineDisplay": ("rnnviz.figures.states", "GateTimelineDisplay"),
+    "StateHeatmapDisplay": ("rnnviz.figures.states", "StateHeatmapDisplay"),
+    "StateTrajectoriesDisplay": ("rnnviz.figures.states", "StateTrajectoriesDisplay"),
+    "TextHeatmapDisplay": ("rnnviz.figures.text_heatmap", "TextHeatmapDisplay"),
+    "diagrams": ("rnnviz.diagrams", None),
 }
 
 __all__ = [

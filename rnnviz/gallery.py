@@ -41,13 +41,24 @@ def _gradient_figures():
     }
 
 
+def _trace_figures(trace):
+    """The figures drawn from one recorded forecaster: unrolled with its states, and its cell mid-sequence."""
+    from rnnviz.figures.cell import CellDisplay
+    from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
+    from rnnviz.figures.unrolled import UnrolledDisplay
+
+    yield UnrolledDisplay.from_trace(trace, max_steps=8).plot()
+    yield CellDisplay.from_trace(trace, step=INPUT_STEPS // 2).plot()
+    yield StateHeatmapDisplay.from_trace(trace).plot()
+    if trace.layers[0].gates:
+        yield GateTimelineDisplay.from_trace(trace).plot()
+
+
 def save_png(figure, path: Path, dpi: int = 150) -> Path:
-    """Write ``figure`` to ``path`` atomically (a temporary file renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    figure.savefig(temporary, dpi=dpi, format="png", metadata={"Software": None})
-    os.replace(temporary, path)
-    return path
+    """Write ``figure`` to ``path`` as PNG, atomically and with no changing metadata (:func:`rnnviz.export.save_figure`)."""
+    from rnnviz.export import save_figure
+
+    return save_figure(figure, path, dpi=dpi)[0]
 
 
 @dataclass
@@ -142,7 +153,7 @@ def run_gallery(out, *, seed: int = 0, epochs: int = 6, progress=print) -> Galle
     x_valid, y_valid = windowed(scaled[split - INPUT_STEPS :])
     naive_mae = float(np.abs(y_valid).mean() * std)  # relative to the last value, naive predicts 0
 
-    files, validation_mae = [], {}
+    files, validation_mae, traces = [], {}, {}
     models = lecture_models()
     for index, (name, model) in enumerate(models.items(), start=1):
         progress(f"[{index}/{len(models)}] {name}: training {epochs} epochs")
@@ -153,8 +164,16 @@ def run_gallery(out, *, seed: int = 0, epochs: int = 6, progress=print) -> Galle
         progress(f"[{index}/{len(models)}] {name}: recording 8 validation windows")
         trace = rnnviz.record(model, x_valid[:: max(1, len(x_valid) // 8)][:8])
         files.append(trace.save(out / "traces" / f"{name}.npz"))
+        traces[name] = trace
 
     import matplotlib.pyplot as plt
+
+    for name, trace in traces.items():
+        progress(f"[diagrams] {name}: unrolled network, cell, states and gates with the recorded values")
+        for display in _trace_figures(trace):
+            kind = type(display).__name__.removesuffix("Display").lower()
+            files.append(save_png(display.figure_, out / "figures" / f"{kind}_{name}.png"))
+            plt.close(display.figure_)
 
     figures = _gradient_figures()
     for index, (name, (caption, make)) in enumerate(figures.items(), start=1):

@@ -1,15 +1,26 @@
-"""One palette for every rnnviz picture: cell kinds, gates, states and directions.
+"""One palette for every rnnviz picture, plus themes and sizes for paper, notebook and slides.
 
 Colours follow Okabe & Ito's colour-blind-safe set. Figures, scenes and widgets
-all take their colours from here.
+all take their colours from here; neutral colours (text, grey, background) come
+from :func:`neutral`, so a figure reads on a light page and on a dark slide.
+
+:func:`context` scales every size (fonts, lines, ticks) seaborn-style, applies a
+theme and, optionally, a slide size; it restores rcParams on exit. Importing this
+module changes no matplotlib state.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import numbers
 import textwrap
 
+import matplotlib as mpl
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
+from cycler import cycler
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -54,18 +65,24 @@ def color(name: str) -> str:
 
 
 def new_or_given_axes(ax=None, *, figsize=(8, 4.5)):
-    """``ax`` and its figure, or a new figure with one axes (never the 'current' figure)."""
+    """``ax`` and its figure, or a new figure with one axes (never the 'current' figure).
+
+    Inside ``context(size=...)`` a new figure takes the slide's size instead of ``figsize``.
+    """
     if ax is not None:
         return ax.figure, ax
-    figure, ax = plt.subplots(figsize=figsize, layout="constrained")
+    figure, ax = plt.subplots(figsize=_figure_size(figsize), layout="constrained")
     return figure, ax
 
 
 def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplot_kw):
-    """``count`` panels: the given axes (checked), or a new figure of ``nrows`` rows; returns (figure, list)."""
+    """``count`` panels: the given axes (checked), or a new figure of ``nrows`` rows; returns (figure, list).
+
+    Inside ``context(size=...)`` a new figure takes the slide's size instead of ``figsize``.
+    """
     if ax is None:
         figure, axes = plt.subplots(
-            nrows, count // nrows, figsize=figsize, layout="constrained", squeeze=False, **subplot_kw
+            nrows, count // nrows, figsize=_figure_size(figsize), layout="constrained", squeeze=False, **subplot_kw
         )
         return figure, list(axes.ravel())
     axes = list(np.atleast_1d(ax))
@@ -86,3 +103,204 @@ def axes_title(ax, heading: str, description: str = "", width: int = 85) -> None
 
 def _titled(heading: str, description: str, width: int) -> str:
     return heading + (f"\n{textwrap.fill(description, width)}" if description else "")
+
+
+# ---------------------------------------------------------------- themes
+
+# Line colours for plots that do not pick palette names: Okabe–Ito without its neutrals.
+_COLOR_CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "yellow")]
+
+
+def _theme_rc(*, background: str, text: str, edge: str, grid: str, legend_edge: str) -> dict:
+    """rcParams that colour every neutral part of a figure (backgrounds, text, ticks, spines, grid, legend)."""
+    boxplot_lines = ("boxprops.color", "whiskerprops.color", "capprops.color", "flierprops.markeredgecolor")
+    return {
+        "figure.facecolor": background,
+        "figure.edgecolor": background,
+        "axes.facecolor": background,
+        "axes.edgecolor": edge,
+        "axes.labelcolor": text,
+        "axes.titlecolor": text,
+        "text.color": text,
+        "xtick.color": text,
+        "ytick.color": text,
+        "xtick.labelcolor": text,
+        "ytick.labelcolor": text,
+        "grid.color": grid,
+        "legend.facecolor": background,
+        "legend.edgecolor": legend_edge,
+        "legend.labelcolor": text,
+        "patch.edgecolor": text,
+        "hatch.color": text,
+        "savefig.facecolor": background,
+        "savefig.edgecolor": background,
+        "axes.prop_cycle": cycler(color=_COLOR_CYCLE),
+        **{f"boxplot.{key}": text for key in boxplot_lines},
+    }
+
+
+THEMES = {
+    "light": _theme_rc(background="#FFFFFF", text="#222222", edge="#222222", grid="#D9D9D9", legend_edge="#CCCCCC"),
+    "dark": _theme_rc(background="#1E1E1E", text="#E8E8E8", edge="#BDBDBD", grid="#4A4A4A", legend_edge="#6E6E6E"),
+}
+
+# Neutral role -> the rcParam that holds it ("muted" is mixed from text and background).
+_NEUTRAL_KEYS = {"text": "text.color", "background": "axes.facecolor", "edge": "axes.edgecolor", "grid": "grid.color"}
+NEUTRAL_ROLES = (*_NEUTRAL_KEYS, "muted")
+
+
+def neutral(role: str, theme: str | None = None) -> str:
+    """A theme's neutral colour (hex), so figures need not hard-code "black" or "white".
+
+    role: "text", "muted" (grey between text and background), "background", "edge" or "grid".
+    theme: a name in THEMES; None reads the current rcParams (e.g. inside :func:`context`).
+    """
+    if role not in NEUTRAL_ROLES:
+        raise ValueError(f"role: unknown neutral role {role!r}; expected one of {list(NEUTRAL_ROLES)}")
+    settings = mpl.rcParams if theme is None else THEMES[_checked("theme", theme, THEMES)]
+    if role == "muted":
+        return _mix(settings["text.color"], settings["axes.facecolor"])
+    return mcolors.to_hex(settings[_NEUTRAL_KEYS[role]])
+
+
+def _mix(first, second) -> str:
+    """The colour halfway between two colours, as hex."""
+    return mcolors.to_hex((np.asarray(mcolors.to_rgb(first)) + mcolors.to_rgb(second)) / 2)
+
+
+# ---------------------------------------------------------------- contexts and sizes
+
+CONTEXT_SCALES = {"paper": 0.8, "notebook": 1.0, "slides": 1.5, "poster": 2.0}
+_CONTEXT_ALIASES = {"talk": "slides"}
+
+# Sizes at the "notebook" scale (seaborn's base context).
+BASE_FONT_SIZES = {
+    "font.size": 12.0,
+    "axes.labelsize": 12.0,
+    "axes.titlesize": 12.0,
+    "figure.titlesize": 13.0,
+    "figure.labelsize": 12.0,
+    "xtick.labelsize": 11.0,
+    "ytick.labelsize": 11.0,
+    "legend.fontsize": 11.0,
+    "legend.title_fontsize": 12.0,
+}
+BASE_LINE_SIZES = {
+    "axes.linewidth": 1.25,
+    "grid.linewidth": 1.0,
+    "lines.linewidth": 1.5,
+    "lines.markersize": 6.0,
+    "lines.markeredgewidth": 1.0,
+    "patch.linewidth": 1.0,
+    "xtick.major.width": 1.25,
+    "ytick.major.width": 1.25,
+    "xtick.minor.width": 1.0,
+    "ytick.minor.width": 1.0,
+    "xtick.major.size": 6.0,
+    "ytick.major.size": 6.0,
+    "xtick.minor.size": 4.0,
+    "ytick.minor.size": 4.0,
+}
+
+SLIDE_SIZES = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}
+
+# The slide size of the innermost active context(size=...), read by new_or_given_axes/panels.
+_active_slide_size: contextvars.ContextVar = contextvars.ContextVar("rnnviz_slide_size", default=None)
+
+
+class PlottingContext(contextlib.ContextDecorator):
+    """rcParams for one context, applied as a context manager or a decorator; made by :func:`context`.
+
+    ``.rc`` holds the settings applied. On exit rcParams are restored exactly, also on an exception.
+    One object may be entered again while active (nested, or a recursive decorated function).
+    """
+
+    def __init__(self, rc: dict, *, size=None, description: str = ""):
+        self.rc = rc
+        self.size = size
+        self._description = description
+        self._entered = []  # (rc_context, slide-size token) per active entry
+
+    def __enter__(self):
+        rc_manager = mpl.rc_context(self.rc)
+        rc_manager.__enter__()
+        try:
+            slide = SLIDE_SIZES[self.size] if self.size else _active_slide_size.get()
+            self._entered.append((rc_manager, _active_slide_size.set(slide)))
+        except BaseException:
+            rc_manager.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        rc_manager, token = self._entered.pop()
+        _active_slide_size.reset(token)
+        rc_manager.__exit__(*exc_info)
+        return False
+
+    def __repr__(self):
+        return f"context({self._description})"
+
+
+def context(name: str = "notebook", *, theme: str = "light", font_scale: float = 1.0, rc=None, size=None):
+    """Scaled sizes, a theme and optionally a slide size, for a ``with`` block or as a decorator.
+
+    name: "paper" (0.8), "notebook" (1.0), "slides" (1.5; alias "talk") or "poster" (2.0);
+        scales fonts, line widths, marker sizes, tick sizes and widths, axes and grid line widths.
+    theme: "light" or "dark" (see THEMES); palette colours are the same in both.
+    font_scale: a further factor for fonts only.
+    rc: rcParams applied last, overriding the above.
+    size: None, or a name in SLIDE_SIZES ("16:9", "4:3"); sets figure.figsize, and new rnnviz
+        figures (new_or_given_axes/panels) take that size instead of their own default.
+
+    Example::
+
+        with style.context("slides", theme="dark", size="16:9"):
+            GradientDecayDisplay.from_cells(seed=0)
+    """
+    settings = context_rc(name, theme=theme, font_scale=font_scale, size=size)
+    settings.update(_checked_rc(rc))
+    description = f"{name!r}, theme={theme!r}, font_scale={font_scale!r}, size={size!r}"
+    return PlottingContext(settings, size=size, description=description)
+
+
+def context_rc(name: str = "notebook", *, theme: str = "light", font_scale: float = 1.0, size=None) -> dict:
+    """The rcParams a :func:`context` applies (theme, then scaled sizes, then figure size); changes nothing.
+
+    name, theme, font_scale, size: as for :func:`context`.
+    """
+    _checked("name", name, [*CONTEXT_SCALES, *_CONTEXT_ALIASES], what="context")
+    if isinstance(font_scale, bool) or not isinstance(font_scale, numbers.Real) or not font_scale > 0:
+        raise ValueError(f"font_scale: expected a number > 0, got {font_scale!r}")
+    scale = CONTEXT_SCALES[_CONTEXT_ALIASES.get(name, name)]
+    settings = dict(THEMES[_checked("theme", theme, THEMES)])
+    settings.update({key: value * scale * font_scale for key, value in BASE_FONT_SIZES.items()})
+    settings.update({key: value * scale for key, value in BASE_LINE_SIZES.items()})
+    if size is not None:
+        settings["figure.figsize"] = SLIDE_SIZES[_checked("size", size, SLIDE_SIZES, what="slide size")]
+    return settings
+
+
+def slide_size() -> tuple | None:
+    """The (width, height) in inches of the innermost active ``context(size=...)``, or None."""
+    return _active_slide_size.get()
+
+
+def _figure_size(default):
+    return _active_slide_size.get() or default
+
+
+def _checked(argument: str, value, choices, *, what: str = ""):
+    """``value`` if it is one of ``choices``, else a ValueError naming the argument, the value and the choices."""
+    if isinstance(value, str) and value in choices:
+        return value
+    raise ValueError(f"{argument}: unknown {what or argument} {value!r}; expected one of {list(choices)}")
+
+
+def _checked_rc(rc) -> dict:
+    """``rc`` as a dict, checking every key is an rcParam."""
+    rc = dict(rc or {})
+    unknown = sorted(key for key in rc if key not in mpl.rcParams)
+    if unknown:
+        raise ValueError(f"rc: unknown rcParams {unknown}; expected keys of matplotlib.rcParams")
+    return rc

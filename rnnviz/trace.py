@@ -127,6 +127,9 @@ class ModelTrace:
         The model's (first) output on ``x``.
     versions : dict
         Versions of rnnviz, Keras and TensorFlow that made the recording.
+    architecture : list of dict
+        Every layer of the model as plain data (:class:`rnnviz.diagrams.Stage`
+        dicts), so diagrams of a saved trace show the model it came from.
     """
 
     layers: list
@@ -134,6 +137,7 @@ class ModelTrace:
     model_input: np.ndarray | None = None
     model_output: np.ndarray | None = None
     versions: dict = field(default_factory=dict)
+    architecture: list = field(default_factory=list)
 
     def __post_init__(self):
         names = [layer.name for layer in self.layers]
@@ -183,7 +187,8 @@ class ModelTrace:
         for key in ("model_input", "model_output"):
             if getattr(self, key) is not None:
                 arrays[key] = getattr(self, key)
-        meta = {"model_name": self.model_name, "versions": self.versions, "layers": layer_meta}
+        meta = {"model_name": self.model_name, "versions": self.versions, "layers": layer_meta,
+                "architecture": self.architecture}
         return write_archive(path, kind=TRACE_FORMAT, version=TRACE_FORMAT_VERSION, meta=meta, arrays=arrays)
 
 
@@ -198,6 +203,7 @@ def load(path) -> ModelTrace:
             model_input=arrays.get("model_input"),
             model_output=arrays.get("model_output"),
             versions=meta.get("versions", {}),
+            architecture=meta.get("architecture", []),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TraceFileError(f"{path}: the trace's contents are inconsistent ({exc})") from exc

@@ -25,9 +25,12 @@ def test_gallery_writes_a_trace_per_cell_kind(tmp_path, capsys):
     written = sorted(p.name for p in (tmp_path / "out" / "traces").iterdir())
     assert written == ["gru.npz", "lstm.npz", "peephole_lstm.npz", "simple_rnn.npz"]
     figures = sorted(p.name for p in (tmp_path / "out" / "figures").iterdir())
-    assert figures == [
-        "gradient_clipping.png", "gradient_decay.png", "long_range_memory.png", "memory_heatmap.png", "spectral_radius.png"
-    ]
+    kinds = ("gru", "lstm", "peephole_lstm", "simple_rnn")
+    assert figures == sorted(
+        ["gradient_clipping.png", "gradient_decay.png", "long_range_memory.png", "memory_heatmap.png", "spectral_radius.png"]
+        + [f"{figure}_{kind}.png" for figure in ("cell", "unrolled", "stateheatmap") for kind in kinds]
+        + [f"gatetimeline_{kind}.png" for kind in kinds if kind != "simple_rnn"]
+    )
     trace = rnnviz.load(tmp_path / "out" / "traces" / "lstm.npz")
     assert trace.layers[0].kind == "lstm" and trace.layers[0].batch_size == 8
     output = capsys.readouterr().out

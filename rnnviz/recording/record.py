@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 import rnnviz
+from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.recording.checks import check_inputs, check_memory
 from rnnviz.recording.kinds import equations_for
@@ -79,6 +80,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         model_input=inputs[0] if inputs[0].dtype != object else None,
         model_output=np.asarray(first_output),
         versions={"rnnviz": rnnviz.__version__, "keras": keras.__version__, "tensorflow": tf.__version__},
+        architecture=[stage.to_dict() for stage in describe_model(model)],
     )
 
 

@@ -1,0 +1,212 @@
+"""A model's architecture as plain data: the :class:`Stage` list diagrams are drawn from.
+
+Read from a Keras model's own config (``model.get_config()``), so no TensorFlow
+is imported here; :func:`rnnviz.record` stores the same list in the trace, so a
+saved trace can be drawn as the model it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+RECURRENT_CLASSES = {
+    "SimpleRNN": "simple_rnn",
+    "LSTM": "lstm",
+    "GRU": "gru",
+    "PeepholeLSTM": "peephole_lstm",
+    "SimpleRNNCell": "simple_rnn",
+    "LSTMCell": "lstm",
+    "GRUCell": "gru",
+    "PeepholeLSTMCell": "peephole_lstm",
+}
+STAGE_ROLES = {
+    "InputLayer": "input",
+    "Embedding": "embedding",
+    "Masking": "masking",
+    "Conv1D": "conv1d",
+    "RepeatVector": "repeat",
+    "Dense": "dense",
+    "TimeDistributed": "time_distributed",
+    "Bidirectional": "recurrent",
+    "RNN": "recurrent",
+    **{name: "recurrent" for name in RECURRENT_CLASSES},
+}
+PASS_THROUGH = ("Dropout", "SpatialDropout1D", "GaussianNoise", "Activation", "Normalization", "LayerNormalization",
+                "BatchNormalization")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One layer of a model, as a diagram needs it.
+
+    Parameters
+    ----------
+    name : str
+        The Keras layer's name.
+    role : str
+        ``"input"``, ``"embedding"``, ``"masking"``, ``"conv1d"``, ``"recurrent"``,
+        ``"repeat"``, ``"dense"``, ``"time_distributed"`` or ``"other"``.
+    class_name : str
+    sources : tuple of str
+        The stages whose outputs it takes.
+    state_source : str
+        The stage whose final states it starts from (``initial_state``), if any.
+    kind : str
+        The cell kind of a recurrent stage.
+    units, return_sequences, go_backwards, bidirectional, merge_mode, repeat, steps, features
+        Read from the layer's config (``steps``/``features`` for inputs; ``repeat`` for RepeatVector).
+    """
+
+    name: str
+    role: str
+    class_name: str
+    sources: tuple = ()
+    state_source: str = ""
+    kind: str = ""
+    units: int = 0
+    return_sequences: bool = False
+    go_backwards: bool = False
+    bidirectional: bool = False
+    merge_mode: str = ""
+    repeat: int = 0
+    steps: int | None = None
+    features: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return {**asdict(self), "sources": list(self.sources)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Stage":
+        """The inverse of :meth:`to_dict`."""
+        return cls(**{**data, "sources": tuple(data.get("sources", ()))})
+
+
+def describe_model(model) -> list:
+    """The stages of a Keras Sequential or functional model, in the order data flows."""
+    entries = model.get_config().get("layers")
+    if entries is None:
+        raise ValueError(f"model: cannot read the layers of {type(model).__name__}; expected a Sequential or functional model")
+    sequential = all("inbound_nodes" not in entry for entry in entries)
+    stages, skipped = [], {}  # skipped: pass-through layer name -> the stage it passes on
+    for entry in entries:
+        if sequential:
+            sources, state_sources = ((stages[-1].name,) if stages else ()), ()
+        else:
+            sources, state_sources = _inbound(entry, skipped)
+        if entry["class_name"] in PASS_THROUGH:
+            skipped[entry["config"]["name"]] = sources[0] if sources else ""
+            continue
+        stages.append(_stage(entry, sources, state_sources))
+    if not stages or stages[0].role != "input":
+        shape = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else (None, None, None)
+        stages.insert(0, _input_stage("input", shape))
+        if len(stages) > 1:
+            stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
+    return _mark_token_inputs(stages)
+
+
+def stages_from_trace(trace) -> list:
+    """The stages stored in a :class:`~rnnviz.ModelTrace` (``trace.architecture``).
+
+    A trace without them (made by hand) is described from its recurrent layers alone,
+    stacked in order on one input sequence.
+    """
+    if getattr(trace, "architecture", None):
+        return [Stage.from_dict(entry) for entry in trace.architecture]
+    first = trace.layers[0]
+    stages = [_input_stage("input", (None, first.steps, first.inputs.shape[-1]))]
+    seen = set()
+    for layer in trace.layers:
+        name, _, direction = layer.name.partition("/")
+        if name in seen:
+            continue
+        seen.add(name)
+        stages.append(
+            Stage(
+                name=name, role="recurrent", class_name=layer.kind, sources=(stages[-1].name,), kind=layer.kind,
+                units=layer.units, return_sequences=bool(layer.config.get("return_sequences", True)),
+                go_backwards=layer.go_backwards, bidirectional=bool(direction),
+            )
+        )
+    return stages
+
+
+def _stage(entry: dict, sources: tuple, state_sources: tuple) -> Stage:
+    class_name, config = entry["class_name"], entry.get("config", {})
+    name = config.get("name", class_name.lower())
+    role = STAGE_ROLES.get(class_name, "other")
+    if role == "input":
+        return _input_stage(name, tuple(config.get("batch_shape") or (None, None, None)))
+    common = {"name": name, "role": role, "class_name": class_name, "sources": tuple(sources),
+              "state_source": state_sources[0] if state_sources else ""}
+    if role == "recurrent":
+        inner, bidirectional = config, False
+        if class_name == "Bidirectional":
+            inner, bidirectional = config["layer"]["config"], True
+            inner_class = config["layer"]["class_name"]
+        else:
+            inner_class = class_name
+        if inner_class == "RNN":
+            inner_class = inner["cell"]["class_name"]
+            units = inner["cell"]["config"]["units"]
+        else:
+            units = inner["units"]
+        return Stage(**common, kind=RECURRENT_CLASSES.get(inner_class, inner_class), units=int(units),
+                     return_sequences=bool(inner.get("return_sequences", False)),
+                     go_backwards=bool(inner.get("go_backwards", False)), bidirectional=bidirectional,
+                     merge_mode=str(config.get("merge_mode", "")) if bidirectional else "")
+    if role == "repeat":
+        return Stage(**common, repeat=int(config["n"]))
+    if role == "dense":
+        return Stage(**common, units=int(config["units"]))
+    if role == "time_distributed":
+        inner = config["layer"]
+        return Stage(**common, units=int(inner["config"].get("units", 0)), extra={"layer": inner["class_name"]})
+    if role == "embedding":
+        return Stage(**common, units=int(config["output_dim"]), extra={"vocabulary": int(config["input_dim"])})
+    if role == "conv1d":
+        return Stage(**common, units=int(config["filters"]), extra={"kernel_size": list(config["kernel_size"])})
+    return Stage(**common)
+
+
+def _inbound(entry: dict, skipped: dict):
+    """(sources, state sources) of a functional model's layer entry, pass-through layers skipped."""
+    sources, state_sources = [], []
+
+    def history(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            yield value["config"]["keras_history"][0]
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from history(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from history(item)
+
+    for node in entry.get("inbound_nodes", []):
+        for name in history(node.get("args", [])):
+            sources.append(skipped.get(name, name))
+        for name in history(node.get("kwargs", {}).get("initial_state", [])):
+            state_sources.append(skipped.get(name, name))
+    return tuple(dict.fromkeys(sources)), tuple(dict.fromkeys(state_sources))
+
+
+def _input_stage(name: str, shape: tuple) -> Stage:
+    """An input: a sequence (batch, time, features), or (batch, n) — a vector, or token ids."""
+    sequence = len(shape) > 2
+    return Stage(name=name, role="input", class_name="InputLayer", steps=shape[1] if sequence else None,
+                 features=shape[-1] if len(shape) > 1 else None, extra={"sequence": sequence})
+
+
+def _mark_token_inputs(stages: list) -> list:
+    """A (batch, n) input read by an Embedding is a sequence of n token ids, not a vector."""
+    embedded = {source for stage in stages if stage.role == "embedding" for source in stage.sources}
+    return [
+        Stage.from_dict({**stage.to_dict(), "steps": stage.features, "features": 1,
+                         "extra": {"sequence": True, "tokens": True}})
+        if stage.role == "input" and stage.name in embedded
+        else stage
+        for stage in stages
+    ]

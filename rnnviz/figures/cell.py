@@ -1,0 +1,115 @@
+"""One cell at one step, with its real values: every gate's activation, the states coming in and going out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.diagrams import cell_diagram
+from rnnviz.style import PALETTE, axes_title, new_or_given_axes
+
+GATE_RANGES = {"candidate": (-1.0, 1.0)}  # the tanh candidate; every other gate is a sigmoid in [0, 1]
+
+
+class CellDisplay:
+    """The cell diagram of a traced layer at (sample, step), each gate and state filled with its values.
+
+    Parameters
+    ----------
+    diagram : rnnviz.diagrams.Diagram
+    values : dict of str to ndarray
+        Node id -> the vector (units,) drawn in that node.
+    description : str
+    """
+
+    def __init__(self, *, diagram, values: dict, description: str = ""):
+        self.diagram = diagram
+        self.values = {key: np.asarray(value, float) for key, value in values.items()}
+        self.description = description
+
+    @classmethod
+    def from_trace(cls, trace, layer=None, *, sample: int = 0, step: int = 0):
+        """Read the gates and states of ``layer`` (a name, or the first one) at ``sample``, ``step`` (input time)."""
+        layer_trace = _layer(trace, layer)
+        if not 0 <= sample < layer_trace.batch_size:
+            raise ValueError(f"sample: expected an index in [0, {layer_trace.batch_size}), got {sample!r}")
+        if not -layer_trace.steps <= step < layer_trace.steps:
+            raise ValueError(f"step: expected an index in [0, {layer_trace.steps}), got {step!r}")
+        step = step % layer_trace.steps
+        reset_after = bool(layer_trace.config.get("reset_after", True))
+        diagram = cell_diagram(layer_trace.kind, reset_after=reset_after)
+        values = {}
+        for node in diagram.nodes:
+            if "gate" in node.data:
+                values[node.id] = layer_trace.gates[node.data["gate"]][sample, step]
+            elif node.data.get("state") == "x":
+                values[node.id] = layer_trace.inputs[sample, step]
+            elif "state" in node.data:
+                values[node.id] = _state(layer_trace, node.data["state"], node.data["time"], sample, step)
+        variant = f", reset_after={reset_after}" if layer_trace.kind == "gru" else ""
+        masked = "" if layer_trace.mask[sample, step] else " (a masked step: Keras keeps the previous state)"
+        description = f"{layer_trace.name} ({layer_trace.kind}{variant}, {layer_trace.units} units), sample {sample}, step {step}{masked}"
+        return cls(diagram=diagram, values=values, description=description)
+
+    @classmethod
+    def from_model(cls, model, x, layer=None, *, sample: int = 0, step: int = 0):
+        """Record ``model`` on ``x`` (:func:`rnnviz.record`) and draw one of its cells."""
+        from rnnviz.recording.record import record
+
+        return cls.from_trace(record(model, x), layer, sample=sample, step=step)
+
+    def plot(self, ax=None, *, title=True, state_cmap="RdBu_r", show_means=True):
+        """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``patches_``, ``strips_``, ``norms_``, ``mean_texts_``."""
+        from matplotlib import rcParams
+        from matplotlib.colors import LinearSegmentedColormap, Normalize
+
+        from rnnviz.figures.diagram_painter import draw_strip, paint_diagram, points_per_unit, title_width
+
+        self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 7))
+        shift = {"gate": 0.2, "state": 0.22, "input": 0.22, "layer": 0.22}
+        self.patches_, self.arrows_, self.texts_ = paint_diagram(self.diagram, self.ax_, label_shift=shift)
+        states = [v for key, v in self.values.items() if "gate" not in self.diagram.node(key).data]
+        finite = np.concatenate([v[np.isfinite(v)] for v in states] or [np.zeros(1)])
+        limit = max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
+        self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = {}, {}, {}, {}
+        background = self.ax_.get_facecolor()
+        small = min(0.8 * rcParams["font.size"], 0.3 * points_per_unit(self.ax_, self.ax_.get_xlim() + self.ax_.get_ylim()))
+        for node_id, values in self.values.items():
+            node = self.diagram.node(node_id)
+            gate = node.data.get("gate")
+            if gate:
+                norm = Normalize(*GATE_RANGES.get(gate, (0.0, 1.0)))
+                cmap = (LinearSegmentedColormap.from_list(gate, ["#0072B2", background, PALETTE[gate]])
+                        if gate == "candidate" else LinearSegmentedColormap.from_list(gate, [background, PALETTE[gate]]))
+            else:
+                norm, cmap = Normalize(-limit, limit), state_cmap
+            label = f"{node.data.get('gate') or node.label}"
+            self.strips_[node_id] = draw_strip(self.ax_, node, values, cmap=cmap, norm=norm, name=label,
+                                               height_fraction=0.4)
+            self.norms_[node_id], self.cmaps_[node_id] = norm, self.strips_[node_id].get_cmap()
+            if show_means and gate and np.isfinite(values).all():
+                self.mean_texts_[node_id] = self.ax_.text(
+                    node.x, node.y - node.height / 2 - 0.08, f"mean {values.mean():.2f}", ha="center", va="top",
+                    fontsize=small, zorder=6, bbox={"facecolor": background, "edgecolor": "none", "pad": 1.0},
+                )
+        if title:
+            axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description,
+                       width=title_width(self.ax_))
+        return self
+
+
+def _layer(trace, layer):
+    if hasattr(trace, "layers"):
+        if layer is None:
+            return trace.layers[0]
+        return trace[layer]
+    return trace
+
+
+def _state(layer_trace, name, time, sample, step):
+    """The state ``name`` after ``step`` (time "current") or before it, in the order the layer ran."""
+    if time == "current":
+        return layer_trace.states[name][sample, step]
+    previous = step + 1 if layer_trace.go_backwards else step - 1
+    if 0 <= previous < layer_trace.steps:
+        return layer_trace.states[name][sample, previous]
+    return layer_trace.initial_states[name][sample]

@@ -1,0 +1,158 @@
+"""Paint a :class:`~rnnviz.diagrams.Diagram` on a matplotlib axes: boxes, circles, arrows and labels.
+
+The painter decides only the look (colours by role and gate from the palette,
+line widths, fonts); where things are comes from the diagram.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import patches
+from matplotlib.path import Path
+
+from rnnviz.style import OKABE_ITO, PALETTE
+
+EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": OKABE_ITO["purple"]}
+
+
+def node_colour(node) -> str:
+    """The palette colour a node is drawn in: its gate's, its state's, its cell kind's, or the text colour."""
+    from matplotlib import rcParams
+
+    data = node.data
+    if "gate" in data:
+        return PALETTE[data["gate"]]
+    if node.role == "cell":
+        return PALETTE.get(data.get("direction"), PALETTE.get(data.get("kind"), rcParams["text.color"]))
+    if node.role == "state" and data.get("state") in PALETTE:
+        return PALETTE[data["state"]]
+    return rcParams["text.color"]
+
+
+def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
+    """Draw every node, edge and label of ``diagram`` on ``ax``; return (patches by node id, arrows, texts).
+
+    ``label_shift`` moves the labels of nodes with a given role up by a fraction of
+    their height (to make room for a value strip below the label).
+    """
+    from matplotlib import rcParams
+
+    fontsize = fontsize or rcParams["font.size"]
+    xmin, xmax, ymin, ymax = diagram.bounds
+    points = points_per_unit(ax, (xmin - margin, xmax + margin, ymin - margin, ymax + margin))
+    background = rcParams["axes.facecolor"]
+    text_colour = rcParams["text.color"]
+    node_patches, texts = {}, []
+    for node in diagram.nodes:
+        colour = node_colour(node)
+        if node.shape == "text":
+            texts.append(ax.text(node.x, node.y, node.label, ha="center", va="center",
+                                 fontsize=min(fontsize * 1.2, 0.45 * points), color=text_colour))
+            continue
+        if node.shape == "circle":
+            patch = patches.Ellipse((node.x, node.y), node.width, node.height, facecolor=background,
+                                    edgecolor=colour, linewidth=1.6, zorder=3)
+        else:
+            dashed = node.role == "junction"
+            patch = patches.FancyBboxPatch(
+                (node.x - node.width / 2, node.y - node.height / 2), node.width, node.height,
+                boxstyle="round,pad=0,rounding_size=0.08", facecolor=_tint(colour, background, 0.18),
+                edgecolor=colour, linewidth=1.8 if node.role in ("cell", "gate") else 1.2, zorder=3,
+                linestyle="-" if not dashed else ":",
+            )
+        ax.add_patch(patch)
+        node_patches[node.id] = patch
+        if node.label:
+            shift = (label_shift or {}).get(node.role, 0.0) * node.height
+            lines = node.label.count("\n") + 1
+            size = min(fontsize * (0.85 if node.role == "gate" else 1.0), 0.42 * node.height * points / lines)
+            texts.append(ax.text(node.x, node.y + shift, node.label, ha="center", va="center", fontsize=size,
+                                 color=text_colour, zorder=5))
+    arrows = [_arrow(ax, diagram, edge, text_colour) for edge in diagram.edges]
+    for label in diagram.labels:
+        size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.3 * points)
+        texts.append(ax.text(label.x, label.y, label.text, ha=label.anchor, va="center", color=text_colour,
+                             fontsize=size, style="italic" if label.role == "equation" else "normal"))
+    ax.set_xlim(xmin - margin, xmax + margin)
+    ax.set_ylim(ymin - margin, ymax + margin)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return node_patches, arrows, texts
+
+
+def points_per_unit(ax, limits) -> float:
+    """Typographic points per diagram unit when ``limits`` (xmin, xmax, ymin, ymax) fill ``ax`` at equal aspect.
+
+    Text is sized from this, so labels fit their boxes at any figure size and context.
+    """
+    width, height = ax.figure.get_size_inches()
+    box = ax.get_position()
+    xmin, xmax, ymin, ymax = limits
+    scale = min(box.width * width / (xmax - xmin), box.height * height / (ymax - ymin))
+    return 72 * scale * 0.85  # constrained layout takes some room for titles and colour bars
+
+
+def title_width(ax) -> int:
+    """How many characters of title text fit across ``ax`` at the current font size (for wrapping)."""
+    from matplotlib import rcParams
+
+    inches = ax.get_position().width * ax.figure.get_size_inches()[0]
+    return max(30, int(inches * 72 / (0.6 * rcParams["font.size"])))
+
+
+def _arrow(ax, diagram, edge, default_colour):
+    source, target = diagram.node(edge.source), diagram.node(edge.target)
+    points = [(source.x, source.y), *edge.points, (target.x, target.y)]
+    points[0] = _clip(source, points[1])
+    points[-1] = _clip(target, points[-2])
+    arrow = patches.FancyArrowPatch(
+        path=Path(points), arrowstyle="-|>", mutation_scale=12, linewidth=1.5 if edge.role != "conveyor" else 3.0,
+        color=EDGE_COLOURS.get(edge.role, default_colour), linestyle="--" if edge.style == "dashed" else "-",
+        zorder=2, shrinkA=0, shrinkB=0,
+    )
+    ax.add_patch(arrow)
+    return arrow
+
+
+def _clip(node, towards):
+    """Where the line from the node's centre towards ``towards`` leaves the node."""
+    dx, dy = towards[0] - node.x, towards[1] - node.y
+    if dx == 0 and dy == 0 or node.role == "junction":
+        return (node.x, node.y)
+    if node.shape == "circle":
+        scale = 1 / np.hypot(dx / (node.width / 2), dy / (node.height / 2))
+    else:
+        scale = min(abs(node.width / 2 / dx) if dx else np.inf, abs(node.height / 2 / dy) if dy else np.inf)
+    scale = min(scale, 1.0)
+    return (node.x + dx * scale, node.y + dy * scale)
+
+
+def _tint(colour, background, amount):
+    """``colour`` mixed into ``background`` by ``amount`` (0 = background)."""
+    from matplotlib.colors import to_rgb
+
+    a, b = np.array(to_rgb(colour)), np.array(to_rgb(background))
+    return tuple(b + (a - b) * amount)
+
+
+def draw_strip(ax, node, values, *, cmap, norm, name, height_fraction=0.42, pad=0.07):
+    """The vector ``values`` as a row of coloured cells in the lower part of ``node``; returns the AxesImage.
+
+    Non-finite or exploding entries are left out of the colours, the strip is crossed
+    out, and a warning names ``name`` (see :mod:`rnnviz.figures.nonfinite`).
+    """
+    from rnnviz.figures.nonfinite import bad_values
+
+    values = np.asarray(values, float).reshape(1, -1)
+    bad = bad_values(values[0], name=name, dims=("unit",))
+    left, right = node.x - node.width / 2 + pad, node.x + node.width / 2 - pad
+    bottom = node.y - node.height / 2 + pad
+    top = bottom + (node.height - 2 * pad) * height_fraction
+    aspect = ax.get_aspect()  # imshow would set the axes' aspect; the diagram keeps its own
+    image = ax.imshow(np.ma.masked_array(values, mask=bad[None]), cmap=cmap, norm=norm, extent=(left, right, bottom, top),
+                      aspect="auto", interpolation="nearest", zorder=4)
+    ax.set_aspect(aspect)
+    if bad.any():
+        ax.plot([left, right], [bottom, top], color="#D55E00", linewidth=1.5, zorder=6)
+        ax.plot([left, right], [top, bottom], color="#D55E00", linewidth=1.5, zorder=6)
+    return image

@@ -1,0 +1,639 @@
+"""States and gates over time for one sample: the recorded numbers of one recurrent layer, as slide figures.
+
+- :class:`GateTimelineDisplay`: every gate as a heatmap over (time, units), the input above.
+- :class:`StateHeatmapDisplay`: ``h`` (and ``c`` for the LSTM kinds) as heatmaps, centred at 0.
+- :class:`StateTrajectoriesDisplay`: a few units' ``h`` (and ``c``) as lines over time.
+- :func:`rank_units`: the units that follow a per-step signal best, or vary the most.
+
+Every cell and every line point is a value of the trace. Units run down the y
+axis (unit 0 at the top), time along x; steps the mask marks as padding are
+greyed; NaN, infinite or exploding values are hatched and marked (see
+:mod:`rnnviz.figures.nonfinite`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import NamedTuple
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.ticker import MaxNLocator
+
+from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
+from rnnviz.kinds import CELL_KINDS, cell_kind
+from rnnviz.style import OKABE_ITO, color, figure_title, new_or_given_panels
+from rnnviz.trace import LayerTrace, ModelTrace
+
+SIGMOID_LIKE = ("sigmoid", "hard_sigmoid")
+TANH_LIKE = ("tanh", "softsign")
+GATE_CMAP = "viridis"  # gates in [0, 1]: dark = closed, bright = open
+DIVERGING_CMAP = "RdBu_r"  # values centred at 0: blue negative, red positive
+INPUT_CMAP = "BrBG"  # inputs, kept apart from the state colours
+INPUT_PANEL = "x"  # key of the input panel in axes_ and markers_ (an LSTM has an "input" gate)
+MAX_INPUT_LINES = 6  # more input features than this are drawn as a heatmap
+LINE_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "grey"))
+
+GATE_MEANINGS = {
+    ("lstm", "input"): "how much of the candidate is written to c (0 = none, 1 = all)",
+    ("lstm", "forget"): "how much of the old cell state c is kept (0 = erase, 1 = keep)",
+    ("lstm", "candidate"): "the new content that could be written to c (tanh, −1 … 1)",
+    ("lstm", "output"): "how much of tanh(c) is shown as h (0 = hidden, 1 = shown)",
+    # Keras: h = z·h_prev + (1 − z)·candidate
+    ("gru", "update"): "1 = keep the old state, 0 = take the candidate",
+    ("gru", "reset"): "how much of the old state feeds the candidate (0 = ignore it)",
+    ("gru", "candidate"): "the proposed new state (tanh, −1 … 1)",
+}
+STATE_MEANINGS = {
+    "h": "hidden state h: what the layer outputs at each step",
+    "c": "cell state c: the LSTM's memory, not squashed (its scale comes from the data)",
+}
+
+
+# ---------------------------------------------------------------- reading traces
+
+
+def select_layer(trace, layer=None) -> LayerTrace:
+    """The :class:`~rnnviz.LayerTrace` to draw: ``trace`` itself, or ``trace[layer]`` (name or index; default first)."""
+    if isinstance(trace, LayerTrace):
+        if layer is not None and layer not in (trace.name, 0):
+            raise ValueError(f"layer: got {layer!r}, but trace is the single LayerTrace {trace.name!r}")
+        return trace
+    if not isinstance(trace, ModelTrace):
+        raise TypeError(f"trace: expected a ModelTrace or LayerTrace (from rnnviz.record), got {type(trace).__name__}")
+    if not trace.layers:
+        raise ValueError("trace: this ModelTrace holds no recurrent layer")
+    if layer is None:
+        return trace.layers[0]
+    if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
+        if not -len(trace.layers) <= layer < len(trace.layers):
+            raise ValueError(f"layer: index {layer} out of range for {len(trace.layers)} layers {trace.layer_names}")
+        return trace.layers[layer]
+    if layer not in trace.layer_names:
+        raise ValueError(f"layer: no recurrent layer named {layer!r}; this trace has {trace.layer_names}")
+    return trace[layer]
+
+
+def check_sample(layer: LayerTrace, sample) -> int:
+    """``sample`` as an index into the layer's batch, or a ValueError naming it."""
+    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
+        raise ValueError(f"sample: expected an integer index into the batch, got {sample!r}")
+    if not 0 <= sample < layer.batch_size:
+        raise ValueError(f"sample: expected an index in 0..{layer.batch_size - 1} (batch of {layer.batch_size}), got {sample}")
+    return int(sample)
+
+
+def activation_values(layer: LayerTrace, activation: str) -> np.ndarray:
+    """The ``(batch, time, units)`` array called ``activation``: a state (``"h"``, ``"c"``) or a gate name."""
+    if activation in layer.states:
+        return layer.states[activation]
+    if activation in layer.gates:
+        return layer.gates[activation]
+    known = [*layer.states, *layer.gates]
+    raise ValueError(f"activation: layer {layer.name!r} ({layer.kind}) has no {activation!r}; expected one of {known}")
+
+
+def value_range(layer: LayerTrace, activation: str, values) -> tuple[float, float]:
+    """The colour limits for ``activation``: its function's range when bounded, else symmetric from the data.
+
+    Sigmoid gates: (0, 1); tanh candidate and tanh ``h``: (-1, 1); ``c`` and
+    anything under another activation: ``(-m, m)`` with ``m`` the largest good magnitude.
+    """
+    config = layer.config or {}
+    if activation in layer.gates:
+        if activation == "candidate":
+            function = config.get("activation", "tanh")
+        else:
+            function = config.get("recurrent_activation", "sigmoid")
+        if function in SIGMOID_LIKE:
+            return (0.0, 1.0)
+        if function in TANH_LIKE:
+            return (-1.0, 1.0)
+    elif activation == "h" and config.get("activation", "tanh") in TANH_LIKE:
+        good = np.asarray(values, float)
+        good = good[np.isfinite(good)]
+        if not good.size or np.abs(good).max() <= 1.0:  # also needs a bounded initial state
+            return (-1.0, 1.0)
+    limit = symmetric_limit(values)
+    return (-limit, limit)
+
+
+class UnitRanking(NamedTuple):
+    """Units, best first, with their scores (Pearson r with the signal, or variance over time)."""
+
+    units: np.ndarray
+    scores: np.ndarray
+
+
+def rank_units(trace, signal=None, *, layer=None, sample=None, activation="h", k=5) -> UnitRanking:
+    """The ``k`` units that follow ``signal`` most closely, or (no signal) vary the most over time.
+
+    Use it to find a unit worth showing, e.g. the one that is high inside quotes::
+
+        inside = np.cumsum([token == '"' for token in tokens]) % 2  # 1 inside quotes
+        units, r = rank_units(trace, inside, layer="lstm")
+
+    Parameters
+    ----------
+    trace : ModelTrace or LayerTrace
+    signal : array-like, (time,) or (batch, time), optional
+        A number per step. ``(time,)`` is compared with one sample (``sample``,
+        default 0); ``(batch, time)`` with every sample, pooled (or ``sample``'s row).
+        Units are scored by Pearson correlation over real (unmasked, finite) steps
+        and ranked by its magnitude; the sign is kept in the scores.
+    layer : str or int, optional
+    sample : int, optional
+        Without a signal: the sample whose variance over time counts; default the
+        mean over samples of each sample's variance over its real steps.
+    activation : str
+        ``"h"``, ``"c"`` or a gate name.
+    k : int or None
+        How many units to return; None for all.
+    """
+    trace = select_layer(trace, layer)
+    values = np.asarray(activation_values(trace, activation), dtype=float)
+    mask = trace.mask
+    if signal is not None:
+        signal = np.asarray(signal, dtype=float)
+        if signal.shape == (trace.steps,):
+            signal = signal[None]
+            sample = 0 if sample is None else sample
+        elif signal.shape != (trace.batch_size, trace.steps):
+            raise ValueError(
+                f"signal: expected one number per step, shape ({trace.steps},), or per sample and step, shape "
+                f"{(trace.batch_size, trace.steps)}; got shape {signal.shape}"
+            )
+        elif sample is not None:
+            signal = signal[[check_sample(trace, sample)]]
+    if sample is not None:
+        index = check_sample(trace, sample)
+        values, mask = values[[index]], mask[[index]]
+    good = mask[..., None] & np.isfinite(values) & (np.abs(values) <= EXPLODING_THRESHOLD)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if signal is None:
+            scores = np.nanmean(np.nanvar(np.where(good, values, np.nan), axis=1), axis=0)
+            magnitude = scores
+        else:
+            good &= np.isfinite(signal)[..., None]
+            scores = np.array([_correlation(signal[good[..., unit]], values[..., unit][good[..., unit]])
+                               for unit in range(trace.units)])
+            magnitude = np.abs(scores)
+    order = np.argsort(-np.nan_to_num(magnitude, nan=-np.inf), kind="stable")
+    if k is not None:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k: expected a positive number of units, got {k!r}")
+        order = order[:k]
+    return UnitRanking(units=order, scores=scores[order])
+
+
+def _correlation(a, b) -> float:
+    """Pearson r, 0 when either side is constant or there are fewer than 2 points."""
+    if a.size < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _describe(layer: LayerTrace, sample: int, model_name: str = "", drawn: str = "colour") -> str:
+    where = f"model {model_name!r}, " if model_name else ""
+    return (
+        f"{where}layer {layer.name!r} ({CELL_KINDS[layer.kind].title}, {layer.units} units), "
+        f"sample {sample} of {layer.batch_size}, {layer.steps} steps; every {drawn} is a recorded value"
+    )
+
+
+def _from_trace(trace, layer, sample, drawn="colour"):
+    chosen = select_layer(trace, layer)
+    sample = check_sample(chosen, sample)
+    model_name = trace.model_name if isinstance(trace, ModelTrace) else ""
+    return chosen, sample, _describe(chosen, sample, model_name, drawn)
+
+
+# ---------------------------------------------------------------- shared drawing
+
+
+class _OneSampleDisplay:
+    """What every one-sample display holds and draws: the layer's input above, padding greyed, integer time."""
+
+    def _init_common(self, *, inputs, mask, kind, layer_name, sample, description):
+        cell_kind(kind)
+        self.inputs = np.asarray(inputs, dtype=float)
+        if self.inputs.ndim == 1:
+            self.inputs = self.inputs[:, None]
+        if self.inputs.ndim != 2:
+            raise ValueError(f"inputs: expected (time, features) for one sample, got shape {self.inputs.shape}")
+        steps = self.inputs.shape[0]
+        self.mask = np.ones(steps, bool) if mask is None else np.asarray(mask, dtype=bool)
+        if self.mask.shape != (steps,):
+            raise ValueError(f"mask: expected shape ({steps},), one flag per step, got {self.mask.shape}")
+        self.kind = kind
+        self.layer_name = layer_name
+        self.sample = sample
+        self.description = description
+
+    @property
+    def steps(self) -> int:
+        return self.inputs.shape[0]
+
+    def _check_panel_arrays(self, argument, arrays):
+        for name, values in arrays.items():
+            if values.ndim != 2 or values.shape[0] != self.steps:
+                raise ValueError(f"{argument}[{name!r}]: expected (time={self.steps}, units), got shape {values.shape}")
+
+    def _panels(self, ax, names, *, show_input, what, height_ratios, figsize):
+        labels = ([INPUT_PANEL] if show_input else []) + list(names)
+        input_ratio = height_ratios[0] if self.inputs.shape[1] <= MAX_INPUT_LINES else max(height_ratios[0], 1.0)
+        ratios = ([input_ratio] if show_input else []) + [height_ratios[1]] * len(names)
+        subplot_kw = {"sharex": True, "gridspec_kw": {"height_ratios": ratios}} if ax is None else {}
+        figure, axes = new_or_given_panels(ax, len(labels), what=what, figsize=figsize, nrows=len(labels), **subplot_kw)
+        self.figure_ = figure
+        self.axes_ = dict(zip(labels, axes))
+        self.markers_, self.labels_ = {}, {}
+        return self.axes_
+
+    def _draw_input(self, ax, input_kw):
+        """The sample's input over time: lines (few features) or a heatmap (many); keeps the artists."""
+        features = self.inputs.shape[1]
+        self.input_lines_, self.input_image_ = [], None
+        name = f"{self.layer_name}: input, sample {self.sample}"
+        if features <= MAX_INPUT_LINES:
+            colours = [mpl.rcParams["text.color"] if features == 1 else LINE_COLOURS[feature % len(LINE_COLOURS)]
+                       for feature in range(features)]
+            shown, self.markers_[INPUT_PANEL] = finite_or_marked(ax, self.inputs, name=name, dims=("step", "feature"),
+                                                                 layout="lines", colors=colours)
+            steps = np.arange(self.steps)
+            for feature in range(features):
+                style = {"color": colours[feature], "linewidth": 2, "marker": "o" if self.steps <= 60 else None,
+                         "markersize": 3, "label": "x" if features == 1 else f"x[{feature}]", **(input_kw or {})}
+                (line,) = ax.plot(steps, shown[:, feature], **style)
+                self.input_lines_.append(line)
+            ax.set_ylabel("input x")
+            if features > 1:
+                ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=features, frameon=False, fontsize="small",
+                          borderaxespad=0.1)
+        else:
+            limit = symmetric_limit(self.inputs)
+            self.input_image_, self.markers_[INPUT_PANEL] = heatmap(
+                ax, self.inputs.T, name=name, dims=("feature", "step"), norm=Normalize(-limit, limit), cmap=INPUT_CMAP,
+                **(input_kw or {}))
+            ax.set_ylabel("input\nfeature")
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+            self.figure_.colorbar(self.input_image_, ax=ax, label="input value", pad=0.01)
+        ax.set_title("input x at each step", loc="left", fontsize="medium")
+
+    def _shade_padding(self, mask_kw):
+        """Grey out the steps the mask marks as padding, on every panel; keeps ``mask_spans_``."""
+        self.mask_spans_ = []
+        for start, stop in _false_runs(self.mask):
+            for panel in self.axes_.values():
+                style = {"facecolor": mpl.rcParams["axes.facecolor"], "alpha": 0.65, "hatch": "//",
+                         "edgecolor": _muted(), "linewidth": 0, "zorder": 3, **(mask_kw or {})}
+                self.mask_spans_.append(panel.axvspan(start - 0.5, stop - 0.5, **style))
+            first = next(iter(self.axes_.values()))
+            first.text((start + stop - 1) / 2, 0.96, "padding", transform=first.get_xaxis_transform(),
+                       ha="center", va="top", fontsize="small", color=mpl.rcParams["text.color"], zorder=4)
+
+    def _format_time(self):
+        panels = list(self.axes_.values())
+        for panel in panels:
+            panel.set_xlim(-0.5, self.steps - 0.5)
+            panel.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto" if self.steps > 12 else self.steps))
+        panels[-1].set_xlabel("time step t")
+
+    def _title(self, heading):
+        figure_title(self.figure_, heading, self.description)
+
+
+def _unit_ticks(ax, units):
+    """Whole-number unit ticks, as many as fit the panel's height at its font size (every unit when there is room)."""
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=min(units, 8) if units <= 3 else "auto", integer=True))
+
+
+def _false_runs(mask):
+    """``(start, stop)`` of each run of False in ``mask``."""
+    padded = np.concatenate([[False], ~np.asarray(mask, bool), [False]]).astype(int)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def _muted():
+    return mpl.colors.to_hex((np.asarray(mpl.colors.to_rgb(mpl.rcParams["text.color"]))
+                              + mpl.colors.to_rgb(mpl.rcParams["axes.facecolor"])) / 2)
+
+
+def _cmap_for(limits):
+    return GATE_CMAP if limits[0] >= 0 else DIVERGING_CMAP
+
+
+def _name_box(name):
+    """A bbox filled with ``name``'s palette colour, for a gate or state label."""
+    fill = color(name)
+    return {"boxstyle": "round,pad=0.25", "facecolor": fill, "edgecolor": "none"}, contrasting_text(fill)
+
+
+def _label_panel(ax, name, label, meaning):
+    """The panel's name in a box of its palette colour (left) and what it means (right); returns the name's Text."""
+    box, text_colour = _name_box(name)
+    ax.set_title(meaning, loc="right", fontsize="small", color=_muted())
+    return ax.set_title(label, loc="left", bbox=box, color=text_colour, fontweight="bold", fontsize="medium")
+
+
+# ---------------------------------------------------------------- gates
+
+
+class GateTimelineDisplay(_OneSampleDisplay):
+    """Every gate of one layer for one sample, as heatmaps over (time, units), with the input above.
+
+    Build it with :meth:`from_trace` or :meth:`from_model`, then call :meth:`plot`.
+
+    Parameters
+    ----------
+    gates : dict of str to ndarray, (time, units)
+        Gate activations of one sample, in drawing order.
+    inputs : ndarray, (time, features)
+        The layer's input for that sample.
+    mask : ndarray of bool, (time,), optional
+        True where the step was real.
+    kind : str
+        The cell kind (for the gates' meanings).
+    limits : dict of str to (float, float), optional
+        Colour limits per gate; default (0, 1) and (-1, 1) for ``"candidate"``.
+    layer_name, sample, description :
+        What is shown, for the titles.
+    """
+
+    def __init__(self, *, gates: dict, inputs, mask=None, kind: str = "lstm", limits=None, layer_name: str = "",
+                 sample: int = 0, description: str = ""):
+        self._init_common(inputs=inputs, mask=mask, kind=kind, layer_name=layer_name, sample=sample,
+                          description=description)
+        if not gates:
+            raise ValueError("gates: expected at least one gate array")
+        self.gates = {name: np.asarray(values, dtype=float) for name, values in gates.items()}
+        self._check_panel_arrays("gates", self.gates)
+        default = {name: (-1.0, 1.0) if name == "candidate" else (0.0, 1.0) for name in self.gates}
+        self.limits = {**default, **(limits or {})}
+
+    @classmethod
+    def from_trace(cls, trace, layer=None, sample=0, *, description=None):
+        """The gates of ``layer`` (name or index; default the first) for batch row ``sample``."""
+        chosen, sample, default_description = _from_trace(trace, layer, sample)
+        if not chosen.gates:
+            raise ValueError(
+                f"layer: {chosen.name!r} is a {CELL_KINDS[chosen.kind].title}, which has no gates; "
+                "draw its states with StateHeatmapDisplay or StateTrajectoriesDisplay"
+            )
+        gates = {name: chosen.gates[name][sample] for name in chosen.gate_names}
+        return cls(
+            gates=gates,
+            inputs=chosen.inputs[sample],
+            mask=chosen.mask[sample],
+            kind=chosen.kind,
+            limits={name: value_range(chosen, name, values) for name, values in gates.items()},
+            layer_name=chosen.name,
+            sample=sample,
+            description=default_description if description is None else description,
+        )
+
+    @classmethod
+    def from_model(cls, model, x, layer=None, sample=0, *, mask=None, description=None):
+        """Record ``model`` on ``x`` with :func:`rnnviz.record` and take the gates from that trace."""
+        from rnnviz.recording.record import record
+
+        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, description=description)
+
+    def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, colorbar_kw=None, **kwargs):
+        """One heatmap per gate (units down, time across), the input above, one colourbar per colour scale.
+
+        ``ax``: None (a new figure) or one axes per panel (the input first when
+        ``show_input``, then one per gate). ``kwargs`` go to the gates' ``imshow``.
+        Keeps ``figure_``, ``axes_`` (by ``"x"`` for the input and by gate name), ``images_``
+        (by gate; ``get_array()`` is ``gates[name].T``), ``colorbars_`` (one per
+        colour scale, spanning all gate panels, by the scale's first gate), ``input_lines_`` or ``input_image_``,
+        ``mask_spans_``, ``markers_`` (non-finite markers by panel, or None) and
+        ``labels_`` (each gate's name, boxed in its palette colour).
+        """
+        names = list(self.gates)
+        units = max(values.shape[1] for values in self.gates.values())
+        axes = self._panels(ax, names, show_input=show_input, what="the input, then one per gate" if show_input
+                            else "one per gate", height_ratios=(0.8, min(1.6, 0.5 + 0.1 * units)),
+                            figsize=(12, 1.6 + 1.45 * (len(names) + show_input)))
+        if show_input:
+            self._draw_input(axes[INPUT_PANEL], input_kw)
+        self.images_ = {}
+        title_kind = CELL_KINDS[self.kind].title
+        cmap = kwargs.pop("cmap", None)
+        for name in names:
+            panel = axes[name]
+            limits = self.limits[name]
+            self.images_[name], self.markers_[name] = heatmap(
+                panel, self.gates[name].T, name=f"{self.layer_name}: {name} gate, sample {self.sample}",
+                norm=Normalize(*limits), cmap=cmap or _cmap_for(limits), **kwargs)
+            _unit_ticks(panel, self.gates[name].shape[1])
+            panel.set_ylabel("unit")
+            family = "lstm" if self.kind in ("lstm", "peephole_lstm") else self.kind
+            label = name if name == "candidate" else f"{name} gate"
+            self.labels_[name] = _label_panel(panel, name, label, GATE_MEANINGS.get((family, name), ""))
+        self.colorbars_ = {}
+        scales = {}  # (limits, cmap) -> the gates drawn on it, in order
+        for name in names:
+            scales.setdefault((self.limits[name], cmap or _cmap_for(self.limits[name])), []).append(name)
+        for members in scales.values():
+            label = ", ".join(members) + (" gate" if members != ["candidate"] else "") + ("s" if len(members) > 1 else "")
+            # each scale's colourbar spans every gate panel: tall enough for its label, and it holds for all of them
+            self.colorbars_[members[0]] = self.figure_.colorbar(
+                self.images_[members[0]], ax=[axes[name] for name in names],
+                **{"label": label.replace("candidate gates", "candidates"), "pad": 0.01, "aspect": 25,
+                   **(colorbar_kw or {})})
+        self._shade_padding(mask_kw)
+        self._format_time()
+        if title:
+            self._title(f"{title_kind} gates of layer {self.layer_name!r} over time, sample {self.sample}")
+        return self
+
+
+# ---------------------------------------------------------------- states
+
+
+class StateHeatmapDisplay(_OneSampleDisplay):
+    """The hidden state ``h`` (and cell state ``c`` for the LSTM kinds) of one sample as heatmaps over (time, units).
+
+    A diverging colour map centred at 0: ``h`` of a tanh layer on (-1, 1), ``c``
+    (unbounded) on symmetric limits from its own values.
+
+    Parameters
+    ----------
+    states : dict of str to ndarray, (time, units)
+    inputs : ndarray, (time, features)
+    mask : ndarray of bool, (time,), optional
+    kind : str
+    limits : dict of str to (float, float), optional
+        Colour limits per state; default symmetric from the data.
+    layer_name, sample, description :
+        What is shown, for the titles.
+    """
+
+    def __init__(self, *, states: dict, inputs, mask=None, kind: str = "lstm", limits=None, layer_name: str = "",
+                 sample: int = 0, description: str = ""):
+        self._init_common(inputs=inputs, mask=mask, kind=kind, layer_name=layer_name, sample=sample,
+                          description=description)
+        if not states:
+            raise ValueError("states: expected at least one state array")
+        self.states = {name: np.asarray(values, dtype=float) for name, values in states.items()}
+        self._check_panel_arrays("states", self.states)
+        default = {}
+        for name, values in self.states.items():
+            limit = symmetric_limit(values)
+            default[name] = (-limit, limit)
+        self.limits = {**default, **(limits or {})}
+
+    @classmethod
+    def from_trace(cls, trace, layer=None, sample=0, *, description=None):
+        """``h`` (and ``c``) of ``layer`` (name or index; default the first) for batch row ``sample``."""
+        chosen, sample, default_description = _from_trace(trace, layer, sample)
+        states = {name: chosen.states[name][sample] for name in chosen.state_names}
+        return cls(
+            states=states,
+            inputs=chosen.inputs[sample],
+            mask=chosen.mask[sample],
+            kind=chosen.kind,
+            limits={name: value_range(chosen, name, values) for name, values in states.items()},
+            layer_name=chosen.name,
+            sample=sample,
+            description=default_description if description is None else description,
+        )
+
+    @classmethod
+    def from_model(cls, model, x, layer=None, sample=0, *, mask=None, description=None):
+        """Record ``model`` on ``x`` with :func:`rnnviz.record` and take the states from that trace."""
+        from rnnviz.recording.record import record
+
+        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, description=description)
+
+    def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, colorbar_kw=None, **kwargs):
+        """One heatmap per state (units down, time across), each with its colourbar; the input above.
+
+        ``ax``: None or one axes per panel (the input first when ``show_input``).
+        ``kwargs`` go to ``imshow``. Keeps ``figure_``, ``axes_``, ``images_`` (by
+        state; ``get_array()`` is ``states[name].T``), ``colorbars_`` (by state),
+        ``input_lines_`` or ``input_image_``, ``mask_spans_``, ``markers_`` and ``labels_``.
+        """
+        names = list(self.states)
+        units = max(values.shape[1] for values in self.states.values())
+        axes = self._panels(ax, names, show_input=show_input, what="the input, then one per state" if show_input
+                            else "one per state", height_ratios=(0.7, min(2.2, 0.6 + 0.12 * units)),
+                            figsize=(12, 1.8 + 2.2 * len(names) + 1.3 * show_input))
+        if show_input:
+            self._draw_input(axes[INPUT_PANEL], input_kw)
+        self.images_, self.colorbars_ = {}, {}
+        cmap = kwargs.pop("cmap", DIVERGING_CMAP)
+        for name in names:
+            panel = axes[name]
+            self.images_[name], self.markers_[name] = heatmap(
+                panel, self.states[name].T, name=f"{self.layer_name}: state {name}, sample {self.sample}",
+                norm=Normalize(*self.limits[name]), cmap=cmap, **kwargs)
+            _unit_ticks(panel, self.states[name].shape[1])
+            panel.set_ylabel("unit")
+            label, meaning = STATE_MEANINGS.get(name, f"{name}: ").split(": ", 1)
+            self.labels_[name] = _label_panel(panel, name, label, meaning)
+            self.colorbars_[name] = self.figure_.colorbar(
+                self.images_[name], ax=panel, **{"label": name, "pad": 0.01, **(colorbar_kw or {})})
+        self._shade_padding(mask_kw)
+        self._format_time()
+        if title:
+            kind = CELL_KINDS[self.kind].title
+            self._title(f"{kind} states of layer {self.layer_name!r} over time, sample {self.sample}")
+        return self
+
+
+class StateTrajectoriesDisplay(_OneSampleDisplay):
+    """A few units' ``h`` (and ``c`` for the LSTM kinds) over time, one line each, with the input above.
+
+    Parameters
+    ----------
+    states : dict of str to ndarray, (time, units)
+        All units of one sample; :meth:`plot` draws the columns in ``units``.
+    units : sequence of int
+        The units to draw.
+    inputs, mask, kind, layer_name, sample, description :
+        As for :class:`StateHeatmapDisplay`.
+    """
+
+    def __init__(self, *, states: dict, units, inputs, mask=None, kind: str = "lstm", layer_name: str = "",
+                 sample: int = 0, description: str = ""):
+        self._init_common(inputs=inputs, mask=mask, kind=kind, layer_name=layer_name, sample=sample,
+                          description=description)
+        if not states:
+            raise ValueError("states: expected at least one state array")
+        self.states = {name: np.asarray(values, dtype=float) for name, values in states.items()}
+        self._check_panel_arrays("states", self.states)
+        available = min(values.shape[1] for values in self.states.values())
+        self.units = [int(unit) for unit in np.atleast_1d(units)]
+        if not self.units or any(not 0 <= unit < available for unit in self.units):
+            raise ValueError(f"units: expected unit indices in 0..{available - 1}, got {list(np.atleast_1d(units))}")
+
+    @classmethod
+    def from_trace(cls, trace, layer=None, sample=0, *, units=None, k=5, description=None):
+        """``units`` of ``layer`` for batch row ``sample``; default the ``k`` whose ``h`` varies most over time."""
+        chosen, sample, default_description = _from_trace(trace, layer, sample, drawn="point")
+        if units is None:
+            units = rank_units(chosen, sample=sample, k=min(k, chosen.units)).units
+            default_description += f"; the {len(units)} units whose h varies most over this sample's real steps"
+        return cls(
+            states={name: chosen.states[name][sample] for name in chosen.state_names},
+            units=units,
+            inputs=chosen.inputs[sample],
+            mask=chosen.mask[sample],
+            kind=chosen.kind,
+            layer_name=chosen.name,
+            sample=sample,
+            description=default_description if description is None else description,
+        )
+
+    @classmethod
+    def from_model(cls, model, x, layer=None, sample=0, *, units=None, k=5, mask=None, description=None):
+        """Record ``model`` on ``x`` with :func:`rnnviz.record` and take the states from that trace."""
+        from rnnviz.recording.record import record
+
+        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, units=units, k=k,
+                              description=description)
+
+    def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, legend_kw=None, **kwargs):
+        """One line per chosen unit in each state's panel, the same colour for a unit in every panel.
+
+        ``ax``: None or one axes per panel (the input first when ``show_input``).
+        ``kwargs`` go to the units' lines. Keeps ``figure_``, ``axes_``, ``lines_``
+        (by ``(state, unit)``; y data is ``states[state][:, unit]``), ``legend_``,
+        ``input_lines_`` or ``input_image_``, ``mask_spans_``, ``markers_`` and ``labels_``.
+        """
+        names = list(self.states)
+        axes = self._panels(ax, names, show_input=show_input, what="the input, then one per state" if show_input
+                            else "one per state", height_ratios=(0.7, 1.3),
+                            figsize=(12, 1.6 + 2.4 * len(names) + 1.4 * show_input))
+        if show_input:
+            self._draw_input(axes[INPUT_PANEL], input_kw)
+        self.lines_ = {}
+        steps = np.arange(self.steps)
+        for name in names:
+            panel = axes[name]
+            styles = [{"color": LINE_COLOURS[position % len(LINE_COLOURS)],
+                       "linestyle": ("-", "--", ":")[position // len(LINE_COLOURS) % 3], "linewidth": 2,
+                       "label": f"unit {unit}", **kwargs} for position, unit in enumerate(self.units)]
+            shown, self.markers_[name] = finite_or_marked(
+                panel, self.states[name][:, self.units], name=f"{self.layer_name}: state {name}, sample {self.sample}",
+                dims=("step", "unit"), coords=(None, self.units), layout="lines",
+                colors=[style["color"] for style in styles])
+            for position, (unit, style) in enumerate(zip(self.units, styles)):
+                (self.lines_[name, unit],) = panel.plot(steps, shown[:, position], **style)
+            panel.axhline(0, color=_muted(), linewidth=0.8, zorder=0)
+            panel.set_ylabel(name)
+            label, meaning = STATE_MEANINGS.get(name, f"{name}: ").split(": ", 1)
+            self.labels_[name] = _label_panel(panel, name, label, meaning)
+        self.legend_ = axes[names[0]].legend(
+            **{"loc": "upper left", "bbox_to_anchor": (1.005, 1), "frameon": False, **(legend_kw or {})})
+        self._shade_padding(mask_kw)
+        self._format_time()
+        if title:
+            kind = CELL_KINDS[self.kind].title
+            self._title(f"{kind} layer {self.layer_name!r}: {len(self.units)} units over time, sample {self.sample}")
+        return self

@@ -1,0 +1,122 @@
+"""Unrolled and cell figures draw the trace's own values."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import rnnviz
+from rnnviz.figures.cell import CellDisplay
+from rnnviz.figures.nonfinite import NonFiniteValuesWarning
+from rnnviz.figures.unrolled import UnrolledDisplay
+
+L = keras.layers
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def stacked_trace():
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([
+        keras.Input((12, 2)), L.LSTM(4, return_sequences=True, name="lstm"), L.GRU(3, name="gru", reset_after=False),
+        L.Dense(1, name="head"),
+    ])
+    x = np.random.default_rng(0).normal(size=(3, 12, 2)).astype("float32")
+    return rnnviz.record(model, x)
+
+
+def test_each_cell_strip_is_that_steps_state(stacked_trace):
+    display = UnrolledDisplay.from_trace(stacked_trace, sample=2, max_steps=6).plot()
+    assert len(display.strips_) == 12  # 6 shown steps x 2 layers
+    for node_id, image in display.strips_.items():
+        node = display.diagram.node(node_id)
+        expected = stacked_trace[node.data["layer"]].states["h"][2, node.data["step"]]
+        np.testing.assert_array_equal(image.get_array()[0], expected)
+        # and the colour shown for unit 0 is the colormap's colour for that value
+        np.testing.assert_allclose(image.to_rgba(image.get_array())[0, 0], image.cmap(display.norm_(expected[0])))
+
+
+def test_unrolled_inputs_are_labelled_with_the_values_given(stacked_trace):
+    display = UnrolledDisplay.from_trace(stacked_trace, sample=1, max_steps=4).plot()
+    texts = {node_id: t.get_text() for node_id, t in display.input_texts_.items()}
+    step = display.diagram.node(next(iter(texts))).data["step"]
+    first = stacked_trace.model_input[1, step]
+    assert texts[next(iter(texts))] == f"{first[0]:.2f} {first[1]:.2f}"
+
+
+def test_cell_display_fills_every_gate_with_its_trace_values(stacked_trace):
+    display = CellDisplay.from_trace(stacked_trace, "lstm", sample=1, step=5).plot()
+    layer = stacked_trace["lstm"]
+    for gate in ("input", "forget", "candidate", "output"):
+        image = display.strips_[gate]
+        np.testing.assert_array_equal(image.get_array()[0], layer.gates[gate][1, 5])
+        value = layer.gates[gate][1, 5, 2]
+        np.testing.assert_allclose(image.to_rgba(image.get_array())[0, 2], display.cmaps_[gate](display.norms_[gate](value)))
+    np.testing.assert_array_equal(display.strips_["c_in"].get_array()[0], layer.states["c"][1, 4])
+    np.testing.assert_array_equal(display.strips_["c_out"].get_array()[0], layer.states["c"][1, 5])
+    assert display.mean_texts_["forget"].get_text() == f"mean {layer.gates['forget'][1, 5].mean():.2f}"
+
+
+def test_cell_display_at_the_first_step_reads_the_initial_state(stacked_trace):
+    display = CellDisplay.from_trace(stacked_trace, "gru", sample=0, step=0)
+    np.testing.assert_array_equal(display.values["h_in"], stacked_trace["gru"].initial_states["h"][0])
+    assert "reset_after=False" in display.description
+
+
+def test_cell_display_checks_its_arguments(stacked_trace):
+    with pytest.raises(ValueError, match=r"step: expected an index in \[0, 12\), got 12"):
+        CellDisplay.from_trace(stacked_trace, "lstm", step=12)
+    with pytest.raises(ValueError, match=r"sample: expected an index in \[0, 3\)"):
+        UnrolledDisplay.from_trace(stacked_trace, sample=3)
+
+
+def test_non_finite_states_are_marked_and_warned(stacked_trace):
+    display = CellDisplay.from_trace(stacked_trace, "lstm", step=3)
+    display.values["c_out"][1] = np.nan
+    with pytest.warns(NonFiniteValuesWarning, match="1 NaN of 4 values"):
+        display.plot()
+    assert np.ma.getmaskarray(display.strips_["c_out"].get_array())[0, 1]
+
+
+def _pixels(figure):
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba())
+
+
+def test_a_cell_from_a_trace_draws_like_one_from_its_arrays(stacked_trace):
+    """An image comparison: the same values given as arrays draw the same pixels."""
+    from_trace = CellDisplay.from_trace(stacked_trace, "gru", sample=1, step=7).plot()
+    layer = stacked_trace["gru"]
+    values = {"h_in": layer.states["h"][1, 6], "h_out": layer.states["h"][1, 7], "h_up": layer.states["h"][1, 7],
+              "x": layer.inputs[1, 7], **{gate: layer.gates[gate][1, 7] for gate in ("reset", "update", "candidate")}}
+    from_arrays = CellDisplay(diagram=from_trace.diagram, values=values, description=from_trace.description).plot()
+    np.testing.assert_array_equal(_pixels(from_trace.figure_), _pixels(from_arrays.figure_))
+    changed = CellDisplay(diagram=from_trace.diagram, values={**values, "reset": 1 - values["reset"]},
+                          description=from_trace.description).plot()
+    assert (_pixels(changed.figure_) != _pixels(from_trace.figure_)).any()
+
+
+def test_same_trace_same_svg_and_pdf_bytes(stacked_trace, tmp_path):
+    from rnnviz.export import save_figure
+
+    written = []
+    for run in range(2):
+        figure = UnrolledDisplay.from_trace(stacked_trace, max_steps=4).plot().figure_
+        written.append(save_figure(figure, tmp_path / f"run{run}" / "unrolled", formats=("svg", "pdf")))
+    for first, second in zip(*written):
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_draws_on_the_given_axes_only(stacked_trace):
+    figure, ax = plt.subplots()
+    current = plt.figure()
+    display = UnrolledDisplay.from_trace(stacked_trace).plot(ax=ax, colorbar=False)
+    assert display.ax_ is ax and not current.axes
