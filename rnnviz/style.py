@@ -91,18 +91,32 @@ def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplo
     return axes[0].figure, axes
 
 
-def figure_title(figure, heading: str, description: str = "", width: int = 110) -> None:
-    """A left-aligned title over the whole figure, with the description (what was measured) under it."""
+def figure_title(figure, heading: str, description: str = "", width: int | None = None) -> None:
+    """A left-aligned title over the whole figure, with the description (what was measured) under it.
+
+    The description is wrapped at ``width`` characters; by default, at what fits
+    across the figure at the current title font size.
+    """
+    width = width or _fitting_characters(0.97 * figure.get_size_inches()[0], "figure.titlesize")
     figure.suptitle(_titled(heading, description, width), x=0.01, horizontalalignment="left")
 
 
-def axes_title(ax, heading: str, description: str = "", width: int = 85) -> None:
-    """A left-aligned title over one axes, with the description under it."""
-    ax.set_title(_titled(heading, description, width), loc="left")
+def axes_title(ax, heading: str, description: str = "", width: int | None = None) -> None:
+    """A left-aligned title over one axes, with the description under it (wrapped to fit the axes by default)."""
+    inches = ax.get_position().width * ax.figure.get_size_inches()[0]
+    ax.set_title(_titled(heading, description, width or _fitting_characters(inches, "axes.titlesize")), loc="left")
 
 
 def _titled(heading: str, description: str, width: int) -> str:
     return heading + (f"\n{textwrap.fill(description, width)}" if description else "")
+
+
+def _fitting_characters(inches: float, size_key: str) -> int:
+    """About how many characters of text at the rcParams size ``size_key`` fit in ``inches``."""
+    from matplotlib.font_manager import FontProperties
+
+    points = FontProperties(size=plt.rcParams[size_key]).get_size_in_points()
+    return max(30, int(inches * 72 / (0.55 * points)))
 
 
 # ---------------------------------------------------------------- themes

@@ -62,7 +62,7 @@ def test_cell_display_fills_every_gate_with_its_trace_values(stacked_trace):
         np.testing.assert_allclose(image.to_rgba(image.get_array())[0, 2], display.cmaps_[gate](display.norms_[gate](value)))
     np.testing.assert_array_equal(display.strips_["c_in"].get_array()[0], layer.states["c"][1, 4])
     np.testing.assert_array_equal(display.strips_["c_out"].get_array()[0], layer.states["c"][1, 5])
-    assert display.mean_texts_["forget"].get_text() == f"mean {layer.gates['forget'][1, 5].mean():.2f}"
+    assert display.mean_texts_["forget"].get_text() == f"σ\nmean {layer.gates['forget'][1, 5].mean():.2f}"
 
 
 def test_cell_display_at_the_first_step_reads_the_initial_state(stacked_trace):
@@ -120,3 +120,32 @@ def test_draws_on_the_given_axes_only(stacked_trace):
     current = plt.figure()
     display = UnrolledDisplay.from_trace(stacked_trace).plot(ax=ax, colorbar=False)
     assert display.ax_ is ax and not current.axes
+
+
+def test_bidirectional_chains_show_each_directions_own_states():
+    keras.utils.set_random_seed(2)
+    model = keras.Sequential([keras.Input((7, 1)), L.Bidirectional(L.GRU(3), name="bi"), L.Dense(1)])
+    trace = rnnviz.record(model, np.random.default_rng(1).normal(size=(2, 7, 1)).astype("float32"))
+    display = UnrolledDisplay.from_trace(trace, sample=1).plot()
+    for direction in ("forward", "backward"):
+        cells = display.diagram.find("cell", layer=f"bi/{direction}")
+        assert len(cells) == 7
+        for node in cells:
+            expected = trace[f"bi/{direction}"].states["h"][1, node.data["step"]]
+            np.testing.assert_array_equal(display.strips_[node.id].get_array()[0], expected)
+
+
+def test_a_loaded_trace_draws_the_same_pixels(stacked_trace, tmp_path):
+    """An image comparison: a saved and loaded trace (no TensorFlow needed) draws exactly what the recording drew."""
+    loaded = rnnviz.load(stacked_trace.save(tmp_path / "trace.npz"))
+    drawn = [UnrolledDisplay.from_trace(t, sample=1, max_steps=4).plot().figure_ for t in (stacked_trace, loaded)]
+    np.testing.assert_array_equal(_pixels(drawn[0]), _pixels(drawn[1]))
+
+
+def test_unrolled_from_model_records_it_first():
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((5, 2)), L.SimpleRNN(2, name="rnn")])
+    x = np.ones((1, 5, 2), "float32")
+    display = UnrolledDisplay.from_model(model, x)
+    np.testing.assert_allclose(display.states["rnn/4"], model(x)[0], atol=1e-6)  # the last h is the model's output
+    assert len(display.diagram.find("output")) == 1  # a model ending in its RNN outputs the last state

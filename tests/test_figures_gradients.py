@@ -78,7 +78,7 @@ def test_spectral_radius_lines_are_the_medians_and_coloured_by_side_of_one():
         np.testing.assert_allclose(y, np.where(expected > 0, expected, np.nan))
     assert any("underflow" in text.get_text() for text in display.axes_["relu"].texts)
     colours = radius_colours(radii)
-    assert colours[1.0] == "black"
+    assert colours[1.0] == rnnviz.style.neutral("text")  # black on the light theme, white on the dark one
     assert colours[0.5][2] > colours[0.5][0] and colours[2.0][0] > colours[2.0][2]  # blue below, red above
 
 

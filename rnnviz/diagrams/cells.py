@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 
-GATE = (1.15, 0.85)
+GATE = (1.35, 1.0)
 OPERATION = (0.62, 0.62)
-STATE = (1.2, 0.6)
+STATE = (1.3, 0.75)
 ACTIVATIONS = {"input": "σ", "forget": "σ", "output": "σ", "update": "σ", "reset": "σ", "candidate": "tanh"}
 
 
@@ -28,7 +28,7 @@ def cell_diagram(kind: str, *, reset_after: bool = True) -> Diagram:
 
 
 def _gate(name, x, y):
-    return Node(name, x, y, *GATE, "gate", f"{name}\n{ACTIVATIONS[name]}", data={"gate": name})
+    return Node(name, x, y, *GATE, "gate", name, data={"gate": name, "activation": ACTIVATIONS[name]})
 
 
 def _operation(node_id, x, y, symbol):

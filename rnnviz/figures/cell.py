@@ -59,20 +59,18 @@ class CellDisplay:
 
     def plot(self, ax=None, *, title=True, state_cmap="RdBu_r", show_means=True):
         """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``patches_``, ``strips_``, ``norms_``, ``mean_texts_``."""
-        from matplotlib import rcParams
         from matplotlib.colors import LinearSegmentedColormap, Normalize
 
-        from rnnviz.figures.diagram_painter import draw_strip, paint_diagram, points_per_unit, title_width
+        from rnnviz.figures.diagram_painter import draw_strip, paint_diagram
 
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 7))
         shift = {"gate": 0.2, "state": 0.22, "input": 0.22, "layer": 0.22}
-        self.patches_, self.arrows_, self.texts_ = paint_diagram(self.diagram, self.ax_, label_shift=shift)
+        self.patches_, self.arrows_, self.texts_, self.captions_ = paint_diagram(self.diagram, self.ax_, label_shift=shift)
         states = [v for key, v in self.values.items() if "gate" not in self.diagram.node(key).data]
         finite = np.concatenate([v[np.isfinite(v)] for v in states] or [np.zeros(1)])
         limit = max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
         self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = {}, {}, {}, {}
         background = self.ax_.get_facecolor()
-        small = min(0.8 * rcParams["font.size"], 0.3 * points_per_unit(self.ax_, self.ax_.get_xlim() + self.ax_.get_ylim()))
         for node_id, values in self.values.items():
             node = self.diagram.node(node_id)
             gate = node.data.get("gate")
@@ -87,13 +85,11 @@ class CellDisplay:
                                                height_fraction=0.4)
             self.norms_[node_id], self.cmaps_[node_id] = norm, self.strips_[node_id].get_cmap()
             if show_means and gate and np.isfinite(values).all():
-                self.mean_texts_[node_id] = self.ax_.text(
-                    node.x, node.y - node.height / 2 - 0.08, f"mean {values.mean():.2f}", ha="center", va="top",
-                    fontsize=small, zorder=6, bbox={"facecolor": background, "edgecolor": "none", "pad": 1.0},
-                )
+                caption = self.captions_[node_id]
+                caption.set_text(f"{caption.get_text()}\nmean {values.mean():.2f}")
+                self.mean_texts_[node_id] = caption
         if title:
-            axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description,
-                       width=title_width(self.ax_))
+            axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description)
         return self
 
 

@@ -30,10 +30,12 @@ def node_colour(node) -> str:
 
 
 def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
-    """Draw every node, edge and label of ``diagram`` on ``ax``; return (patches by node id, arrows, texts).
+    """Draw every node, edge and label of ``diagram`` on ``ax``.
 
     ``label_shift`` moves the labels of nodes with a given role up by a fraction of
-    their height (to make room for a value strip below the label).
+    their height (to make room for a value strip below the label). Returns
+    (patches by node id, arrows, texts, captions by node id): a caption under each
+    gate names its activation (σ or tanh).
     """
     from matplotlib import rcParams
 
@@ -42,7 +44,7 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
     points = points_per_unit(ax, (xmin - margin, xmax + margin, ymin - margin, ymax + margin))
     background = rcParams["axes.facecolor"]
     text_colour = rcParams["text.color"]
-    node_patches, texts = {}, []
+    node_patches, texts, captions = {}, [], {}
     for node in diagram.nodes:
         colour = node_colour(node)
         if node.shape == "text":
@@ -64,10 +66,15 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
         node_patches[node.id] = patch
         if node.label:
             shift = (label_shift or {}).get(node.role, 0.0) * node.height
-            lines = node.label.count("\n") + 1
-            size = min(fontsize * (0.85 if node.role == "gate" else 1.0), 0.42 * node.height * points / lines)
+            size = _fitting_size(node, points, fontsize)
             texts.append(ax.text(node.x, node.y + shift, node.label, ha="center", va="center", fontsize=size,
                                  color=text_colour, zorder=5))
+        if "activation" in node.data:
+            captions[node.id] = ax.text(
+                node.x, node.y - node.height / 2 - 0.08, node.data["activation"], ha="center", va="top",
+                fontsize=min(0.85 * fontsize, 0.24 * points), color=text_colour, zorder=6,
+                bbox={"facecolor": background, "edgecolor": "none", "pad": 1.0},
+            )
     arrows = [_arrow(ax, diagram, edge, text_colour) for edge in diagram.edges]
     for label in diagram.labels:
         size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.3 * points)
@@ -77,7 +84,16 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
     ax.set_ylim(ymin - margin, ymax + margin)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    return node_patches, arrows, texts
+    return node_patches, arrows, texts, captions
+
+
+def _fitting_size(node, points, fontsize):
+    """The largest font size (up to ``fontsize``) at which the node's label fits its upper part."""
+    lines = node.label.split("\n")
+    share = 0.75 if node.shape == "circle" else 0.45  # boxes keep their lower part for a value strip
+    by_height = share * node.height * points / (1.2 * len(lines))
+    by_width = 0.9 * node.width * points / (0.6 * max(len(line) for line in lines))
+    return min(fontsize, by_height, by_width)
 
 
 def points_per_unit(ax, limits) -> float:
@@ -90,14 +106,6 @@ def points_per_unit(ax, limits) -> float:
     xmin, xmax, ymin, ymax = limits
     scale = min(box.width * width / (xmax - xmin), box.height * height / (ymax - ymin))
     return 72 * scale * 0.85  # constrained layout takes some room for titles and colour bars
-
-
-def title_width(ax) -> int:
-    """How many characters of title text fit across ``ax`` at the current font size (for wrapping)."""
-    from matplotlib import rcParams
-
-    inches = ax.get_position().width * ax.figure.get_size_inches()[0]
-    return max(30, int(inches * 72 / (0.6 * rcParams["font.size"])))
 
 
 def _arrow(ax, diagram, edge, default_colour):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.style import axes_title, color, new_or_given_axes
+from rnnviz.style import axes_title, color, neutral, new_or_given_axes
 
 DEFAULT_DISTANCES = (2, 5, 10, 20, 40, 60)
 CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
@@ -119,7 +119,7 @@ class LongRangeMemoryDisplay:
             )
         if self.no_memory_mse is not None:
             (self.lines_["no memory"],) = self.ax_.plot(
-                self.distances, self.no_memory_mse, color="grey", linestyle="--", linewidth=1.5,
+                self.distances, self.no_memory_mse, color=neutral("muted"), linestyle="--",
                 label="no memory\n(predicts the average sum)",
             )
         self.ax_.set_yscale("log")

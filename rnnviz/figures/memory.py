@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from rnnviz.style import figure_title, new_or_given_panels
+from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 
 class MemoryHeatmapDisplay:
@@ -71,7 +71,7 @@ class MemoryHeatmapDisplay:
             panel.set_title(label, loc="left")
             panel.set_xlabel("input step s")
             panel.set_ylabel("state step t")
-            panel.set_facecolor("#d9d9d9")  # s > t: no dependence, drawn grey
+            panel.set_facecolor(neutral("grid"))  # s > t: no dependence, drawn grey
         self.colorbar_ = self.figure_.colorbar(
             self.images_[labels[-1]], ax=axes, label="log10 ‖∂h_t / ∂x_s‖ (batch median)", extend="min"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnviz.style import figure_title, new_or_given_panels
+from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
 
@@ -97,7 +97,7 @@ class SpectralRadiusDisplay:
 
 
 def radius_colours(radii) -> dict:
-    """Blues below radius 1, black at 1, reds above: darker the further from 1."""
+    """Blues below radius 1, the text colour (black on a light theme) at 1, reds above: darker the further from 1."""
     below = [r for r in radii if r < 1]
     above = [r for r in radii if r > 1]
     colours = {}
@@ -105,5 +105,5 @@ def radius_colours(radii) -> dict:
         spread = max((abs(r - 1) for r in group), default=1)
         for radius in group:
             colours[radius] = cmap(0.45 + 0.5 * abs(radius - 1) / spread)
-    colours.update({r: "black" for r in radii if r == 1})
+    colours.update({r: neutral("text") for r in radii if r == 1})
     return colours

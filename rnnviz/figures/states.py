@@ -332,10 +332,26 @@ def _name_box(name):
     return {"boxstyle": "round,pad=0.25", "facecolor": fill, "edgecolor": "none"}, contrasting_text(fill)
 
 
+def _fitted_meaning(ax, label, meaning):
+    """``meaning`` cut (at a clause, else with "…") to fit beside ``label`` across the panel's width."""
+    from matplotlib.font_manager import FontProperties
+
+    small, medium = (FontProperties(size=size).get_size_in_points() for size in ("small", "medium"))
+    free = ax.get_position().width * ax.figure.get_size_inches()[0] * 72 - (len(label) + 4) * 0.62 * medium
+    fits = int(free / (0.55 * small))
+    if len(meaning) <= fits:
+        return meaning
+    for cut in (", ", " ("):
+        end = meaning.rfind(cut, 0, fits)
+        if end > 0:
+            return meaning[:end]
+    return meaning[: max(fits - 1, 0)] + "…"
+
+
 def _label_panel(ax, name, label, meaning):
     """The panel's name in a box of its palette colour (left) and what it means (right); returns the name's Text."""
     box, text_colour = _name_box(name)
-    ax.set_title(meaning, loc="right", fontsize="small", color=_muted())
+    ax.set_title(_fitted_meaning(ax, label, meaning), loc="right", fontsize="small", color=_muted())
     return ax.set_title(label, loc="left", bbox=box, color=text_colour, fontweight="bold", fontsize="medium")
 
 

@@ -60,10 +60,10 @@ class UnrolledDisplay:
         from matplotlib import rcParams
         from matplotlib.colors import Normalize
 
-        from rnnviz.figures.diagram_painter import draw_strip, paint_diagram, points_per_unit, title_width
+        from rnnviz.figures.diagram_painter import draw_strip, paint_diagram, points_per_unit
 
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(13.333, 6.5))
-        self.patches_, self.arrows_, self.texts_ = paint_diagram(self.diagram, self.ax_, label_shift={"cell": 0.22})
+        self.patches_, self.arrows_, self.texts_, _ = paint_diagram(self.diagram, self.ax_, label_shift={"cell": 0.22})
         if value_range is None:
             finite = np.concatenate([v[np.isfinite(v)] for v in self.states.values()] or [np.zeros(1)])
             limit = max(1.0, float(np.abs(finite).max())) if finite.size else 1.0
@@ -85,8 +85,7 @@ class UnrolledDisplay:
             self.colorbar_ = self.figure_.colorbar(next(iter(self.strips_.values())), ax=self.ax_, shrink=0.35,
                                                    fraction=0.03, pad=0.01, label="state value\n(one colour per unit)")
         if title:
-            axes_title(self.ax_, "The network unrolled through time, with its real states", self.description,
-                       width=title_width(self.ax_))
+            axes_title(self.ax_, "The network unrolled through time, with its real states", self.description)
         return self
 
 
