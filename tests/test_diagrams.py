@@ -132,3 +132,10 @@ def test_gru_variants_place_the_reset_gate_as_keras_computes():
 def test_unknown_cell_kind():
     with pytest.raises(ValueError, match="kind: no cell diagram for 'elman'"):
         cell_diagram("elman")
+
+
+def test_cell_diagrams_name_the_layers_own_activations():
+    relu = cell_diagram("simple_rnn", activation="relu")
+    assert relu.node("activation").label == "relu" and "relu(W xₜ" in relu.labels[0].text
+    lstm = cell_diagram("lstm", recurrent_activation="hard_sigmoid")
+    assert lstm.node("forget").data["activation"] == "hard σ" and lstm.node("candidate").data["activation"] == "tanh"

@@ -15,20 +15,34 @@ from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 GATE = (1.35, 1.0)
 OPERATION = (0.62, 0.62)
 STATE = (1.3, 0.75)
-ACTIVATIONS = {"input": "σ", "forget": "σ", "output": "σ", "update": "σ", "reset": "σ", "candidate": "tanh"}
+SYMBOLS = {"sigmoid": "σ", "hard_sigmoid": "hard σ"}
 
 
-def cell_diagram(kind: str, *, reset_after: bool = True) -> Diagram:
-    """The cell of ``kind`` (``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``)."""
-    builders = {"simple_rnn": _simple_rnn, "lstm": _lstm, "peephole_lstm": lambda: _lstm(peepholes=True),
-                "gru": lambda: _gru(reset_after)}
+def cell_diagram(kind: str, *, reset_after: bool = True, activation: str = "tanh",
+                 recurrent_activation: str = "sigmoid") -> Diagram:
+    """The cell of ``kind`` (``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``).
+
+    ``activation`` and ``recurrent_activation`` are the layer's (as in its Keras
+    config): they label the candidate and the gates.
+    """
+    names = {"candidate": _symbol(activation), "gate": _symbol(recurrent_activation)}
+    builders = {"simple_rnn": _simple_rnn, "lstm": _lstm, "peephole_lstm": lambda names: _lstm(names, peepholes=True),
+                "gru": lambda names: _gru(names, reset_after)}
     if kind not in builders:
         raise ValueError(f"kind: no cell diagram for {kind!r}; expected one of {sorted(builders)}")
-    return builders[kind]()
+    return builders[kind](names)
 
 
-def _gate(name, x, y):
-    return Node(name, x, y, *GATE, "gate", name, data={"gate": name, "activation": ACTIVATIONS[name]})
+def _symbol(activation) -> str:
+    """σ for the sigmoid, else the activation's name (a custom one, serialised as a dict, by its class name)."""
+    if isinstance(activation, dict):
+        activation = activation.get("config", {}).get("name") or activation.get("class_name", "activation")
+    return SYMBOLS.get(activation, str(activation))
+
+
+def _gate(name, x, y, names):
+    activation = names["candidate"] if name == "candidate" else names["gate"]
+    return Node(name, x, y, *GATE, "gate", name, data={"gate": name, "activation": activation})
 
 
 def _operation(node_id, x, y, symbol):
@@ -44,12 +58,12 @@ def _input():
     return Node("x", 1.2, -1.3, *STATE, "input", "xₜ", data={"state": "x", "time": "current"})
 
 
-def _simple_rnn():
+def _simple_rnn(names):
     nodes = (
         _state("h_in", -1.0, 2.0, "h", "previous"),
         _input(),
         Node("join", 1.2, 2.0, 0.16, 0.16, "junction", shape="circle"),
-        Node("activation", 5.0, 2.0, 1.4, 0.8, "layer", "tanh", data={"state": "h", "time": "current"}),
+        Node("activation", 5.0, 2.0, 1.4, 0.8, "layer", names["candidate"], data={"state": "h", "time": "current"}),
         _state("h_out", 11.0, 2.0, "h", "current"),
     )
     edges = (
@@ -58,11 +72,11 @@ def _simple_rnn():
         Edge("join", "activation", "flow"),
         Edge("activation", "h_out", "state"),
     )
-    labels = (Label("hₜ = tanh(W xₜ + U hₜ₋₁ + b)", 5.0, 4.0, role="equation"),)
+    labels = (Label(f"hₜ = {names['candidate']}(W xₜ + U hₜ₋₁ + b)", 5.0, 4.0, role="equation"),)
     return Diagram("simple_rnn", nodes, edges, labels)
 
 
-def _lstm(peepholes=False):
+def _lstm(names, peepholes=False):
     top, gates_y, low = 5.0, 2.4, 0.9
     nodes = [
         _state("c_in", -1.0, top, "c", "previous"),
@@ -72,14 +86,14 @@ def _lstm(peepholes=False):
         Node("h_up", 9.4, top + 1.6, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
         _input(),
         Node("join", 1.2, low, 0.16, 0.16, "junction", shape="circle"),
-        _gate("forget", 2.2, gates_y),
-        _gate("input", 3.7, gates_y),
-        _gate("candidate", 5.2, gates_y),
-        _gate("output", 6.9, gates_y),
+        _gate("forget", 2.2, gates_y, names),
+        _gate("input", 3.7, gates_y, names),
+        _gate("candidate", 5.2, gates_y, names),
+        _gate("output", 6.9, gates_y, names),
         _operation("forget_times", 2.2, top, "×"),
         _operation("plus", 5.2, top, "+"),
         _operation("input_times", 5.2, 3.75, "×"),
-        Node("c_tanh", 8.4, 3.75, 0.9, 0.55, "operation", "tanh", "circle"),
+        Node("c_tanh", 8.4, 3.75, 0.9, 0.55, "operation", names["candidate"], "circle"),
         _operation("output_times", 8.4, gates_y, "×"),
     ]
     edges = [
@@ -111,7 +125,7 @@ def _lstm(peepholes=False):
     return Diagram("peephole_lstm" if peepholes else "lstm", tuple(nodes), tuple(edges), tuple(labels))
 
 
-def _gru(reset_after):
+def _gru(names, reset_after):
     top, gates_y, low = 5.0, 2.4, 0.9
     nodes = [
         _state("h_in", -1.0, top, "h", "previous"),
@@ -119,9 +133,9 @@ def _gru(reset_after):
         Node("h_up", 9.4, top + 1.6, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
         _input(),
         Node("join", 1.2, low, 0.16, 0.16, "junction", shape="circle"),
-        _gate("reset", 2.4, gates_y),
-        _gate("update", 4.0, gates_y),
-        _gate("candidate", 7.4, gates_y),
+        _gate("reset", 2.4, gates_y, names),
+        _gate("update", 4.0, gates_y, names),
+        _gate("candidate", 7.4, gates_y, names),
         _operation("keep_times", 4.0, top, "×"),
         _operation("plus", 7.4, top, "+"),
         _operation("one_minus", 5.6, 3.75, "1−"),
@@ -154,7 +168,7 @@ def _gru(reset_after):
             Edge("reset_times", "candidate", "flow", points=((7.4, gates_y - 0.9),)),
             Edge("x", "candidate", "input", points=((1.2, -0.9), (7.4, -0.9))),
         ]
-        equation = "reset_after=True: candidate = tanh(W xₜ + r ⊙ (U hₜ₋₁ + b))"
+        equation = f"reset_after=True: candidate = {names['candidate']}(W xₜ + r ⊙ (U hₜ₋₁ + b))"
     else:  # candidate = tanh(W x + U (r ⊙ h))
         nodes += [_operation("reset_times", 5.6, gates_y - 0.9, "×")]
         edges += [
@@ -163,7 +177,7 @@ def _gru(reset_after):
             Edge("reset_times", "candidate", "flow", points=((7.4, gates_y - 0.9),)),
             Edge("x", "candidate", "input", points=((1.2, -0.9), (7.4, -0.9))),
         ]
-        equation = "reset_after=False: candidate = tanh(W xₜ + U (r ⊙ hₜ₋₁))"
+        equation = f"reset_after=False: candidate = {names['candidate']}(W xₜ + U (r ⊙ hₜ₋₁))"
     labels = (
         Label("hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ candidate", 5.0, top + 1.0, role="equation"),
         Label(equation, 5.0, -1.9, role="equation"),

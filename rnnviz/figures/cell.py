@@ -7,7 +7,7 @@ import numpy as np
 from rnnviz.diagrams import cell_diagram
 from rnnviz.style import PALETTE, axes_title, new_or_given_axes
 
-GATE_RANGES = {"candidate": (-1.0, 1.0)}  # the tanh candidate; every other gate is a sigmoid in [0, 1]
+BOUNDED = {"σ": (0.0, 1.0), "hard σ": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # other activations: limits from the values
 
 
 class CellDisplay:
@@ -35,8 +35,10 @@ class CellDisplay:
         if not -layer_trace.steps <= step < layer_trace.steps:
             raise ValueError(f"step: expected an index in [0, {layer_trace.steps}), got {step!r}")
         step = step % layer_trace.steps
-        reset_after = bool(layer_trace.config.get("reset_after", True))
-        diagram = cell_diagram(layer_trace.kind, reset_after=reset_after)
+        config = layer_trace.config
+        reset_after = bool(config.get("reset_after", True))
+        diagram = cell_diagram(layer_trace.kind, reset_after=reset_after, activation=config.get("activation", "tanh"),
+                               recurrent_activation=config.get("recurrent_activation", "sigmoid"))
         values = {}
         for node in diagram.nodes:
             if "gate" in node.data:
@@ -75,7 +77,7 @@ class CellDisplay:
             node = self.diagram.node(node_id)
             gate = node.data.get("gate")
             if gate:
-                norm = Normalize(*GATE_RANGES.get(gate, (0.0, 1.0)))
+                norm = Normalize(*BOUNDED.get(node.data["activation"], _symmetric(values)))
                 cmap = (LinearSegmentedColormap.from_list(gate, ["#0072B2", background, PALETTE[gate]])
                         if gate == "candidate" else LinearSegmentedColormap.from_list(gate, [background, PALETTE[gate]]))
             else:
@@ -91,6 +93,12 @@ class CellDisplay:
         if title:
             axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description)
         return self
+
+
+def _symmetric(values):
+    finite = np.abs(values[np.isfinite(values)])
+    limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return (-limit, limit)
 
 
 def _layer(trace, layer):

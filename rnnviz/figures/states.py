@@ -213,8 +213,30 @@ def _from_trace(trace, layer, sample, drawn="colour"):
 # ---------------------------------------------------------------- shared drawing
 
 
+def _one_sample(chosen, sample, description):
+    """The constructor arguments every one-sample display takes from a layer trace."""
+    return {"inputs": chosen.inputs[sample], "mask": chosen.mask[sample], "kind": chosen.kind,
+            "layer_name": chosen.name, "sample": sample, "description": description}
+
+
 class _OneSampleDisplay:
     """What every one-sample display holds and draws: the layer's input above, padding greyed, integer time."""
+
+    @classmethod
+    def from_model(cls, model, x, layer=None, sample=0, *, mask=None, **options):
+        """Record ``model`` on ``x`` with :func:`rnnviz.record`, then :meth:`from_trace` (``options`` go there)."""
+        from rnnviz.recording.record import record
+
+        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, **options)
+
+    def _heatmap_panel(self, panel, name, values, *, cmap, what, label, meaning, **kwargs):
+        """``values`` (time, units) as a heatmap on ``panel``, units down; keeps its image, markers and label."""
+        self.images_[name], self.markers_[name] = heatmap(
+            panel, values.T, name=f"{self.layer_name}: {what}, sample {self.sample}",
+            norm=Normalize(*self.limits[name]), cmap=cmap, **kwargs)
+        _unit_ticks(panel, values.shape[1])
+        panel.set_ylabel("unit")
+        self.labels_[name] = _label_panel(panel, name, label, meaning)
 
     def _init_common(self, *, inputs, mask, kind, layer_name, sample, description):
         cell_kind(kind)
@@ -400,23 +422,8 @@ class GateTimelineDisplay(_OneSampleDisplay):
                 "draw its states with StateHeatmapDisplay or StateTrajectoriesDisplay"
             )
         gates = {name: chosen.gates[name][sample] for name in chosen.gate_names}
-        return cls(
-            gates=gates,
-            inputs=chosen.inputs[sample],
-            mask=chosen.mask[sample],
-            kind=chosen.kind,
-            limits={name: value_range(chosen, name, values) for name, values in gates.items()},
-            layer_name=chosen.name,
-            sample=sample,
-            description=default_description if description is None else description,
-        )
-
-    @classmethod
-    def from_model(cls, model, x, layer=None, sample=0, *, mask=None, description=None):
-        """Record ``model`` on ``x`` with :func:`rnnviz.record` and take the gates from that trace."""
-        from rnnviz.recording.record import record
-
-        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, description=description)
+        limits = {name: value_range(chosen, name, values) for name, values in gates.items()}
+        return cls(gates=gates, limits=limits, **_one_sample(chosen, sample, default_description if description is None else description))
 
     def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, colorbar_kw=None, **kwargs):
         """One heatmap per gate (units down, time across), the input above, one colourbar per colour scale.
@@ -440,16 +447,10 @@ class GateTimelineDisplay(_OneSampleDisplay):
         title_kind = CELL_KINDS[self.kind].title
         cmap = kwargs.pop("cmap", None)
         for name in names:
-            panel = axes[name]
-            limits = self.limits[name]
-            self.images_[name], self.markers_[name] = heatmap(
-                panel, self.gates[name].T, name=f"{self.layer_name}: {name} gate, sample {self.sample}",
-                norm=Normalize(*limits), cmap=cmap or _cmap_for(limits), **kwargs)
-            _unit_ticks(panel, self.gates[name].shape[1])
-            panel.set_ylabel("unit")
             family = "lstm" if self.kind in ("lstm", "peephole_lstm") else self.kind
-            label = name if name == "candidate" else f"{name} gate"
-            self.labels_[name] = _label_panel(panel, name, label, GATE_MEANINGS.get((family, name), ""))
+            self._heatmap_panel(axes[name], name, self.gates[name], cmap=cmap or _cmap_for(self.limits[name]),
+                                what=f"{name} gate", label=name if name == "candidate" else f"{name} gate",
+                                meaning=GATE_MEANINGS.get((family, name), ""), **kwargs)
         self.colorbars_ = {}
         scales = {}  # (limits, cmap) -> the gates drawn on it, in order
         for name in names:
@@ -508,23 +509,8 @@ class StateHeatmapDisplay(_OneSampleDisplay):
         """``h`` (and ``c``) of ``layer`` (name or index; default the first) for batch row ``sample``."""
         chosen, sample, default_description = _from_trace(trace, layer, sample)
         states = {name: chosen.states[name][sample] for name in chosen.state_names}
-        return cls(
-            states=states,
-            inputs=chosen.inputs[sample],
-            mask=chosen.mask[sample],
-            kind=chosen.kind,
-            limits={name: value_range(chosen, name, values) for name, values in states.items()},
-            layer_name=chosen.name,
-            sample=sample,
-            description=default_description if description is None else description,
-        )
-
-    @classmethod
-    def from_model(cls, model, x, layer=None, sample=0, *, mask=None, description=None):
-        """Record ``model`` on ``x`` with :func:`rnnviz.record` and take the states from that trace."""
-        from rnnviz.recording.record import record
-
-        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, description=description)
+        limits = {name: value_range(chosen, name, values) for name, values in states.items()}
+        return cls(states=states, limits=limits, **_one_sample(chosen, sample, default_description if description is None else description))
 
     def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, colorbar_kw=None, **kwargs):
         """One heatmap per state (units down, time across), each with its colourbar; the input above.
@@ -544,16 +530,11 @@ class StateHeatmapDisplay(_OneSampleDisplay):
         self.images_, self.colorbars_ = {}, {}
         cmap = kwargs.pop("cmap", DIVERGING_CMAP)
         for name in names:
-            panel = axes[name]
-            self.images_[name], self.markers_[name] = heatmap(
-                panel, self.states[name].T, name=f"{self.layer_name}: state {name}, sample {self.sample}",
-                norm=Normalize(*self.limits[name]), cmap=cmap, **kwargs)
-            _unit_ticks(panel, self.states[name].shape[1])
-            panel.set_ylabel("unit")
             label, meaning = STATE_MEANINGS.get(name, f"{name}: ").split(": ", 1)
-            self.labels_[name] = _label_panel(panel, name, label, meaning)
+            self._heatmap_panel(axes[name], name, self.states[name], cmap=cmap, what=f"state {name}", label=label,
+                                meaning=meaning, **kwargs)
             self.colorbars_[name] = self.figure_.colorbar(
-                self.images_[name], ax=panel, **{"label": name, "pad": 0.01, **(colorbar_kw or {})})
+                self.images_[name], ax=axes[name], **{"label": name, "pad": 0.01, **(colorbar_kw or {})})
         self._shade_padding(mask_kw)
         self._format_time()
         if title:
@@ -595,24 +576,9 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
         if units is None:
             units = rank_units(chosen, sample=sample, k=min(k, chosen.units)).units
             default_description += f"; the {len(units)} units whose h varies most over this sample's real steps"
-        return cls(
-            states={name: chosen.states[name][sample] for name in chosen.state_names},
-            units=units,
-            inputs=chosen.inputs[sample],
-            mask=chosen.mask[sample],
-            kind=chosen.kind,
-            layer_name=chosen.name,
-            sample=sample,
-            description=default_description if description is None else description,
-        )
-
-    @classmethod
-    def from_model(cls, model, x, layer=None, sample=0, *, units=None, k=5, mask=None, description=None):
-        """Record ``model`` on ``x`` with :func:`rnnviz.record` and take the states from that trace."""
-        from rnnviz.recording.record import record
-
-        return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, units=units, k=k,
-                              description=description)
+        states = {name: chosen.states[name][sample] for name in chosen.state_names}
+        return cls(states=states, units=units,
+                   **_one_sample(chosen, sample, default_description if description is None else description))
 
     def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, legend_kw=None, **kwargs):
         """One line per chosen unit in each state's panel, the same colour for a unit in every panel.
