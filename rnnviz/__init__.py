@@ -33,6 +33,9 @@ _LAZY = {
     "StateTrajectoriesDisplay": ("rnnviz.figures.states", "StateTrajectoriesDisplay"),
     "TextHeatmapDisplay": ("rnnviz.figures.text_heatmap", "TextHeatmapDisplay"),
     "diagrams": ("rnnviz.diagrams", None),
+    "data": ("rnnviz.data", None),
+    "SeriesComponentsDisplay": ("rnnviz.figures.series", "SeriesComponentsDisplay"),
+    "WindowingDisplay": ("rnnviz.figures.windowing", "WindowingDisplay"),
 }
 
 __all__ = [

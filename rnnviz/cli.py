@@ -18,7 +18,19 @@ def build_parser() -> argparse.ArgumentParser:
     gallery.add_argument("--out", default="gallery", help="output directory (default: ./gallery)")
     gallery.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same output")
     gallery.add_argument("--epochs", type=_positive_int, default=6, help="training epochs per model (default: 6)")
+    gallery.add_argument("--theme", choices=("light", "dark"), default="light", help="figure theme (default: light)")
+    gallery.add_argument("--size", choices=("16:9", "4:3"), default="16:9", help="slide size (default: 16:9)")
+    gallery.add_argument("--formats", type=_formats, default="png,svg,pdf",
+                         help="comma-separated file formats among png, svg, pdf (default: png,svg,pdf)")
     return parser
+
+
+def _formats(text: str) -> list:
+    formats = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [fmt for fmt in formats if fmt not in ("png", "svg", "pdf")]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(f"expected formats among png, svg, pdf separated by commas, got {text!r}")
+    return formats
 
 
 def _positive_int(text: str) -> int:
@@ -41,7 +53,8 @@ def main(argv=None) -> int:
         if args.command == "gallery":
             from rnnviz.gallery import run_gallery
 
-            result = run_gallery(args.out, seed=args.seed, epochs=args.epochs, progress=_progress)
+            result = run_gallery(args.out, seed=args.seed, epochs=args.epochs, theme=args.theme, size=args.size,
+                                 formats=args.formats, progress=_progress)
             print(result.summary())
     except RnnvizError as exc:
         print(f"rnnviz {args.command}: error: {exc}", file=sys.stderr)

@@ -59,16 +59,30 @@ def _checked_formats(path: Path, formats) -> list[str]:
     return wanted
 
 
-def _write_atomically(figure, target: Path, *, dpi: int) -> None:
-    """Save to a hidden temporary file next to ``target``, then rename it into place."""
-    fmt = target.suffix.lstrip(".")
+def write_atomically(target, write) -> Path:
+    """Call ``write(temporary_path)`` on a hidden file next to ``target``, then rename it into place.
+
+    An interrupted run leaves no half-written file under the final name.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with mpl.rc_context(_deterministic_rc(fmt, target.name)):
-            figure.savefig(temporary, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+        write(temporary)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+    return target
+
+
+def _write_atomically(figure, target: Path, *, dpi: int) -> None:
+    fmt = target.suffix.lstrip(".")
+
+    def write(temporary):
+        with mpl.rc_context(_deterministic_rc(fmt, target.name)):
+            figure.savefig(temporary, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+
+    write_atomically(target, write)
 
 
 def _deterministic_rc(fmt: str, file_name: str) -> dict:

@@ -20,21 +20,41 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
-def test_gallery_writes_a_trace_per_cell_kind(tmp_path, capsys):
-    assert main(["gallery", "--out", str(tmp_path / "out"), "--epochs", "1"]) == 0
-    written = sorted(p.name for p in (tmp_path / "out" / "traces").iterdir())
+def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["gallery", "--out", str(out), "--epochs", "1", "--formats", "png,svg", "--theme", "dark"]) == 0
+    written = sorted(p.name for p in (out / "traces").iterdir())
     assert written == ["gru.npz", "lstm.npz", "peephole_lstm.npz", "simple_rnn.npz"]
-    figures = sorted(p.name for p in (tmp_path / "out" / "figures").iterdir())
+    figures = {p.relative_to(out / "figures").as_posix() for p in (out / "figures").rglob("*.*")}
     kinds = ("gru", "lstm", "peephole_lstm", "simple_rnn")
-    assert figures == sorted(
-        ["gradient_clipping.png", "gradient_decay.png", "long_range_memory.png", "memory_heatmap.png", "spectral_radius.png"]
-        + [f"{figure}_{kind}.png" for figure in ("cell", "unrolled", "stateheatmap") for kind in kinds]
-        + [f"gatetimeline_{kind}.png" for kind in kinds if kind != "simple_rnn"]
+    expected = (
+        [f"gradients/{name}" for name in ("gradient_clipping", "gradient_decay", "long_range_memory", "memory_heatmap",
+                                          "spectral_radius")]
+        + [f"unrolled/unrolled_{kind}" for kind in kinds]
+        + [f"cells/{figure}_{kind}" for figure in ("cell", "states") for kind in kinds]
+        + [f"cells/gates_{kind}" for kind in kinds if kind != "simple_rnn"]
+        + [f"architectures/{name}" for name in ("bidirectional", "encoder_decoder", "sequence_to_sequence",
+                                                "sequence_to_vector", "vector_to_sequence")]
     )
-    trace = rnnviz.load(tmp_path / "out" / "traces" / "lstm.npz")
+    assert figures == {f"{name}.{fmt}" for name in expected for fmt in ("png", "svg")}
+    index = (out / "index.html").read_text()
+    assert index.count("<figure>") == len(expected) and "Inside the cells" in index
+    assert 'src="figures/cells/gates_lstm.png"' in index and "#1e1e1e" in index  # the dark theme's page
+    assert not list(out.rglob(".*.tmp"))  # nothing half-written
+    trace = rnnviz.load(out / "traces" / "lstm.npz")
     assert trace.layers[0].kind == "lstm" and trace.layers[0].batch_size == 8
     output = capsys.readouterr().out
-    assert "[4/4] gru" in output and "validation MAE" in output and "naive forecast" in output
+    assert f"] {len(expected) + 5}/{len(expected) + 5}  index.html" in output  # the progress bar reached the end
+    assert "validation MAE" in output and "naive forecast" in output
+
+
+def test_gallery_options_are_checked(capsys):
+    for argv, message in ((["--formats", "png,gif"], "--formats: expected formats among png, svg, pdf"),
+                          (["--theme", "sepia"], "--theme: invalid choice"),
+                          (["--size", "21:9"], "--size: invalid choice")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["gallery", *argv])
+        assert exit_info.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_gallery_refuses_a_file_as_out(tmp_path, capsys):

@@ -148,10 +148,10 @@ def test_clipping_run_explodes_only_without_clipping():
 @pytest.mark.slow
 def test_same_seed_same_png_bytes(tmp_path):
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
-    from rnnviz.gallery import save_png
+    from rnnviz.export import save_figure
 
     paths = []
     for run in range(2):
         display = SpectralRadiusDisplay.from_sweep(radii=(0.9, 1.5), units=8, steps=15, batch=2, seed=3).plot()
-        paths.append(save_png(display.figure_, tmp_path / f"run{run}.png"))
+        paths.append(save_figure(display.figure_, tmp_path / f"run{run}.png")[0])
     assert paths[0].read_bytes() == paths[1].read_bytes()

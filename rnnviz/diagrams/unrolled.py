@@ -58,7 +58,7 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, trace_laye
         elif stage.role == "recurrent":
             layout.add_recurrent(stage, by_name, trace_layers)
         else:
-            layout.add_per_step_or_vector(stage)
+            layout.add_per_step_or_vector(stage, final=not consumers[stage.name])
     for stage in stages:  # a model ending in a recurrent layer outputs its states
         if stage.role == "recurrent" and not consumers[stage.name]:
             layout.add_state_output(stage)
@@ -122,7 +122,7 @@ class _Layout:
             node_id = stage.name
             self.nodes.append(Node(node_id, self.cursor, 0.0, *IO_SIZE, "input", "x", data={"layer": stage.name}))
             self.labels.append(Label("input vector", self.cursor, -0.5, role="caption"))
-            self.cursor += COLUMN * 2.0
+            self.cursor += COLUMN * 3.0  # room for the next axis's row labels
             self.outputs[stage.name] = ("vector", node_id, 0)
             return
         axis = self.new_axis(length)
@@ -178,10 +178,13 @@ class _Layout:
             source, target = (ids[b], ids[a]) if reverse else (ids[a], ids[b])
             self.edges.append(Edge(source, target, "recurrent", style="dashed" if elided else "solid"))
 
-    def add_per_step_or_vector(self, stage):
+    def add_per_step_or_vector(self, stage, *, final):
+        """A layer applied at every step of a sequence, or once to a vector; the model's output if ``final``."""
         kind, axis_or_id, row, *rest = self.outputs[stage.sources[0]]
-        role = {"embedding": "embedding", "conv1d": "conv1d", "masking": "masking"}.get(stage.role, "output")
-        symbol = {"embedding": "e", "conv1d": "z", "masking": "x"}.get(stage.role, "ŷ")
+        role = {"embedding": "embedding", "conv1d": "conv1d", "masking": "masking"}.get(stage.role, "layer")
+        symbol = {"embedding": "e", "conv1d": "z", "masking": "x"}.get(stage.role, "d")
+        if final:
+            role, symbol = "output", "ŷ"
         if kind == "axis":
             ids = self.per_step(stage.name, axis_or_id, row + 1, role, symbol, IO_SIZE, {"layer": stage.name})
             self.link_up(rest[0], ids, "output" if role == "output" else "flow")
@@ -195,7 +198,7 @@ class _Layout:
             source_ids, x = [axis_or_id], self.node(axis_or_id).x
         node_id = stage.name
         y = (row + 1) * ROW
-        self.nodes.append(Node(node_id, x, y, *IO_SIZE, role, "ŷ" if role == "output" else symbol,
+        self.nodes.append(Node(node_id, x, y, *IO_SIZE, role, symbol,
                                data={"layer": stage.name}))
         text = f"{stage.name} ({stage.class_name})"
         if kind == "last":  # at the end of a time axis: label to the right
