@@ -36,6 +36,10 @@ _LAZY = {
     "data": ("rnnviz.data", None),
     "SeriesComponentsDisplay": ("rnnviz.figures.series", "SeriesComponentsDisplay"),
     "WindowingDisplay": ("rnnviz.figures.windowing", "WindowingDisplay"),
+    "ForecastDisplay": ("rnnviz.figures.forecast", "ForecastDisplay"),
+    "ForecastErrorsDisplay": ("rnnviz.figures.forecast", "ForecastErrorsDisplay"),
+    "LearningCurvesDisplay": ("rnnviz.figures.forecast", "LearningCurvesDisplay"),
+    "forecasting": ("rnnviz.forecasting", None),
 }
 
 __all__ = [

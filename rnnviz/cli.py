@@ -17,7 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gallery.add_argument("--out", default="gallery", help="output directory (default: ./gallery)")
     gallery.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same output")
-    gallery.add_argument("--epochs", type=_positive_int, default=6, help="training epochs per model (default: 6)")
+    gallery.add_argument("--epochs", type=_positive_int, default=12,
+                         help="at most this many training epochs per model, with early stopping (default: 12)")
     gallery.add_argument("--theme", choices=("light", "dark"), default="light", help="figure theme (default: light)")
     gallery.add_argument("--size", choices=("16:9", "4:3"), default="16:9", help="slide size (default: 16:9)")
     gallery.add_argument("--formats", type=_formats, default="png,svg,pdf",

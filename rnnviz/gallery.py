@@ -20,15 +20,18 @@ from pathlib import Path
 import numpy as np
 
 from rnnviz.errors import InputError
+from rnnviz.forecasting.models import title
 from rnnviz.kinds import CELL_KINDS
 
 INPUT_STEPS = 40
 HORIZON = 5
-UNITS = 16
-PERIOD = 30
+EPOCHS = 12  # at most, with early stopping: keeps the whole run within about 3 minutes on 2 cores
+RECORDED = ("simple_rnn", "lstm", "peephole_lstm", "gru")  # forecasters whose insides are drawn, one per cell kind
 
 
 SECTIONS = {
+    "series": "Time series: level, trend, seasonality, noise; windows with the TensorFlow Data API",
+    "forecasting": "Forecasting: baselines, a linear model, 1D convolutions, RNNs, sequence-to-vector and -to-sequence",
     "unrolled": "The recurrent neuron, unrolled",
     "cells": "Inside the cells: LSTM, peephole LSTM, GRU",
     "gradients": "Training through time: vanishing and exploding gradients, clipping, memory",
@@ -48,23 +51,19 @@ class GalleryFigure:
 
 @dataclass
 class GalleryResult:
-    """What a gallery run wrote, with each model's validation error."""
+    """What a gallery run wrote, with the forecasters' validation errors."""
 
     out: Path
     files: list
-    validation_mae: dict
-    naive_mae: float
+    mae_table: str
     seconds: float
 
     def summary(self) -> str:
         figures = [path for path in self.files if path.suffix in (".png", ".svg", ".pdf")]
         lines = [f"rnnviz gallery: {len(self.files)} files in {self.out} ({self.seconds:.0f} s)",
-                 f"  {len(figures)} figure files, {sum(p.suffix == '.npz' for p in self.files)} traces, "
-                 f"open {self.out / 'index.html'}"]
-        lines.append(f"  validation MAE over {HORIZON} steps ahead (naive forecast: {self.naive_mae:.3f})")
-        for name, mae in self.validation_mae.items():
-            lines.append(f"    {name:15s} {mae:.3f}")
-        return "\n".join(lines)
+                 f"  {len(figures)} figure files, {sum(p.suffix == '.npz' for p in self.files)} traces; "
+                 f"open {self.out / 'index.html'}", ""]
+        return "\n".join(lines + ["  " + line for line in self.mae_table.splitlines()])
 
 
 def check_out_dir(out) -> Path:
@@ -81,49 +80,7 @@ def check_out_dir(out) -> Path:
     return out
 
 
-def lecture_series(seed: int, length: int = 1500) -> np.ndarray:
-    """A seeded series with level, trend, seasonality (period PERIOD) and noise, as in the lecture."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(length)
-    season = np.sin(2 * np.pi * t / PERIOD) + 0.5 * np.sin(4 * np.pi * t / PERIOD)
-    return (10 + 0.01 * t + 3 * season + rng.normal(scale=0.4, size=length)).astype("float32")
-
-
-def windowed(series: np.ndarray):
-    """Inputs of INPUT_STEPS values and targets of the next HORIZON values, for every start.
-
-    Both are taken relative to the window's last input value, so a model learns
-    the shape of what comes next rather than the level, which the trend keeps
-    moving out of the training range.
-    """
-    starts = np.arange(len(series) - INPUT_STEPS - HORIZON + 1)
-    x = np.stack([series[s : s + INPUT_STEPS] for s in starts])
-    y = np.stack([series[s + INPUT_STEPS : s + INPUT_STEPS + HORIZON] for s in starts])
-    last = x[:, -1:]
-    return (x - last)[:, :, None], y - last
-
-
-def lecture_models():
-    """The four sequence-to-vector forecasters, one per cell kind, untrained."""
-    import keras
-
-    from rnnviz.layers import PeepholeLSTM
-
-    layers = {
-        "simple_rnn": lambda: keras.layers.SimpleRNN(UNITS, name="simple_rnn"),
-        "lstm": lambda: keras.layers.LSTM(UNITS, name="lstm"),
-        "peephole_lstm": lambda: PeepholeLSTM(UNITS, name="peephole_lstm"),
-        "gru": lambda: keras.layers.GRU(UNITS, name="gru"),
-    }
-    return {
-        name: keras.Sequential(
-            [keras.Input((INPUT_STEPS, 1)), make(), keras.layers.Dense(HORIZON)], name=f"{name}_forecaster"
-        )
-        for name, make in layers.items()
-    }
-
-
-def run_gallery(out, *, seed: int = 0, epochs: int = 6, theme: str = "light", size: str = "16:9",
+def run_gallery(out, *, seed: int = 0, epochs: int = EPOCHS, theme: str = "light", size: str = "16:9",
                 formats=("png", "svg", "pdf"), progress=None) -> GalleryResult:
     """Build the data, train the lecture's models, record them, and write every figure to ``out``.
 
@@ -133,35 +90,25 @@ def run_gallery(out, *, seed: int = 0, epochs: int = 6, theme: str = "light", si
     started = time.perf_counter()
     formats = check_options(theme=theme, size=size, formats=formats)
     out = check_out_dir(out)
-    import keras
-
     import rnnviz
+    from rnnviz.data import make_windows, synthetic_series
+    from rnnviz.forecasting import MODELS, train_models
 
-    models = lecture_models()
-    figures = None  # known once the models are trained
-    bar = ProgressBar(len(models) + 1, write=progress or print)
-    keras.utils.set_random_seed(seed)
-    series = lecture_series(seed)
-    split = int(0.8 * len(series))
-    std = np.diff(series[:split]).std()  # scale from the training part only
-    scaled = series / std
-    x_train, y_train = windowed(scaled[:split])
-    x_valid, y_valid = windowed(scaled[split - INPUT_STEPS :])
-    naive_mae = float(np.abs(y_valid).mean() * std)  # relative to the last value, naive predicts 0
+    bar = ProgressBar(len(MODELS) + len(RECORDED), write=progress or print)  # then the figures
+    series = synthetic_series(seed=seed)
+    windows = make_windows(series, input_steps=INPUT_STEPS, horizon=HORIZON, shuffle_seed=seed)
+    results = train_models(windows, epochs=epochs, period=series.period, seed=seed, progress=bar.per_model())
+    files, traces = [], {}
+    inputs, _ = windows.numpy("validation")
+    sample = inputs[:: max(1, len(inputs) // 8)][:8]
+    for name in RECORDED:
+        bar.step(f"recording the {name} forecaster on 8 validation windows")
+        traces[name] = rnnviz.record(results.models[name], sample)
+        files.append(traces[name].save(out / "traces" / f"{name}.npz"))
 
-    files, validation_mae, traces = [], {}, {}
-    for name, model in models.items():
-        bar.step(f"training {name} ({epochs} epochs) and recording 8 validation windows")
-        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-        model.fit(x_train, y_train, epochs=epochs, batch_size=32, shuffle=True, verbose=0)
-        prediction = model.predict(x_valid, batch_size=256, verbose=0)
-        validation_mae[name] = float(np.abs(prediction - y_valid).mean() * std)
-        trace = rnnviz.record(model, x_valid[:: max(1, len(x_valid) // 8)][:8])
-        files.append(trace.save(out / "traces" / f"{name}.npz"))
-        traces[name] = trace
-
-    figures = [*_trace_figures(traces), *_gradient_figures(seed), *_architecture_figures(seed)]
-    bar.total += len(figures)
+    figures = [*_series_figures(seed), *_forecast_figures(results, windows), *_trace_figures(traces),
+               *_gradient_figures(seed), *_architecture_figures(seed)]
+    bar.total += len(figures) + 1  # and the contact sheet
     entries = []
     for figure in figures:
         bar.step(f"{figure.section}/{figure.name}: {figure.caption}")
@@ -169,9 +116,11 @@ def run_gallery(out, *, seed: int = 0, epochs: int = 6, theme: str = "light", si
         files.extend(written)
         entries.append({"section": SECTIONS[figure.section], "caption": figure.caption,
                         "files": {path.suffix[1:]: path.relative_to(out).as_posix() for path in written}})
-    result = GalleryResult(out, files, validation_mae, naive_mae, time.perf_counter() - started)
+    result = GalleryResult(out, files, results.table(), time.perf_counter() - started)
     bar.step("index.html: the contact sheet")
-    files.append(write_index(out, entries, result, theme=theme))
+    table = (["forecaster", "validation MAE", "/ naive"],
+             [(title(name), f"{error:.3f}", f"{ratio:.2f}") for name, error, ratio in results.rows()])
+    files.append(write_index(out, entries, result, theme=theme, tables={SECTIONS["forecasting"]: table}))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -207,7 +156,7 @@ def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats) -> 
             plt.close(display.figure_)
 
 
-def write_index(out: Path, entries: list, result: GalleryResult, *, theme: str) -> Path:
+def write_index(out: Path, entries: list, result: GalleryResult, *, theme: str, tables=None) -> Path:
     """``out/index.html``, written atomically."""
     from rnnviz.contact_sheet import contact_sheet
     from rnnviz.export import write_atomically
@@ -215,20 +164,79 @@ def write_index(out: Path, entries: list, result: GalleryResult, *, theme: str) 
 
     colours = {role: neutral(role, theme) for role in ("background", "text", "muted")}
     page = contact_sheet(entries, title="rnnviz gallery: the lecture's figures", summary=result.summary(),
-                         colours=colours)
+                         colours=colours, tables=tables)
     return write_atomically(out / "index.html", lambda path: Path(path).write_text(page, encoding="utf-8"))
 
 
 class ProgressBar:
-    """A text progress bar, one line per step: ``[#####.....] 12/30  what is being done``."""
+    """A text progress bar, one line per step: ``[#####.....] 12/30   41 s  what is being done``."""
 
     def __init__(self, total: int, *, write=print, width: int = 24):
         self.total, self.done, self.write, self.width = total, 0, write, width
+        self.started = time.perf_counter()
+
+    def per_model(self):
+        """A progress function for :func:`train_models`: one step per model ("[k/n] ..."), its other lines as notes."""
+        seen = set()
+
+        def report(line: str) -> None:
+            key = line.split("]")[0]
+            if key in seen:
+                self.note(line)
+            else:
+                seen.add(key)
+                self.step(line)
+
+        return report
+
+    def note(self, message: str) -> None:
+        """A line under the current step, without advancing."""
+        self.write(f"{'':{self.width + 2}}   {message}")
 
     def step(self, message: str) -> None:
         self.done += 1
         filled = round(self.width * self.done / max(self.total, self.done))
-        self.write(f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total}  {message}")
+        elapsed = time.perf_counter() - self.started
+        self.write(f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {elapsed:4.0f} s  {message}")
+
+
+def _forecast_figures(results, windows) -> list:
+    """Every forecaster on one validation window, their errors, and their learning curves."""
+    from rnnviz.figures.forecast import ForecastDisplay, ForecastErrorsDisplay, LearningCurvesDisplay
+
+    return [
+        GalleryFigure("forecasting", "forecast", f"Every model forecasting the next {HORIZON} steps, with a today marker",
+                      lambda: ForecastDisplay.from_results(results, windows).plot()),
+        GalleryFigure("forecasting", "errors", "Validation MAE of each forecaster against the naive forecast",
+                      lambda: ForecastErrorsDisplay.from_results(results).plot()),
+        GalleryFigure("forecasting", "learning_curves", "Learning curves: training and validation loss per epoch",
+                      lambda: LearningCurvesDisplay.from_results(results).plot()),
+    ]
+
+
+def _series_figures(seed: int) -> list:
+    """The series with its components (synthetic, both seasonalities, and Mauna Loa CO2) and its windows."""
+    from rnnviz.data import co2_weekly, make_windows, synthetic_series
+    from rnnviz.figures.series import SeriesComponentsDisplay
+    from rnnviz.figures.windowing import WindowingDisplay
+
+    def windows(targets):
+        series = synthetic_series(seed=seed)
+        return make_windows(series, input_steps=INPUT_STEPS, horizon=HORIZON, targets=targets, shuffle_seed=seed)
+
+    return [
+        GalleryFigure("series", "components_indices", "A series and its components: seasonality as seasonal indices",
+                      lambda: SeriesComponentsDisplay.from_components(synthetic_series(seed=seed)).plot()),
+        GalleryFigure("series", "components_smooth", "The same with smooth seasonality and AR(1) noise",
+                      lambda: SeriesComponentsDisplay.from_components(
+                          synthetic_series(seasonality="smooth", ar=0.7, seed=seed)).plot()),
+        GalleryFigure("series", "components_co2", "Mauna Loa CO2, decomposed by STL (statsmodels)",
+                      lambda: SeriesComponentsDisplay.from_series(co2_weekly()).plot()),
+        GalleryFigure("series", "windows", "Windows from the tf.data pipeline, and how they stack into a batch",
+                      lambda: WindowingDisplay.from_windows(windows("vector")).plot()),
+        GalleryFigure("series", "windows_sequence", "Sequence-to-sequence targets: the next steps at every step",
+                      lambda: WindowingDisplay.from_windows(windows("sequence")).plot()),
+    ]
 
 
 def _trace_figures(traces: dict) -> list:

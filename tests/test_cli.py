@@ -35,6 +35,9 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
         + [f"cells/gates_{kind}" for kind in kinds if kind != "simple_rnn"]
         + [f"architectures/{name}" for name in ("bidirectional", "encoder_decoder", "sequence_to_sequence",
                                                 "sequence_to_vector", "vector_to_sequence")]
+        + [f"forecasting/{name}" for name in ("errors", "forecast", "learning_curves")]
+        + [f"series/{name}" for name in ("components_co2", "components_indices", "components_smooth", "windows",
+                                         "windows_sequence")]
     )
     assert figures == {f"{name}.{fmt}" for name in expected for fmt in ("png", "svg")}
     index = (out / "index.html").read_text()
@@ -44,8 +47,9 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
     trace = rnnviz.load(out / "traces" / "lstm.npz")
     assert trace.layers[0].kind == "lstm" and trace.layers[0].batch_size == 8
     output = capsys.readouterr().out
-    assert f"] {len(expected) + 5}/{len(expected) + 5}  index.html" in output  # the progress bar reached the end
-    assert "validation MAE" in output and "naive forecast" in output
+    steps = len(expected) + 8 + 4 + 1  # figures, models trained, forecasters recorded, the contact sheet
+    assert re.search(rf"\] {steps}/{steps} +\d+ s  index.html", output)  # the progress bar reached the end
+    assert "validation MAE" in output and "naive" in output and "<table>" in index
 
 
 def test_gallery_options_are_checked(capsys):

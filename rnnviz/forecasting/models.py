@@ -13,7 +13,9 @@ of the range seen in training; the change from today does not move. (A linear
 model stays linear: ``y = W (x - x_last) + b + x_last``.) The sequence-to-sequence
 model, which forecasts at every step, takes its inputs minus the window's first
 value instead (the last one lies in the future of every earlier step) and adds
-each step's own value to that step's forecast.
+each step's own value to that step's forecast. Two small layers do this,
+``minus_today`` and ``plus_today`` (:mod:`rnnviz.forecasting.layers`), so the model
+stays a plain functional Keras model that saves, loads and records.
 
 TensorFlow/Keras is imported on first use, not when this module is imported.
 """
@@ -27,11 +29,12 @@ from typing import Callable
 from rnnviz.kinds import CELL_KINDS
 
 DEFAULT_UNITS = 32
-_LAYER_CLASSES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+_LAYER_CLASSES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "peephole_lstm": "PeepholeLSTM", "gru": "GRU"}
 
 
 def linear(input_steps: int, horizon: int, *, relative: bool = True):
     """All input values -> Dense(horizon): one weight per (input step, target step), no hidden layer."""
+    _check_positive(input_steps=input_steps, horizon=horizon)
     keras = _keras()
     body = [keras.layers.Flatten(name="flatten"), keras.layers.Dense(horizon, name="forecast")]
     return _assemble("linear", input_steps, horizon, body, relative=relative)
@@ -40,8 +43,8 @@ def linear(input_steps: int, horizon: int, *, relative: bool = True):
 def conv1d(input_steps: int, horizon: int, *, filters: int = DEFAULT_UNITS, kernel_size: int = 5, strides: int = 2,
            relative: bool = True):
     """A relu Conv1D over the window (``kernel_size`` steps, every ``strides``-th position) -> Dense(horizon)."""
+    _check_positive(input_steps=input_steps, horizon=horizon, filters=filters, kernel_size=kernel_size, strides=strides)
     keras = _keras()
-    _check_positive(filters=filters, kernel_size=kernel_size, strides=strides)
     if kernel_size > input_steps:
         raise ValueError(f"kernel_size: expected at most input_steps={input_steps}, got {kernel_size}")
     body = [
@@ -56,16 +59,19 @@ def recurrent(cell: str, input_steps: int, horizon: int, *, units: int = DEFAULT
               sequence: bool = False, relative: bool = True):
     """``layers`` stacked recurrent layers of kind ``cell`` -> Dense(horizon).
 
-    cell: "simple_rnn", "lstm" or "gru".
+    cell: "simple_rnn", "lstm", "peephole_lstm" or "gru".
     sequence: False — the last state forecasts (sequence-to-vector, output ``(batch, horizon)``);
         True — every step's state forecasts the next ``horizon`` values (sequence-to-sequence,
         output ``(batch, input_steps, horizon)``; Dense acts on each step).
     """
-    keras = _keras()
     if cell not in _LAYER_CLASSES:
         raise ValueError(f"cell: unknown recurrent cell {cell!r}; expected one of {list(_LAYER_CLASSES)}")
-    _check_positive(units=units, layers=layers)
-    layer_class = getattr(keras.layers, _LAYER_CLASSES[cell])
+    _check_positive(input_steps=input_steps, horizon=horizon, units=units, layers=layers)
+    keras = _keras()
+    if cell == "peephole_lstm":  # Keras has none; ours
+        from rnnviz.layers import PeepholeLSTM as layer_class
+    else:
+        layer_class = getattr(keras.layers, _LAYER_CLASSES[cell])
     body = [
         layer_class(units, return_sequences=sequence or index < layers - 1, name=f"{cell}_{index + 1}" if layers > 1 else cell)
         for index in range(layers)
@@ -88,6 +94,11 @@ def deep_rnn(input_steps: int, horizon: int, *, layers: int = 2, **options):
 def lstm(input_steps: int, horizon: int, **options):
     """One LSTM layer; its last state -> Dense(horizon)."""
     return recurrent("lstm", input_steps, horizon, **options)
+
+
+def peephole_lstm(input_steps: int, horizon: int, **options):
+    """One peephole LSTM layer (:class:`rnnviz.layers.PeepholeLSTM`); its last state -> Dense(horizon)."""
+    return recurrent("peephole_lstm", input_steps, horizon, **options)
 
 
 def gru(input_steps: int, horizon: int, **options):
@@ -124,6 +135,7 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("simple_rnn", simple_rnn, "SimpleRNN(32) -> Dense(H)", kind="simple_rnn"),
         ModelSpec("deep_rnn", deep_rnn, "SimpleRNN(32) x 2, stacked -> Dense(H)", kind="simple_rnn"),
         ModelSpec("lstm", lstm, "LSTM(32) -> Dense(H)", kind="lstm"),
+        ModelSpec("peephole_lstm", peephole_lstm, "PeepholeLSTM(32) -> Dense(H)", kind="peephole_lstm"),
         ModelSpec("gru", gru, "GRU(32) -> Dense(H)", kind="gru"),
         ModelSpec("seq2seq", seq2seq, "GRU(32) forecasting H steps at every step", targets="sequence", kind="gru"),
     )
@@ -139,6 +151,7 @@ TITLES = {
     "simple_rnn": CELL_KINDS["simple_rnn"].title,
     "deep_rnn": "deep SimpleRNN",
     "lstm": CELL_KINDS["lstm"].title,
+    "peephole_lstm": CELL_KINDS["peephole_lstm"].title,
     "gru": CELL_KINDS["gru"].title,
     "seq2seq": "seq2seq GRU",
 }
@@ -163,19 +176,13 @@ def title(name: str) -> str:
 def _assemble(name: str, input_steps: int, horizon: int, body: list, *, relative: bool, sequence: bool = False):
     """A functional model: the window through ``body``, relative to today (see the module docstring) if asked."""
     keras = _keras()
-    _check_positive(input_steps=input_steps, horizon=horizon)
     window = keras.Input((input_steps, 1), name="window")
     if not relative:
         return keras.Model(window, _through(body, window), name=name)
-    layers = keras.layers
-    if sequence:
-        first = layers.Cropping1D((0, input_steps - 1), name="first_value")(window)
-        change = layers.Subtract(name="minus_first")([window, first])
-        outputs = layers.Add(name="plus_each_step")([_through(body, change), window])  # (b, T, H) + (b, T, 1)
-    else:
-        today = layers.Cropping1D((input_steps - 1, 0), name="today")(window)
-        change = layers.Subtract(name="minus_today")([window, today])
-        outputs = layers.Add(name="plus_today")([_through(body, change), layers.Flatten(name="today_value")(today)])
+    from rnnviz.forecasting.layers import AddBack, ChangeFrom
+
+    change = ChangeFrom("first" if sequence else "last", name="minus_first" if sequence else "minus_today")(window)
+    outputs = AddBack(name="plus_each_step" if sequence else "plus_today")([_through(body, change), window])
     return keras.Model(window, outputs, name=name)
 
 
