@@ -80,6 +80,7 @@ class _Layout:
         self.cursor = 0.0  # x where the next time axis starts
         self.outputs = {}  # stage name -> ("axis", axis index, row) or ("vector", node id, row)
         self.axes = []  # per axis: dict(columns=[(x, step or None)], length)
+        self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
 
     # time axes -----------------------------------------------------------
     def new_axis(self, length):
@@ -121,6 +122,7 @@ class _Layout:
         if not stage.extra.get("sequence", stage.steps is not None):
             node_id = stage.name
             self.nodes.append(Node(node_id, self.cursor, 0.0, *IO_SIZE, "input", "x", data={"layer": stage.name}))
+            self.vector_columns.add(self.cursor)
             self.labels.append(Label("input vector", self.cursor, -0.5, role="caption"))
             self.cursor += COLUMN * 3.0  # room for the next axis's row labels
             self.outputs[stage.name] = ("vector", node_id, 0)
@@ -201,9 +203,9 @@ class _Layout:
         self.nodes.append(Node(node_id, x, y, *IO_SIZE, role, symbol,
                                data={"layer": stage.name}))
         text = f"{stage.name} ({stage.class_name})"
-        if kind == "last":  # at the end of a time axis: label to the right
+        if x not in self.vector_columns:  # above the end of a time axis: label to the right
             self.labels.append(Label(text, x + IO_SIZE[0] / 2 + 0.15, y, role="row", anchor="left"))
-        else:  # on a vector column: caption under the node
+        else:  # on a column of its own before a time axis: caption under the node
             self.labels.append(Label(text, x, y - 0.5, role="caption"))
         for source in source_ids:
             self.edges.append(Edge(source, node_id, "output"))
