@@ -9,6 +9,8 @@ one layer to another is drawn as a state arrow.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 from rnnviz.kinds import CELL_KINDS
@@ -48,7 +50,6 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, trace_laye
         trace knows it by (``"<name>/forward"`` for the directions of a Bidirectional one).
     """
     layout = _Layout(max_steps)
-    by_name = {stage.name: stage for stage in stages}
     consumers = {stage.name: [s for s in stages if stage.name in (*s.sources, s.state_source)] for stage in stages}
     for stage in stages:
         if stage.role == "input":
@@ -56,7 +57,7 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, trace_laye
         elif stage.role == "repeat":
             layout.add_repeat(stage)
         elif stage.role == "recurrent":
-            layout.add_recurrent(stage, by_name, trace_layers)
+            layout.add_recurrent(stage, trace_layers)
         else:
             layout.add_per_step_or_vector(stage, final=not consumers[stage.name])
     for stage in stages:  # a model ending in a recurrent layer outputs its states
@@ -71,6 +72,22 @@ def _length(stage: Stage, steps) -> int | None:
     return steps if steps is not None else stage.steps
 
 
+@dataclass
+class _Output:
+    """Where a stage's output was drawn.
+
+    chains: per direction, {step: node id} of its nodes at the shown steps (none for a vector);
+    finals: the node(s) holding the final value (each direction's last state, or the vector);
+    sequence: True when the output is a sequence on ``axis`` (None for a vector off any axis).
+    """
+
+    row: int
+    finals: list
+    chains: list = field(default_factory=list)
+    axis: int | None = None
+    sequence: bool = False
+
+
 class _Layout:
     """Places nodes axis by axis; each stage's output is either on a time axis (per step) or a single vector."""
 
@@ -78,28 +95,31 @@ class _Layout:
         self.max_steps = max_steps
         self.nodes, self.edges, self.labels, self.groups = [], [], [], {}
         self.cursor = 0.0  # x where the next time axis starts
-        self.outputs = {}  # stage name -> ("axis", axis index, row) or ("vector", node id, row)
-        self.axes = []  # per axis: dict(columns=[(x, step or None)], length)
+        self.outputs = {}  # stage name -> _Output
+        self.axes = []  # per axis: the shown columns, [(x, step or None for "…")]
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
 
     # time axes -----------------------------------------------------------
     def new_axis(self, length):
-        known = length is not None
-        columns = shown_steps(length if known else DEFAULT_STEPS, self.max_steps)
+        columns = shown_steps(DEFAULT_STEPS if length is None else length, self.max_steps)
         xs = [self.cursor + COLUMN * i for i in range(len(columns))]
         self.cursor = xs[-1] + COLUMN * 2.8  # room for the next axis's row labels
-        self.axes.append({"columns": list(zip(xs, columns)), "length": length})
+        self.axes.append(list(zip(xs, columns)))
         return len(self.axes) - 1
 
+    def sequence_output(self, axis, row, ids):
+        """The output of a layer drawn at every step of ``axis``: it ends at the last step."""
+        return _Output(row, finals=[ids[max(ids)]], chains=[ids], axis=axis, sequence=True)
+
     def row_label(self, axis, row, text):
-        x0 = self.axes[axis]["columns"][0][0] - CELL_SIZE[0] / 2 - 0.25
+        x0 = self.axes[axis][0][0] - CELL_SIZE[0] / 2 - 0.25
         if axis == 0 or not any(label.y == row * ROW and label.x == x0 for label in self.labels):
             self.labels.append(Label(text, x0, row * ROW, role="row", anchor="right"))
 
     def per_step(self, stage, axis, row, role, symbol, size, data=None, group=None):
         """One node per shown step (and "…" where steps are elided); returns {step: node id}."""
         ids = {}
-        for x, step in self.axes[axis]["columns"]:
+        for x, step in self.axes[axis]:
             if step is None:
                 self.nodes.append(Node(f"{stage}/…/{row}", x, row * ROW, 0.5, 0.3, "ellipsis", "…", "text"))
                 continue
@@ -110,12 +130,12 @@ class _Layout:
         self.groups[stage if group is None else f"{stage}/{group}"] = tuple(ids.values())
         return ids
 
-    def link_up(self, source_ids, target_ids, role="flow"):
+    def link_up(self, source: _Output, target_ids, role="flow"):
         """An edge into each target from the node(s) at the same step below (both directions of a Bidirectional)."""
         for step, target in target_ids.items():
-            for cells in source_ids.get("__cells__", [source_ids]):
-                if step in cells:
-                    self.edges.append(Edge(cells[step], target, role))
+            for chain in source.chains:
+                if step in chain:
+                    self.edges.append(Edge(chain[step], target, role))
 
     # stages --------------------------------------------------------------
     def add_input(self, stage, length):
@@ -125,27 +145,27 @@ class _Layout:
             self.vector_columns.add(self.cursor)
             self.labels.append(Label("input vector", self.cursor, -0.5, role="caption"))
             self.cursor += COLUMN * 3.0  # room for the next axis's row labels
-            self.outputs[stage.name] = ("vector", node_id, 0)
+            self.outputs[stage.name] = _Output(0, finals=[node_id])
             return
         axis = self.new_axis(length)
         ids = self.per_step(stage.name, axis, 0, "input", "x", IO_SIZE, {"layer": stage.name})
-        self.outputs[stage.name] = ("axis", axis, 0, ids)
+        self.outputs[stage.name] = self.sequence_output(axis, 0, ids)
         tokens = " (token ids)" if stage.extra.get("tokens") else ""
         self.row_label(axis, 0, f"input{tokens}")
 
     def add_repeat(self, stage):
-        kind, *rest = self.outputs[stage.sources[0]]
+        source_id = self.last_node(stage.sources[0])
         axis = self.new_axis(stage.repeat)
         ids = self.per_step(stage.name, axis, 0, "context", "c", IO_SIZE, {"layer": stage.name})
-        source_id = rest[0] if kind == "vector" else self.last_node(stage.sources[0])
         for target in ids.values():
             self.edges.append(Edge(source_id, target, "repeat"))
-        self.outputs[stage.name] = ("axis", axis, 0, ids)
+        self.outputs[stage.name] = self.sequence_output(axis, 0, ids)
         self.row_label(axis, 0, f"RepeatVector({stage.repeat})")
 
-    def add_recurrent(self, stage, by_name, trace_layers):
-        kind, axis, row, below = self.outputs[stage.sources[0]]
-        if kind != "axis":
+    def add_recurrent(self, stage, trace_layers):
+        below = self.outputs[stage.sources[0]]
+        axis, row = below.axis, below.row
+        if not below.sequence:
             raise ValueError(f"stages: recurrent layer {stage.name!r} reads a vector, expected a sequence")
         title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
         directions = ("forward", "backward") if stage.bidirectional else ("backward" if stage.go_backwards else "forward",)
@@ -168,11 +188,11 @@ class _Layout:
         top_row = row + len(directions)
         # Where each direction ends: the last step forwards, the first step backwards.
         finals = [ids[min(ids)] if direction == "backward" else ids[max(ids)] for ids, direction in zip(tops, directions)]
-        kind = "axis" if stage.return_sequences else "last"
-        self.outputs[stage.name] = (kind, axis, top_row, {"__cells__": tops, "__finals__": finals, **tops[0]})
+        self.outputs[stage.name] = _Output(top_row, finals=finals, chains=tops, axis=axis,
+                                           sequence=stage.return_sequences)
 
     def chain(self, ids, *, reverse, axis):
-        steps = [step for _, step in self.axes[axis]["columns"]]
+        steps = [step for _, step in self.axes[axis]]
         shown = [s for s in steps if s is not None]
         pairs = list(zip(shown[:-1], shown[1:]))
         for a, b in pairs:
@@ -182,22 +202,20 @@ class _Layout:
 
     def add_per_step_or_vector(self, stage, *, final):
         """A layer applied at every step of a sequence, or once to a vector; the model's output if ``final``."""
-        kind, axis_or_id, row, *rest = self.outputs[stage.sources[0]]
+        source = self.outputs[stage.sources[0]]
+        row = source.row
         role = {"embedding": "embedding", "conv1d": "conv1d", "masking": "masking"}.get(stage.role, "layer")
         symbol = {"embedding": "e", "conv1d": "z", "masking": "x"}.get(stage.role, "d")
         if final:
             role, symbol = "output", "ŷ"
-        if kind == "axis":
-            ids = self.per_step(stage.name, axis_or_id, row + 1, role, symbol, IO_SIZE, {"layer": stage.name})
-            self.link_up(rest[0], ids, "output" if role == "output" else "flow")
-            self.outputs[stage.name] = ("axis", axis_or_id, row + 1, ids)
-            self.row_label(axis_or_id, row + 1, f"{stage.name} ({stage.class_name})")
+        if source.sequence:
+            ids = self.per_step(stage.name, source.axis, row + 1, role, symbol, IO_SIZE, {"layer": stage.name})
+            self.link_up(source, ids, "output" if role == "output" else "flow")
+            self.outputs[stage.name] = self.sequence_output(source.axis, row + 1, ids)
+            self.row_label(source.axis, row + 1, f"{stage.name} ({stage.class_name})")
             return
-        if kind == "last":
-            source_ids = rest[0]["__finals__"]
-            x = self.axes[axis_or_id]["columns"][-1][0]
-        else:
-            source_ids, x = [axis_or_id], self.node(axis_or_id).x
+        # once, on the vector: above the end of the source's time axis, or above the vector itself
+        x = self.axes[source.axis][-1][0] if source.axis is not None else self.node(source.finals[0]).x
         node_id = stage.name
         y = (row + 1) * ROW
         self.nodes.append(Node(node_id, x, y, *IO_SIZE, role, symbol,
@@ -207,18 +225,18 @@ class _Layout:
             self.labels.append(Label(text, x + IO_SIZE[0] / 2 + 0.15, y, role="row", anchor="left"))
         else:  # on a column of its own before a time axis: caption under the node
             self.labels.append(Label(text, x, y - 0.5, role="caption"))
-        for source in source_ids:
-            self.edges.append(Edge(source, node_id, "output"))
-        self.outputs[stage.name] = ("vector", node_id, row + 1)
+        for final in source.finals:
+            self.edges.append(Edge(final, node_id, "output"))
+        self.outputs[stage.name] = _Output(row + 1, finals=[node_id])
 
     def add_state_output(self, stage):
-        kind, axis, row, cells = self.outputs[stage.name]
-        first = cells["__cells__"][0]
-        if kind == "last":  # one output: the final state of each direction
-            x = self.axes[axis]["columns"][-1][0]
+        output = self.outputs[stage.name]
+        row, first = output.row, output.chains[0]
+        if not output.sequence:  # one output: the final state of each direction
+            x = self.axes[output.axis][-1][0]
             self.nodes.append(Node(f"{stage.name}/output", x, (row + 1) * ROW, *IO_SIZE, "output", "h",
                                    data={"layer": stage.name}))
-            for final in cells["__finals__"]:
+            for final in output.finals:
                 self.edges.append(Edge(final, f"{stage.name}/output", "output"))
             return
         for step in first:
@@ -226,18 +244,13 @@ class _Layout:
             label = "h" + str(step).translate(SUBSCRIPTS)
             self.nodes.append(Node(node_id, self.node(first[step]).x, (row + 1) * ROW, *IO_SIZE, "output", label,
                                    data={"layer": stage.name, "step": step}))
-            for ids in cells["__cells__"]:  # both directions of a Bidirectional layer feed its output
+            for ids in output.chains:  # both directions of a Bidirectional layer feed its output
                 self.edges.append(Edge(ids[step], node_id, "output"))
 
     # helpers -------------------------------------------------------------
     def last_node(self, stage_name):
-        kind, first, *rest = self.outputs[stage_name]
-        if kind == "vector":
-            return first
-        ids = rest[1]
-        if "__finals__" in ids:
-            return ids["__finals__"][0]
-        return ids[max(k for k in ids if isinstance(k, int))]
+        """The node holding a stage's final value (a Bidirectional layer's: its forward direction's)."""
+        return self.outputs[stage_name].finals[0]
 
     def node(self, node_id):
         return next(node for node in self.nodes if node.id == node_id)
