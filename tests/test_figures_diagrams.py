@@ -74,7 +74,7 @@ def test_cell_display_at_the_first_step_reads_the_initial_state(stacked_trace):
 def test_cell_display_checks_its_arguments(stacked_trace):
     with pytest.raises(ValueError, match=r"step: expected an index in \[0, 12\), got 12"):
         CellDisplay.from_trace(stacked_trace, "lstm", step=12)
-    with pytest.raises(ValueError, match=r"sample: expected an index in \[0, 3\)"):
+    with pytest.raises(ValueError, match=r"sample: expected an index in 0\.\.2 \(batch of 3\), got 3"):
         UnrolledDisplay.from_trace(stacked_trace, sample=3)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.diagrams import cell_diagram
+from rnnviz.figures.states import check_sample, select_layer
 from rnnviz.style import PALETTE, axes_title, new_or_given_axes
 
 BOUNDED = {"σ": (0.0, 1.0), "hard σ": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # other activations: limits from the values
@@ -29,9 +30,8 @@ class CellDisplay:
     @classmethod
     def from_trace(cls, trace, layer=None, *, sample: int = 0, step: int = 0):
         """Read the gates and states of ``layer`` (a name, or the first one) at ``sample``, ``step`` (input time)."""
-        layer_trace = _layer(trace, layer)
-        if not 0 <= sample < layer_trace.batch_size:
-            raise ValueError(f"sample: expected an index in [0, {layer_trace.batch_size}), got {sample!r}")
+        layer_trace = select_layer(trace, layer)
+        sample = check_sample(layer_trace, sample)
         if not -layer_trace.steps <= step < layer_trace.steps:
             raise ValueError(f"step: expected an index in [0, {layer_trace.steps}), got {step!r}")
         step = step % layer_trace.steps
@@ -99,14 +99,6 @@ def _symmetric(values):
     finite = np.abs(values[np.isfinite(values)])
     limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     return (-limit, limit)
-
-
-def _layer(trace, layer):
-    if hasattr(trace, "layers"):
-        if layer is None:
-            return trace.layers[0]
-        return trace[layer]
-    return trace
 
 
 def _state(layer_trace, name, time, sample, step):

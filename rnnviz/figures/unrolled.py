@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.diagrams import stages_from_trace, unrolled_diagram
+from rnnviz.figures.states import check_sample
 from rnnviz.style import axes_title, new_or_given_axes
 
 
@@ -30,7 +31,7 @@ class UnrolledDisplay:
     @classmethod
     def from_trace(cls, trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None):
         """Draw ``trace`` (a :class:`~rnnviz.ModelTrace`) for one ``sample``; ``tokens`` label token inputs."""
-        _check_sample(sample, trace.layers[0].batch_size)
+        check_sample(trace.layers[0], sample)
         stages = stages_from_trace(trace)
         steps = {stage.name: _input_steps(stage, stages, trace) for stage in stages if stage.role == "input"}
         diagram = unrolled_diagram(stages, steps=steps, max_steps=max_steps, trace_layers=trace.layer_names)
@@ -87,11 +88,6 @@ class UnrolledDisplay:
         if title:
             axes_title(self.ax_, "The network unrolled through time, with its real states", self.description)
         return self
-
-
-def _check_sample(sample, batch):
-    if not isinstance(sample, (int, np.integer)) or not 0 <= sample < batch:
-        raise ValueError(f"sample: expected an index in [0, {batch}), got {sample!r}")
 
 
 def _input_steps(input_stage, stages, trace):
