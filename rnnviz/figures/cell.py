@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.diagrams import cell_diagram
+from rnnviz.figures.nonfinite import symmetric_limit
 from rnnviz.figures.states import check_sample, select_layer
 from rnnviz.style import PALETTE, axes_title, new_or_given_axes
 
@@ -69,15 +70,15 @@ class CellDisplay:
         shift = {"gate": 0.2, "state": 0.22, "input": 0.22, "layer": 0.22}
         self.patches_, self.arrows_, self.texts_, self.captions_ = paint_diagram(self.diagram, self.ax_, label_shift=shift)
         states = [v for key, v in self.values.items() if "gate" not in self.diagram.node(key).data]
-        finite = np.concatenate([v[np.isfinite(v)] for v in states] or [np.zeros(1)])
-        limit = max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
+        limit = max(1.0, symmetric_limit(np.concatenate([np.ravel(v) for v in states] or [np.zeros(1)])))
         self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = {}, {}, {}, {}
         background = self.ax_.get_facecolor()
         for node_id, values in self.values.items():
             node = self.diagram.node(node_id)
             gate = node.data.get("gate")
             if gate:
-                norm = Normalize(*BOUNDED.get(node.data["activation"], _symmetric(values)))
+                gate_limit = symmetric_limit(values)  # used for activations without a fixed range
+                norm = Normalize(*BOUNDED.get(node.data["activation"], (-gate_limit, gate_limit)))
                 cmap = (LinearSegmentedColormap.from_list(gate, ["#0072B2", background, PALETTE[gate]])
                         if gate == "candidate" else LinearSegmentedColormap.from_list(gate, [background, PALETTE[gate]]))
             else:
@@ -93,12 +94,6 @@ class CellDisplay:
         if title:
             axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description)
         return self
-
-
-def _symmetric(values):
-    finite = np.abs(values[np.isfinite(values)])
-    limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-    return (-limit, limit)
 
 
 def _state(layer_trace, name, time, sample, step):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.diagrams import stages_from_trace, unrolled_diagram
+from rnnviz.figures.nonfinite import symmetric_limit
 from rnnviz.figures.states import check_sample
 from rnnviz.style import axes_title, new_or_given_axes
 
@@ -66,8 +67,8 @@ class UnrolledDisplay:
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(13.333, 6.5))
         self.patches_, self.arrows_, self.texts_, _ = paint_diagram(self.diagram, self.ax_, label_shift={"cell": 0.22})
         if value_range is None:
-            finite = np.concatenate([v[np.isfinite(v)] for v in self.states.values()] or [np.zeros(1)])
-            limit = max(1.0, float(np.abs(finite).max())) if finite.size else 1.0
+            values = np.concatenate([np.ravel(v) for v in self.states.values()] or [np.zeros(1)])
+            limit = max(1.0, symmetric_limit(values))
             value_range = (-limit, limit)
         self.norm_ = Normalize(*value_range)
         self.strips_ = {
