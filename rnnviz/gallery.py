@@ -284,15 +284,14 @@ def _gradient_figures(seed: int) -> list:
 
 def _architecture_figures(seed: int) -> list:
     """The architecture family, each a small real Keras model recorded on seeded inputs and drawn unrolled."""
+    import rnnviz
     from rnnviz.figures.unrolled import UnrolledDisplay
 
-    def make(name):
-        def draw():
-            import rnnviz
+    models = architecture_models(seed)  # built once, drawn one by one
 
-            model, x = architecture_models(seed)[name]
-            return UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6).plot()
-        return draw
+    def make(name):
+        model, x = models[name]
+        return lambda: UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6).plot()
 
     captions = {
         "sequence_to_vector": "Sequence-to-vector: read a sequence, answer once (sentiment, a forecast)",
