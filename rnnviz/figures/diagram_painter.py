@@ -10,23 +10,21 @@ import numpy as np
 from matplotlib import patches
 from matplotlib.path import Path
 
-from rnnviz.style import OKABE_ITO, PALETTE
+from rnnviz.style import OKABE_ITO, PALETTE, neutral
 
 EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": OKABE_ITO["purple"]}
 
 
 def node_colour(node) -> str:
     """The palette colour a node is drawn in: its gate's, its state's, its cell kind's, or the text colour."""
-    from matplotlib import rcParams
-
     data = node.data
     if "gate" in data:
         return PALETTE[data["gate"]]
     if node.role == "cell":
-        return PALETTE.get(data.get("direction"), PALETTE.get(data.get("kind"), rcParams["text.color"]))
+        return PALETTE.get(data.get("direction"), PALETTE.get(data.get("kind"), neutral("text")))
     if node.role == "state" and data.get("state") in PALETTE:
         return PALETTE[data["state"]]
-    return rcParams["text.color"]
+    return neutral("text")
 
 
 def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
@@ -42,8 +40,7 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
     fontsize = fontsize or rcParams["font.size"]
     xmin, xmax, ymin, ymax = diagram.bounds
     points = points_per_unit(ax, (xmin - margin, xmax + margin, ymin - margin, ymax + margin))
-    background = rcParams["axes.facecolor"]
-    text_colour = rcParams["text.color"]
+    background, text_colour = neutral("background"), neutral("text")
     node_patches, texts, captions = {}, [], {}
     for node in diagram.nodes:
         colour = node_colour(node)
