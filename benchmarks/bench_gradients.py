@@ -4,6 +4,7 @@
 
 For an LSTM, a GRU and a SimpleRNN with 128 units and 1,000 steps (4 features):
   * full profile (||d h_T / d h_t||_F for every t) / one traced forward pass (rnnviz.record)  target <= 5
+    (timed in alternation, median ratio)
   * profile time at 2,000 steps / at 1,000 steps                                        target <= 2.2
   * a brute-force loop (one GradientTape Jacobian per step t) / the profile, measured on
     2 of its steps (the first and the next to last; each costs a run over all steps) and scaled to all 1,000
@@ -27,9 +28,23 @@ def seconds(function):
     return time.perf_counter() - start
 
 
-def best_of(function, repeats=3):
+def median_of(function, repeats=9):
+    import numpy as np
+
     function()  # warm up: tracing
-    return min(seconds(function) for _ in range(repeats))
+    return float(np.median([seconds(function) for _ in range(repeats)]))
+
+
+def alternated(first, second, pairs=9):
+    """Median times of ``first`` and ``second`` and the median of their ratio, timed in alternation.
+
+    Alternating steadies the ratio on a machine whose speed drifts (as bench_record does).
+    """
+    import numpy as np
+
+    first(), second()  # warm up: tracing
+    times = np.array([(seconds(first), seconds(second)) for _ in range(pairs)])
+    return np.median(times[:, 0]), np.median(times[:, 1]), np.median(times[:, 1] / times[:, 0])
 
 
 def build(kind, steps):
@@ -70,22 +85,22 @@ def main():
     import rnnviz
 
     print(f"rnnviz.gradient_profile benchmark: batch {batch}, {UNITS} units, {STEPS} steps, {FEATURES} features")
-    print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs; best of 3 after a warm-up\n")
+    print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs")
+    print("record and profile: medians of 9 alternated pairs (profile/record: median ratio); 2,000 steps: median of 9\n")
     print(f"{'cell':10} {'record':>9} {'profile':>9} {'profile 2x':>11} {'brute force':>12}"
           f" {'profile/record':>15} {'2x steps':>9} {'brute/profile':>14}")
     rng = np.random.default_rng(0)
     for kind in ("simple_rnn", "gru", "lstm"):
         model = build(kind, STEPS)
         x = rng.normal(size=(batch, STEPS, FEATURES)).astype("float32")
-        record = best_of(lambda: rnnviz.record(model, x))
-        profile = best_of(lambda: rnnviz.gradient_profile(model, x))
+        record, profile, ratio = alternated(lambda: rnnviz.record(model, x), lambda: rnnviz.gradient_profile(model, x))
         long_model = build(kind, 2 * STEPS)
         x_long = rng.normal(size=(batch, 2 * STEPS, FEATURES)).astype("float32")
-        profile_long = best_of(lambda: rnnviz.gradient_profile(long_model, x_long))
+        profile_long = median_of(lambda: rnnviz.gradient_profile(long_model, x_long))
         brute = brute_force_seconds(model, x, BRUTE_FORCE_SAMPLE) * STEPS / BRUTE_FORCE_SAMPLE
         print(
             f"{kind:10} {record * 1e3:7.0f}ms {profile * 1e3:7.0f}ms {profile_long * 1e3:9.0f}ms {brute:10.0f}s "
-            f" {profile / record:14.2f} {profile_long / profile:9.2f} {brute / profile:13.0f}x"
+            f" {ratio:14.2f} {profile_long / profile:9.2f} {brute / profile:13.0f}x"
         )
     print("\ntargets: profile/record <= 5, 2x steps <= 2.2")
 

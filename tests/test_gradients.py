@@ -72,6 +72,22 @@ def test_state_norms_equal_brute_force(name):
     assert profile.kind == layer_trace.kind and profile.layer == layer_trace.name
 
 
+@pytest.mark.parametrize("layer", [L.SimpleRNN, L.LSTM, L.GRU])
+def test_seeds_split_between_cores_give_the_same_profile(layer, monkeypatch):
+    """64 units are split into shares, one thread each; the result must not depend on the split."""
+    from rnnviz.recording import gradients
+
+    model = sequential(layer(64), input_shape=(6, 3))
+    randomise(model, seed=3)
+    x = sequences(batch=2, steps=6, features=3, seed=3)
+    monkeypatch.setattr(gradients, "_shares", lambda units: 4)
+    split = rnnviz.gradient_profile(model, x)
+    monkeypatch.setattr(gradients, "_shares", lambda units: 1)
+    whole = rnnviz.gradient_profile(model, x)
+    np.testing.assert_allclose(split.norms, whole.norms, rtol=1e-5)
+    np.testing.assert_allclose(split.norms, brute_force_state_norms(model.layers[0], x), rtol=1e-4, atol=1e-6)
+
+
 @pytest.mark.parametrize("name", ["lstm", "gru_reset_after", "simple_rnn_relu"])
 def test_input_norms_equal_brute_force(name):
     model, x = build(name)

@@ -12,7 +12,9 @@ cell equations the recorder runs, on the recorded states.
 
 from __future__ import annotations
 
+import os
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
@@ -103,6 +105,8 @@ def backpropagate(equations, cell, trace, *, wrt="state", injections=None, seed_
     Without ``injections``: seeds are the identity on ``h`` at the last step (or
     at the step ``seed_step`` of the order the layer ran in), and the result is
     ``||d h_T / d h_t||_F`` (or ``/ d x_t``), (batch, time); zero after the seed step.
+    The seeds (rows of the identity) are independent, so they are split between
+    the CPU cores, each carrying its share of the adjoint in its own thread.
     With ``injections`` (per state name, (batch, time, units) in input time
     order, added to the adjoint of that state after each step): the result is
     the adjoint of ``h`` itself, (batch, time, units).
@@ -113,30 +117,45 @@ def backpropagate(equations, cell, trace, *, wrt="state", injections=None, seed_
     names = equations.kind.states
     after = [np.ascontiguousarray(trace.states[name][:, order]) for name in names]
     before = [
-        np.concatenate([trace.initial_states[name][:, None], states[:, :-1]], axis=1) for name, states in zip(names, after)
+        tf.constant(np.concatenate([trace.initial_states[name][:, None], states[:, :-1]], axis=1))
+        for name, states in zip(names, after)
     ]
     weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
-    batch, steps = trace.batch_size, trace.steps
-    units = trace.units
+    batch, steps, units = trace.batch_size, trace.steps, trace.units
+    loop = _adjoint_loop(equations, cell)
 
-    if injections is None:
-        seeds = [tf.eye(units, batch_shape=[batch])] + [tf.zeros((batch, units, units))] * (len(names) - 1)
-        inject = None
-        seed_step = steps - 1 if seed_step is None else seed_step
-    else:
+    if injections is not None:
         seeds = [tf.zeros((batch, 1, units)) for _ in names]
-        seed_step = steps - 1
         inject = [
             tf.constant(np.ascontiguousarray(injections.get(name, np.zeros_like(after[0]))[:, order])) for name in names
         ]
-    result = _adjoint_loop(equations, cell)(
-        inputs, mask, [tf.constant(b) for b in before], weights, seeds, tf.constant(seed_step), inject, wrt == "input"
-    )
-    result = np.asarray(result)
-    if injections is not None:
-        result = result[:, :, 0]  # (time, batch, units)
-    result = np.moveaxis(result, 0, 1)[:, order]
-    return result
+        result = loop(inputs, mask, before, weights, seeds, tf.constant(steps - 1), inject, False)
+        return np.moveaxis(np.asarray(result)[:, :, 0], 0, 1)[:, order]  # (batch, time, units)
+
+    seed_step = tf.constant(steps - 1 if seed_step is None else seed_step)
+    identity = np.eye(units, dtype=np.float32)
+
+    def squared_norms(rows):
+        seeds = [tf.constant(np.broadcast_to(identity[rows], (batch, len(rows), units)))]
+        seeds += [tf.zeros((batch, len(rows), units))] * (len(names) - 1)
+        return np.asarray(loop(inputs, mask, before, weights, seeds, seed_step, None, wrt == "input"))
+
+    shares = np.split(np.arange(units), _shares(units))
+    if len(shares) == 1:
+        squares = squared_norms(shares[0])
+    else:
+        with ThreadPoolExecutor(len(shares)) as pool:
+            squares = sum(pool.map(squared_norms, shares))
+    return np.sqrt(np.moveaxis(squares, 0, 1))[:, order]
+
+
+def _shares(units, smallest=32):
+    """Into how many equal shares to split ``units`` seeds: one per core, none under ``smallest`` seeds."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    for count in range(min(cores, units // smallest), 1, -1):
+        if units % count == 0:
+            return count
+    return 1
 
 
 # One compiled adjoint loop per cell, as the recorder keeps its loops (scan._compiled_loops);
@@ -151,48 +170,135 @@ def _adjoint_loop(equations, cell):
         cell_ref = weakref.ref(cell)
 
         def run(inputs, mask, before, weights, seeds, seed_step, inject, wrt_input):
+            """The loop over steps, last to first. The adjoint is (batch, seeds, units) per state.
+
+            Writes per step: the squared norm summed over the seeds (batch,), or with
+            ``inject``, the adjoint of ``h`` (batch, 1, units).
+            """
             cell = cell_ref()
             steps = inputs.shape[1]
             written = tf.TensorArray(tf.float32, size=steps)
-            seeds = [tf.transpose(seed, (1, 0, 2)) for seed in seeds]  # (seeds, batch, units)
-            adjoint = [tf.zeros_like(seed) for seed in seeds]
+            if equations.separable(cell):
+                diagonals = _step_diagonals(equations, cell, weights, inputs, before, mask)
+                blocks = _gate_blocks(weights, cell.units)
+
+                def step_products(k, adjoint):
+                    at_k = [[d[:, k] for d in of_state] for of_state in diagonals]
+                    return _assembled_products(adjoint, at_k, blocks, wrt_input)
+
+            else:
+
+                def step_products(k, adjoint):
+                    previous = [b[:, k] for b in before]
+                    return _autodiff_products(equations, cell, weights, inputs[:, k], previous, mask[:, k], adjoint)
 
             def body(k, written, adjoint):
                 at_seed = tf.cast(tf.equal(k, seed_step), tf.float32)
                 adjoint = [a + at_seed * seed for a, seed in zip(adjoint, seeds)]
                 if inject is not None:
-                    adjoint = [a + i[None, :, k] for a, i in zip(adjoint, inject)]
-                x_k = inputs[:, k]
-                previous = [b[:, k] for b in before]
-                real = mask[:, k][:, None]
-                # The step runs once on the batch; the vector-Jacobian product is then
-                # vectorised over the seeds (pfor), so only the products with the
-                # weights are repeated per seed, never the forward pass.
-                with tf.GradientTape(persistent=True) as tape:
-                    tape.watch(previous)
-                    tape.watch(x_k)
-                    projected = equations.project(cell, x_k, weights)
-                    new, _ = equations.step(cell, projected, tuple(previous), weights)
-                    new = [tf.where(real, n, p) for n, p in zip(new, previous)]
-
-                def vector_jacobian_product(cotangents):
-                    grads = tape.gradient(new, [*previous, x_k], output_gradients=list(cotangents))
-                    return [g if g is not None else tf.zeros_like(s) for g, s in zip(grads, [*previous, x_k])]
-
-                grads = tf.vectorized_map(vector_jacobian_product, adjoint)
+                    adjoint = [a + i[:, k, None] for a, i in zip(adjoint, inject)]
+                *adjoint_before, adjoint_input = step_products(k, adjoint)
                 if inject is not None:
-                    value = tf.transpose(adjoint[0], (1, 0, 2))  # (batch, 1, units)
+                    value = adjoint[0]
                 else:
-                    of = grads[-1] if wrt_input else adjoint[0]  # (seeds, batch, units or features)
-                    value = tf.sqrt(tf.reduce_sum(tf.square(of), axis=(0, 2)))
+                    of = adjoint_input if wrt_input else adjoint[0]
+                    value = tf.reduce_sum(tf.square(of), axis=(1, 2))
                 written = written.write(k, value)
-                return k - 1, written, grads[:-1]
+                return k - 1, written, adjoint_before
 
+            adjoint = [tf.zeros_like(seed) for seed in seeds]
             _, written, _ = tf.while_loop(lambda k, *_: k >= 0, body, (tf.constant(steps - 1), written, adjoint))
             return written.stack()
 
         loop = _adjoint_loops[cell] = tf.function(run, jit_compile=True)
     return loop
+
+
+def _step_diagonals(equations, cell, weights, inputs, before, mask):
+    """Every step's unit-by-unit derivatives, for all steps in one pass (they need only the recorded states).
+
+    The step mixes units only in ``h[t-1] U`` and ``x W``; all after that acts unit
+    by unit, so its derivatives are diagonal and one gradient per new state gives
+    them. Returns, per new state, ``[d/d(h U), d/d(x W), d/d(each previous state)]``,
+    each (batch, time, width).
+    """
+    batch, steps = inputs.shape[0], inputs.shape[1]
+    rows = lambda t: tf.reshape(t, (batch * steps, t.shape[-1]))  # noqa: E731
+    previous = [rows(b) for b in before]
+    recurrent = equations.recurrent_product(cell, previous[0], weights)
+    projected = equations.project(cell, rows(inputs), weights)
+    real = tf.reshape(mask, (batch * steps, 1))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([recurrent, projected, *previous])
+        new, _ = equations.step_from_recurrent(cell, projected, recurrent, tuple(previous), weights)
+        new = [tf.where(real, n, p) for n, p in zip(new, previous)]
+    wrt = [recurrent, projected, *previous]
+    zero = tf.UnconnectedGradients.ZERO
+    return [
+        [tf.reshape(d, (batch, steps, d.shape[-1])) for d in tape.gradient(n, wrt, unconnected_gradients=zero)]
+        for n in new
+    ]
+
+
+def _gate_blocks(weights, units):
+    """The kernels cut into one transposed block per gate: (gate, units, rows), made once per loop."""
+    return {
+        name: tf.transpose(tf.reshape(weights[name], (-1, weights[name].shape[-1] // units, units)), (1, 2, 0))
+        for name in ("recurrent_kernel", "kernel")
+    }
+
+
+def _assembled_products(adjoint, diagonals, blocks, with_input):
+    """One step's vector-Jacobian products for all seeds, through the step's Jacobian built explicitly.
+
+    ``d new / d h[t-1]`` is the step's diagonals times the gate blocks of ``U``
+    plus a direct, unit-by-unit path, so each step costs one product of the
+    adjoint with it, instead of one product per gate.
+    """
+    gates = blocks["recurrent_kernel"].shape[0]
+
+    def jacobian(diagonal, kernel_blocks):
+        """Sum over gates of diag(diagonal[gate]) times the gate's block: (batch, units, rows)."""
+        by_gate = tf.reshape(diagonal, (-1, gates, diagonal.shape[-1] // gates, 1))
+        return sum(by_gate[:, gate] * kernel_blocks[gate] for gate in range(gates))
+
+    direct = sum(a * d[2][:, None, :] for a, d in zip(adjoint, diagonals))
+    if gates == 1 and len(adjoint) == 1:  # one gate, one state (SimpleRNN): scaling the adjoint is cheaper than J
+        scaled = adjoint[0] * diagonals[0][0][:, None, :]
+        through_kernel = tf.matmul(scaled, blocks["recurrent_kernel"][0])
+    else:
+        jacobians = [jacobian(d[0], blocks["recurrent_kernel"]) for d in diagonals]
+        through_kernel = tf.matmul(tf.concat(adjoint, axis=-1), tf.concat(jacobians, axis=1))
+    products = [through_kernel + direct]
+    for state in range(1, len(adjoint)):  # the other states (the LSTM's c) enter unit by unit
+        products.append(sum(a * d[2 + state][:, None, :] for a, d in zip(adjoint, diagonals)))
+    if with_input:
+        input_jacobians = [jacobian(d[1], blocks["kernel"]) for d in diagonals]
+        products.append(tf.matmul(tf.concat(adjoint, axis=-1), tf.concat(input_jacobians, axis=1)))
+    else:
+        products.append(None)
+    return products
+
+
+def _autodiff_products(equations, cell, weights, x_k, previous, real, adjoint):
+    """One step's vector-Jacobian products for all seeds by autodiff, for cells that do not separate.
+
+    The step runs once on the batch; the product is vectorised over the seeds
+    (pfor), so only the products with the weights repeat per seed.
+    """
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(previous)
+        tape.watch(x_k)
+        projected = equations.project(cell, x_k, weights)
+        new, _ = equations.step(cell, projected, tuple(previous), weights)
+        new = [tf.where(real[:, None], n, p) for n, p in zip(new, previous)]
+
+    def vector_jacobian_product(cotangents):
+        grads = tape.gradient(new, [*previous, x_k], output_gradients=list(cotangents))
+        return [g if g is not None else tf.zeros_like(s) for g, s in zip(grads, [*previous, x_k])]
+
+    by_seed = [tf.transpose(a, (1, 0, 2)) for a in adjoint]  # (seeds, batch, units)
+    return [tf.transpose(g, (1, 0, 2)) for g in tf.vectorized_map(vector_jacobian_product, by_seed)]
 
 
 def _choose(trace, layer):

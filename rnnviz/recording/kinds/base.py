@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from keras import ops
+
 from rnnviz.kinds import CellKind
 
 
@@ -11,8 +13,13 @@ class CellEquations:
     ``project`` does the input part of every step at once (one large matmul over
     all steps); ``step`` does the recurrent part of one step and returns the new
     states and the gate activations, in the order of ``kind.states`` and
-    ``kind.gates``. Both take the weights as a dict of tensors named as the cell
+    ``kind.gates``. All take the weights as a dict of tensors named as the cell
     names its variables.
+
+    ``step`` is split in two where the cell allows (:meth:`separable`): the one
+    product with the recurrent kernel (``recurrent_product``), and the rest,
+    which acts unit by unit (``step_from_recurrent``). The gradients use the split
+    to build each step's Jacobian from elementwise derivatives.
     """
 
     kind: CellKind
@@ -38,5 +45,18 @@ class CellEquations:
     def project(self, cell, x, w):
         raise NotImplementedError
 
-    def step(self, cell, x_projected, states, w):
+    def separable(self, cell) -> bool:
+        """Whether ``h[t-1]`` reaches the new states only through ``recurrent_product`` and unit-by-unit terms."""
+        return True
+
+    def recurrent_product(self, cell, h_prev, w):
+        """``h[t-1] U``: the step's only product mixing units, (batch, gates * units)."""
+        return ops.matmul(h_prev, w["recurrent_kernel"])
+
+    def step_from_recurrent(self, cell, x_projected, recurrent, states, w):
+        """The step given ``recurrent = recurrent_product(h[t-1])``: unit by unit from here on."""
         raise NotImplementedError
+
+    def step(self, cell, x_projected, states, w):
+        recurrent = self.recurrent_product(cell, states[0], w)
+        return self.step_from_recurrent(cell, x_projected, recurrent, states, w)

@@ -23,24 +23,33 @@ class GRUEquations(CellEquations):
             xw = xw + (w["bias"][0] if cell.reset_after else w["bias"])
         return xw
 
+    def separable(self, cell) -> bool:
+        # With reset_after=False the reset gate scales h[t-1] before its product with U_h.
+        return cell.reset_after
+
+    def step_from_recurrent(self, cell, x_projected, recurrent, states, w):
+        """The reset_after=True step; ``recurrent`` is h[t-1] times the whole recurrent kernel."""
+        if "bias" in w:
+            recurrent = recurrent + w["bias"][1]
+        recurrent_zr, recurrent_h = ops.split(recurrent, [2 * cell.units], axis=-1)
+        return self._finish(cell, x_projected, recurrent_zr, lambda r: r * recurrent_h, states)
+
     def step(self, cell, x_projected, states, w):
-        (h_prev,) = states
-        units = cell.units
-        recurrent_kernel = w["recurrent_kernel"]
-        x_zr, x_h = ops.split(x_projected, [2 * units], axis=-1)
         if cell.reset_after:
-            inner = ops.matmul(h_prev, recurrent_kernel)
-            if "bias" in w:
-                inner = inner + w["bias"][1]
-            recurrent_zr, recurrent_h = ops.split(inner, [2 * units], axis=-1)
-        else:
-            recurrent_zr = ops.matmul(h_prev, recurrent_kernel[:, : 2 * units])
+            return super().step(cell, x_projected, states, w)
+        (h_prev,) = states
+        recurrent_kernel = w["recurrent_kernel"]
+        units = cell.units
+        recurrent_zr = ops.matmul(h_prev, recurrent_kernel[:, : 2 * units])
+        return self._finish(
+            cell, x_projected, recurrent_zr, lambda r: ops.matmul(r * h_prev, recurrent_kernel[:, 2 * units :]), states
+        )
+
+    def _finish(self, cell, x_projected, recurrent_zr, reset_recurrent_h, states):
+        (h_prev,) = states
+        x_zr, x_h = ops.split(x_projected, [2 * cell.units], axis=-1)
         # The update and reset gates side by side: one add and one activation for both.
         z, r = ops.split(cell.recurrent_activation(x_zr + recurrent_zr), 2, axis=-1)
-        if cell.reset_after:
-            recurrent_h = r * recurrent_h
-        else:
-            recurrent_h = ops.matmul(r * h_prev, recurrent_kernel[:, 2 * units :])
-        candidate = cell.activation(x_h + recurrent_h)
+        candidate = cell.activation(x_h + reset_recurrent_h(r))
         h = z * h_prev + (1 - z) * candidate
         return (h,), (z, r, candidate)

@@ -51,13 +51,9 @@ class LSTMEquations(CellEquations):
         xw = ops.matmul(x, w["kernel"])
         return xw + w["bias"] if "bias" in w else xw
 
-    def pre_activations(self, cell, x_projected, h_prev, w):
-        """The four gates' inputs before their nonlinearity: i, f, c, o blocks."""
-        return ops.split(x_projected + ops.matmul(h_prev, w["recurrent_kernel"]), 4, axis=-1)
-
-    def step(self, cell, x_projected, states, w):
-        h_prev, c_prev = states
-        z_i, z_f, z_c, z_o = self.pre_activations(cell, x_projected, h_prev, w)
+    def step_from_recurrent(self, cell, x_projected, recurrent, states, w):
+        _, c_prev = states
+        z_i, z_f, z_c, z_o = ops.split(x_projected + recurrent, 4, axis=-1)
         i = cell.recurrent_activation(z_i)
         f = cell.recurrent_activation(z_f)
         g = cell.activation(z_c)

@@ -15,8 +15,7 @@ class SimpleRNNEquations(CellEquations):
         xw = ops.matmul(x, w["kernel"])
         return xw + w["bias"] if "bias" in w else xw
 
-    def step(self, cell, x_projected, states, w):
-        (h_prev,) = states
-        pre_activation = x_projected + ops.matmul(h_prev, w["recurrent_kernel"])
+    def step_from_recurrent(self, cell, x_projected, recurrent, states, w):
+        pre_activation = x_projected + recurrent
         h = cell.activation(pre_activation) if cell.activation is not None else pre_activation
         return (h,), ()
