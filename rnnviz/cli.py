@@ -1,4 +1,4 @@
-"""The ``rnnviz`` command line: ``rnnviz gallery --out DIR``."""
+"""The ``rnnviz`` command line: ``rnnviz gallery --out DIR`` and ``rnnviz render SCENE``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,19 @@ def build_parser() -> argparse.ArgumentParser:
     gallery.add_argument("--size", choices=("16:9", "4:3"), default="16:9", help="slide size (default: 16:9)")
     gallery.add_argument("--formats", type=_formats, default="png,svg,pdf",
                          help="comma-separated file formats among png, svg, pdf (default: png,svg,pdf)")
+    gallery.add_argument("--video", action="store_true",
+                         help="also render every lecture video (manim scenes, low quality) into OUT/videos")
+    from rnnviz.scenes.render import FORMATS, QUALITIES, SCENES
+
+    render = commands.add_parser("render", help="render a lecture video (a manim scene) from a trace or a default model",
+                                 description="scenes: " + "; ".join(f"{name}: {entry.about}" for name, entry in SCENES.items()))
+    render.add_argument("scene", choices=list(SCENES), metavar="SCENE", help=f"one of {', '.join(SCENES)}")
+    render.add_argument("--trace", help="a saved trace (.npz; for 'gradients' a saved gradient profile)")
+    render.add_argument("--quality", choices=list(QUALITIES), default="low", help="low (480p), medium (720p), "
+                        "high (1080p) or 4k (default: low)")
+    render.add_argument("--format", choices=list(FORMATS), default="mp4", help="mp4, gif, or png: the last frame "
+                        "(default: mp4)")
+    render.add_argument("--out", default="media", help="output directory, manim's media folder (default: ./media)")
     return parser
 
 
@@ -55,8 +68,13 @@ def main(argv=None) -> int:
             from rnnviz.gallery import run_gallery
 
             result = run_gallery(args.out, seed=args.seed, epochs=args.epochs, theme=args.theme, size=args.size,
-                                 formats=args.formats, progress=_progress)
+                                 formats=args.formats, progress=_progress, video=args.video)
             print(result.summary())
+        elif args.command == "render":
+            from rnnviz.scenes import render_scene
+
+            written = render_scene(args.scene, trace=args.trace, quality=args.quality, format=args.format, out=args.out)
+            print(f"rnnviz render: {args.scene} written to {written}")
     except RnnvizError as exc:
         print(f"rnnviz {args.command}: error: {exc}", file=sys.stderr)
         return 2

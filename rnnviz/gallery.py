@@ -86,11 +86,12 @@ def check_out_dir(out) -> Path:
 
 
 def run_gallery(out, *, seed: int = 0, epochs: int = EPOCHS, theme: str = "light", size: str = "16:9",
-                formats=("png", "svg", "pdf"), progress=None) -> GalleryResult:
+                formats=("png", "svg", "pdf"), progress=None, video: bool = False) -> GalleryResult:
     """Build the data, train the lecture's models, record them, and write every figure to ``out``.
 
     Figures go to ``out/figures/<section>/<name>.<format>``, traces to ``out/traces``,
     and a contact sheet to ``out/index.html``. Every file is written atomically.
+    With ``video``, every lecture video too (:mod:`rnnviz.scenes`, low quality) as ``out/videos/<scene>.mp4``.
     """
     started = time.perf_counter()
     formats = check_options(theme=theme, size=size, formats=formats)
@@ -117,6 +118,8 @@ def run_gallery(out, *, seed: int = 0, epochs: int = EPOCHS, theme: str = "light
         bar.expect(len(figures) + 1)  # and the contact sheet
         entries = draw_all(figures, out, theme=theme, size=size, formats=formats, step=bar.step)
         entries += helper.result()
+    if video:
+        files += render_videos(out, step=bar.step, expect=bar.expect)
     entries.sort(key=lambda entry: list(SECTIONS).index(entry["section"]))  # lecture order; stable within a section
     for entry in entries:
         files.extend(out / path for path in entry["files"].values())
@@ -128,6 +131,22 @@ def run_gallery(out, *, seed: int = 0, epochs: int = EPOCHS, theme: str = "light
     files.append(write_index(out, entries, result, theme=theme, tables={SECTIONS["forecasting"]: table}))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def render_videos(out: Path, *, step, expect) -> list:
+    """Render every scene at low quality to ``out/videos/<scene>.mp4`` (moved into place when finished)."""
+    from rnnviz.scenes import SCENES, render_scene
+
+    expect(len(SCENES))
+    videos = out / "videos"
+    written = []
+    for name in SCENES:
+        step(f"videos/{name}.mp4: {SCENES[name].about}")
+        rendered = render_scene(name, quality="low", format="mp4", out=videos / ".manim")
+        target = videos / f"{name}.mp4"
+        os.replace(rendered, target)  # manim writes its file whole; moving it is atomic
+        written.append(target)
+    return written
 
 
 def seeded_figures(seed: int) -> list:
@@ -397,14 +416,16 @@ def _architecture_figures(seed: int) -> list:
         model, x = models[name]
         return lambda: UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6).plot()
 
-    captions = {
-        "sequence_to_vector": "Sequence-to-vector: read a sequence, answer once (sentiment, a forecast)",
-        "vector_to_sequence": "Vector-to-sequence: one input, a sequence out (captions, music)",
-        "sequence_to_sequence": "Sequence-to-sequence: an output at every step (speech, prices)",
-        "encoder_decoder": "Encoder–decoder: read everything, then write (translation)",
-        "bidirectional": "Bidirectional: each step sees the past and the future",
-    }
-    return [GalleryFigure("architectures", name, caption, make(name)) for name, caption in captions.items()]
+    return [GalleryFigure("architectures", name, caption, make(name)) for name, caption in ARCHITECTURES.items()]
+
+
+ARCHITECTURES = {  # name -> caption, in lecture order
+    "sequence_to_vector": "Sequence-to-vector: read a sequence, answer once (sentiment, a forecast)",
+    "vector_to_sequence": "Vector-to-sequence: one input, a sequence out (captions, music)",
+    "sequence_to_sequence": "Sequence-to-sequence: an output at every step (speech, prices)",
+    "encoder_decoder": "Encoder–decoder: read everything, then write (translation)",
+    "bidirectional": "Bidirectional: each step sees the past and the future",
+}
 
 
 def architecture_models(seed: int) -> dict:

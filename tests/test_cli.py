@@ -88,3 +88,22 @@ def test_readme_quick_start_runs(tmp_path, monkeypatch):
     for block in re.findall(r"```python\n(.*?)\n```", readme, flags=re.S):
         exec(compile(block, "README.md", "exec"), namespace)
     assert (tmp_path / "lecture.npz").exists() and (tmp_path / "decay.png").exists()
+
+
+def test_render_names_its_scenes_and_checks_the_trace_before_rendering(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["render", "lstm_gates"])
+    assert exit_info.value.code == 2 and "invalid choice" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["render", "lstm", "--quality", "8k"])
+    assert "--quality: invalid choice" in capsys.readouterr().err
+    assert main(["render", "lstm", "--trace", str(tmp_path / "missing.npz"), "--out", str(tmp_path)]) == 2
+    assert "rnnviz render: error: --trace: no file" in capsys.readouterr().err
+    assert not (tmp_path / "videos").exists()  # nothing rendered
+
+
+def test_gallery_takes_video():
+    from rnnviz.cli import build_parser
+
+    assert build_parser().parse_args(["gallery", "--video"]).video
+    assert not build_parser().parse_args(["gallery"]).video

@@ -180,7 +180,7 @@ class _Layout:
                                 {"layer": layer, "direction": direction, "kind": stage.kind}, group)
             self.link_up(below, ids, "input")
             self.chain(ids, reverse=direction == "backward", axis=axis)
-            label = f"{stage.name}\n{title}, {stage.units} units"
+            label = f"{stage.name}\n{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
             self.row_label(axis, cell_row, label + (f"\n{direction}" if stage.bidirectional else ""))
             tops.append(ids)
         if stage.state_source:
@@ -257,3 +257,20 @@ class _Layout:
 
     def diagram(self):
         return Diagram("unrolled", tuple(self.nodes), tuple(self.edges), tuple(self.labels), dict(self.groups))
+
+
+def folded_diagram(kind: str = "simple_rnn", *, label: str = "h") -> Diagram:
+    """One recurrent cell before unrolling: its input below, its output above, and the loop feeding it back.
+
+    The picture every unrolled diagram starts from ("a recurrent neuron"); the
+    cell node's ``data`` carries ``kind`` like the cells of an unrolled diagram.
+    """
+    cell = Node("cell", 0.0, 0.0, 1.1, 0.62, "cell", label, data={"kind": kind, "direction": "forward"})
+    nodes = (
+        Node("input", 0.0, -1.35, 0.8, 0.45, "input", "xₜ"),
+        cell,
+        Node("output", 0.0, 1.35, 0.8, 0.45, "output", "hₜ"),
+    )
+    loop = Edge("cell", "cell", "recurrent", points=((1.05, 0.0), (1.05, 0.72), (0.25, 0.72)))
+    edges = (Edge("input", "cell", "input"), loop, Edge("cell", "output", "flow"))
+    return Diagram("folded", nodes, edges, (Label("hₜ₋₁", 1.25, 0.36, "caption", "left"),))

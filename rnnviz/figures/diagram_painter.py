@@ -10,22 +10,8 @@ import numpy as np
 from matplotlib import patches
 from matplotlib.path import Path
 
-from rnnviz.style import OKABE_ITO, PALETTE, neutral
-
-EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": OKABE_ITO["purple"]}
-
-
-def node_colour(node) -> str:
-    """The palette colour a node is drawn in: its gate's, its state's, its cell kind's, or the text colour."""
-    data = node.data
-    if "gate" in data:
-        return PALETTE[data["gate"]]
-    if node.role == "cell":
-        return PALETTE.get(data.get("direction"), PALETTE.get(data.get("kind"), neutral("text")))
-    if node.role == "state" and data.get("state") in PALETTE:
-        return PALETTE[data["state"]]
-    return neutral("text")
-
+from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
+from rnnviz.style import neutral
 
 def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
     """Draw every node, edge and label of ``diagram`` on ``ax``.
@@ -72,7 +58,7 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
                 fontsize=min(0.85 * fontsize, 0.24 * points), color=text_colour, zorder=6,
                 bbox={"facecolor": background, "edgecolor": "none", "pad": 1.0},
             )
-    arrows = [_arrow(ax, diagram, edge, text_colour) for edge in diagram.edges]
+    arrows = [_arrow(ax, diagram, edge) for edge in diagram.edges]
     for label in diagram.labels:
         size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.3 * points)
         texts.append(ax.text(label.x, label.y, label.text, ha=label.anchor, va="center", color=text_colour,
@@ -105,31 +91,14 @@ def points_per_unit(ax, limits) -> float:
     return 72 * scale * 0.85  # constrained layout takes some room for titles and colour bars
 
 
-def _arrow(ax, diagram, edge, default_colour):
-    source, target = diagram.node(edge.source), diagram.node(edge.target)
-    points = [(source.x, source.y), *edge.points, (target.x, target.y)]
-    points[0] = _clip(source, points[1])
-    points[-1] = _clip(target, points[-2])
+def _arrow(ax, diagram, edge):
     arrow = patches.FancyArrowPatch(
-        path=Path(points), arrowstyle="-|>", mutation_scale=12, linewidth=1.5 if edge.role != "conveyor" else 3.0,
-        color=EDGE_COLOURS.get(edge.role, default_colour), linestyle="--" if edge.style == "dashed" else "-",
-        zorder=2, shrinkA=0, shrinkB=0,
+        path=Path(edge_path(diagram, edge)), arrowstyle="-|>", mutation_scale=12,
+        linewidth=1.5 if edge.role != "conveyor" else 3.0, color=edge_colour(edge),
+        linestyle="--" if edge.style == "dashed" else "-", zorder=2, shrinkA=0, shrinkB=0,
     )
     ax.add_patch(arrow)
     return arrow
-
-
-def _clip(node, towards):
-    """Where the line from the node's centre towards ``towards`` leaves the node."""
-    dx, dy = towards[0] - node.x, towards[1] - node.y
-    if dx == 0 and dy == 0 or node.role == "junction":
-        return (node.x, node.y)
-    if node.shape == "circle":
-        scale = 1 / np.hypot(dx / (node.width / 2), dy / (node.height / 2))
-    else:
-        scale = min(abs(node.width / 2 / dx) if dx else np.inf, abs(node.height / 2 / dy) if dy else np.inf)
-    scale = min(scale, 1.0)
-    return (node.x + dx * scale, node.y + dy * scale)
 
 
 def _tint(colour, background, amount):

@@ -1,0 +1,53 @@
+"""What every painter of a diagram shares: the colour of a node or an edge, and an edge's path between node outlines.
+
+The matplotlib painter (:mod:`rnnviz.figures.diagram_painter`) and the manim painter
+(:mod:`rnnviz.scenes.painter`) both take their look from here, so a slide figure and
+a video frame of the same diagram agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rnnviz.style import OKABE_ITO, PALETTE, neutral
+
+EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": OKABE_ITO["purple"]}
+
+
+def node_colour(node, theme: str | None = None) -> str:
+    """The palette colour a node is drawn in: its gate's, its state's, its cell kind's, or the text colour."""
+    data = node.data
+    if "gate" in data:
+        return PALETTE[data["gate"]]
+    if node.role == "cell":
+        return PALETTE.get(data.get("direction"), PALETTE.get(data.get("kind"), neutral("text", theme)))
+    if node.role == "state" and data.get("state") in PALETTE:
+        return PALETTE[data["state"]]
+    return neutral("text", theme)
+
+
+def edge_colour(edge, theme: str | None = None) -> str:
+    """The colour of an edge: its role's (the cell state's conveyor, recurrent links, peepholes), or the text colour."""
+    return EDGE_COLOURS.get(edge.role, neutral("text", theme))
+
+
+def edge_path(diagram, edge) -> list:
+    """The points (x, y) an edge's arrow goes through, from the source's outline to the target's."""
+    source, target = diagram.node(edge.source), diagram.node(edge.target)
+    points = [(source.x, source.y), *edge.points, (target.x, target.y)]
+    points[0] = clip(source, points[1])
+    points[-1] = clip(target, points[-2])
+    return points
+
+
+def clip(node, towards) -> tuple:
+    """Where the line from the node's centre towards ``towards`` leaves the node."""
+    dx, dy = towards[0] - node.x, towards[1] - node.y
+    if dx == 0 and dy == 0 or node.role == "junction":
+        return (node.x, node.y)
+    if node.shape == "circle":
+        scale = 1 / math.hypot(dx / (node.width / 2), dy / (node.height / 2))
+    else:
+        scale = min(abs(node.width / 2 / dx) if dx else math.inf, abs(node.height / 2 / dy) if dy else math.inf)
+    scale = min(scale, 1.0)
+    return (node.x + dx * scale, node.y + dy * scale)

@@ -1,0 +1,149 @@
+"""Gate scenes: an LSTM, peephole LSTM or GRU cell stepping through time with a trace's real values.
+
+    manim -ql scenes/gates.py LSTMGatesScene        (or PeepholeLSTMGatesScene, GRUGatesScene)
+    rnnviz render lstm --trace traces/lstm.npz
+
+Each gate's strip shows its activation per unit (open = bright), the states'
+strips their values (vermilion above zero, blue below); the cell state (the
+GRU's hidden state) rides its conveyor belt from one step to the next, the
+candidate mixes in, and a readout on the right gives the mean of each gate and
+state at the current step.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    Indicate,
+    MoveAlongPath,
+    Scene,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    linear,
+)
+
+from rnnviz.kinds import CELL_KINDS
+from rnnviz.scenes.cell import CellMobject
+from rnnviz.scenes.painter import THEME, SceneText, text
+from rnnviz.scenes.traces import check_kind, default_cell_trace, trace_from_environment
+from rnnviz.style import PALETTE, neutral
+
+SECONDS_PER_STEP = 1.0
+
+
+class GatesScene(Scene):
+    """A cell of ``kind`` stepping through a trace. Subclasses fix the kind; ``trace`` is a ModelTrace or None.
+
+    Everything that can go wrong with the trace (wrong kind, no such layer or
+    sample) is checked when the scene is made, before anything renders.
+    """
+
+    kind = "lstm"
+
+    def __init__(self, trace=None, *, layer=None, sample: int = 0, max_steps: int = 10, **kwargs):
+        what = f"the {CELL_KINDS[self.kind].title} gates scene"
+        trace = trace if trace is not None else trace_from_environment(kinds=(self.kind,), what=what)
+        if trace is None:
+            trace = default_cell_trace(self.kind)
+        check_kind(trace, (self.kind,), source="trace", what=what)
+        self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=8.6, height=5.9)
+        self.layer_trace = trace[layer] if layer else trace.layers[0]
+        self.sample = sample
+        super().__init__(**kwargs)
+
+    def construct(self):
+        self.camera.background_color = neutral("background", THEME)
+        cell, steps = self.cell, self.cell.steps
+        cell.move_to(LEFT * 2.2 + DOWN * 0.55)
+        title = text(f"Inside the {CELL_KINDS[self.kind].title} cell", font_size=32).to_corner(UL, buff=0.3)
+        shown = f"{steps} steps" if steps == self.layer_trace.steps else f"steps 0–{steps - 1} of {self.layer_trace.steps}"
+        subtitle = text(f"{self.layer_trace.name}: {self.layer_trace.units} units, sample {self.sample}, "
+                        f"{shown}, values recorded from Keras", font_size=17,
+                        colour=neutral("muted", THEME)).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12)
+        tracker = ValueTracker(0)
+        readout = self.readout(tracker)
+        readout.to_edge(RIGHT, buff=0.35).shift(DOWN * 0.3)
+        cell.add_updater(lambda mobject: mobject.show(tracker.get_value()))
+
+        self.play(FadeIn(cell), Write(title), FadeIn(subtitle), run_time=1.2)
+        self.play(FadeIn(readout), run_time=0.5)
+        belt = self.belt()
+        for step in range(steps):
+            carried = Dot(belt.get_start(), radius=0.09, color=PALETTE["c" if self.kind != "gru" else "h"])
+            self.add(carried)
+            self.play(tracker.animate.set_value(step), MoveAlongPath(carried, belt), rate_func=linear,
+                      run_time=SECONDS_PER_STEP)
+            self.remove(carried)
+            if step == 1:  # once: where the candidate joins the state
+                self.play(Indicate(cell.get_gate("candidate"), color=PALETTE["candidate"]), run_time=0.6)
+        cell.clear_updaters()
+        self.wait(0.5)
+
+    def belt(self) -> VMobject:
+        """The path the state rides through the cell: the conveyor belt (the GRU: the hidden state's line)."""
+        diagram = self.cell.diagram
+        role = "conveyor" if any(e.role == "conveyor" for e in diagram.diagram.edges) else "state"
+        chain, node = [], diagram.diagram.find("state", time="previous")[0].id
+        edges = {edge.source: edge for edge in diagram.diagram.edges if edge.role == role}
+        while node in edges:
+            edge = edges[node]
+            chain.append(diagram.get_edge(edge.source, edge.target))
+            node = edge.target
+        points = [part.get_start() for arrow in chain for part in arrow] + [chain[-1][-1].get_end()]
+        return VMobject().set_points_as_corners(points)
+
+    def readout(self, tracker) -> VGroup:
+        """Step number and the mean of every gate and state at the nearest step, updated as the tracker moves."""
+        at_step = lambda node_id: self.cell.values[node_id][round(tracker.get_value())].mean()  # noqa: E731
+        rows = [VGroup(text("step", font_size=22), _number(lambda: round(tracker.get_value()), decimals=0))]
+        for node_id in self.cell.strips:
+            node = self.cell.diagram.diagram.node(node_id)
+            if node.data.get("time") == "previous" or node_id == "h_up":
+                continue
+            name = node.data.get("gate") or node.label
+            colour = PALETTE.get(node.data.get("gate") or node.data.get("state"))
+            rows.append(VGroup(text(f"mean {name}", font_size=20, colour=colour), _number(lambda n=node_id: at_step(n))))
+        for row in rows:
+            row[1].next_to(row[0], RIGHT, buff=0.25)
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+
+
+def _number(value, decimals=2) -> DecimalNumber:
+    """A number that follows ``value()``; redrawn only when its digits change (each redraw lays out text)."""
+    number = DecimalNumber(value(), num_decimal_places=decimals, include_sign=decimals > 0, mob_class=SceneText,
+                           font_size=22, color=neutral("text", THEME))
+
+    def follow(mobject):
+        new = round(float(value()), decimals)
+        if new != round(float(mobject.get_value()), decimals):
+            mobject.set_value(new)
+
+    number.add_updater(follow)
+    return number
+
+
+class LSTMGatesScene(GatesScene):
+    """The LSTM: forget, input and output gates, the candidate, and the cell state's conveyor belt."""
+
+    kind = "lstm"
+
+
+class PeepholeLSTMGatesScene(GatesScene):
+    """The peephole LSTM: as the LSTM, with the gates also looking at the cell state."""
+
+    kind = "peephole_lstm"
+
+
+class GRUGatesScene(GatesScene):
+    """The GRU: update and reset gates and the candidate; the hidden state is its own conveyor."""
+
+    kind = "gru"
+

@@ -1,0 +1,159 @@
+"""Vanishing gradients: the error signal travels back through the unrolled chain and fades, SimpleRNN beside LSTM.
+
+    manim -ql scenes/gradients.py VanishingGradientsScene
+    rnnviz render gradients --trace profile.npz      (a saved rnnviz.gradient_profile)
+
+How strong the signal is at each step is ``||d h_T / d h_t||`` from
+:func:`rnnviz.gradient_profile` (the median over the batch, relative to the last
+step); the decay curve beneath is drawn from the same numbers as the signal moves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    Scene,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    linear,
+)
+
+from rnnviz.diagrams.architecture import Stage
+from rnnviz.diagrams.unrolled import unrolled_diagram
+from rnnviz.kinds import CELL_KINDS
+from rnnviz.scenes.painter import THEME, DiagramMobject, text
+from rnnviz.scenes.traces import default_profiles, load_profile
+from rnnviz.style import PALETTE, neutral
+
+SECONDS = 7.0  # for the signal to travel the whole chain
+
+
+class VanishingGradientsScene(Scene):
+    """Each profile's chain lights up backwards with the gradient's strength; the decay curves grow beneath."""
+
+    def __init__(self, profiles=None, *, description: str = "", **kwargs):
+        import os
+
+        if profiles is None and os.environ.get("RNNVIZ_TRACE"):
+            profiles = [load_profile(os.environ["RNNVIZ_TRACE"])]
+        if profiles is None:
+            profiles = default_profiles()
+            # Untrained, the LSTM (forget gate near 0.73) fades faster than the SimpleRNN (orthogonal U);
+            # trained on a memory task it keeps its gradient: the long-range memory figure shows that.
+            description = "untrained layers of 32 units (Keras's default initialisation), median over 8 random sequences"
+        if not isinstance(profiles, dict):
+            profiles = {CELL_KINDS[p.kind].title: p for p in profiles}
+        # Median over the batch, by steps back, relative to the last step (where d h_T / d h_T = I).
+        self.decay = {}
+        for label, profile in profiles.items():
+            median = np.median(profile.by_steps_back(), axis=0)
+            self.decay[label] = (profile.kind, median / median[0])
+        self.steps = min(len(values) for _, values in self.decay.values())
+        batch = {len(profile.norms) for profile in profiles.values()}
+        self.description = description or (f"||d h_T / d h_t|| from rnnviz.gradient_profile, median over "
+                                           f"{max(batch)} sequences")
+        super().__init__(**kwargs)
+
+    def construct(self):
+        self.camera.background_color = neutral("background", THEME)
+        title = text("Vanishing gradients: the error signal fades as it travels back", font_size=30)
+        title.to_corner(UL, buff=0.3)
+        subtitle = text(self.description, font_size=17, colour=neutral("muted", THEME))
+        subtitle.next_to(title, DOWN, buff=0.1).align_to(title, LEFT)
+        title = VGroup(title, subtitle)
+        logs = {label: np.log10(np.maximum(values[: self.steps], 1e-30)) for label, (_, values) in self.decay.items()}
+        decades = max(1.0, np.ceil(-min(v.min() for v in logs.values())))
+        chains = VGroup(*[self.chain(label, kind) for label, (kind, _) in self.decay.items()])
+        chains.arrange(DOWN, buff=0.35).next_to(title, DOWN, buff=0.35).to_edge(LEFT, buff=0.4)
+        axes = Axes(x_range=(0, self.steps - 1, 1), y_range=(-decades, 0.5, 1), x_length=8.5, y_length=3.2,
+                    axis_config={"color": neutral("muted", THEME), "tip_width": 0.14, "tip_height": 0.14})
+        axes.to_edge(DOWN, buff=0.75).shift(RIGHT * 0.6)
+        axis_labels = self.axis_labels(axes, decades)
+        self.play(Write(title), FadeIn(chains), run_time=1.0)
+        self.play(Create(axes), FadeIn(axis_labels), run_time=0.8)
+
+        back = ValueTracker(0.0)
+        for chain, label in zip(chains, self.decay):
+            cells, signal_dot = chain.cells, Dot(radius=0.11, color=neutral("text", THEME))
+            strength = logs[label]
+            signal_dot.add_updater(lambda dot, cells=cells, strength=strength: self.move_signal(dot, cells, strength,
+                                                                                             back.get_value(), decades))
+            for k, cell in enumerate(cells[::-1]):  # steps back: the last cell first
+                cell.add_updater(lambda m, k=k, strength=strength: m.set_fill(
+                    opacity=_brightness(strength[k], decades) if back.get_value() >= k else 0.05))
+            curve = VMobject(color=PALETTE[self.decay[label][0]], stroke_width=4)
+            curve.add_updater(lambda m, strength=strength: m.set_points_as_corners(
+                _curve_points(axes, strength, back.get_value())))
+            self.add(signal_dot, curve)
+        self.play(back.animate.set_value(self.steps - 1), run_time=SECONDS, rate_func=linear)
+        for mobject in self.mobjects:
+            mobject.clear_updaters()
+        self.wait(1.0)
+
+    def chain(self, label, kind) -> VGroup:
+        """The unrolled layer's cells and recurrent links (the slide figure's geometry), its name on the left."""
+        stages = [Stage("input", "input", "InputLayer", steps=self.steps, features=1),
+                  Stage(kind, "recurrent", CELL_KINDS[kind].title, sources=("input",), kind=kind, units=1)]
+        geometry = unrolled_diagram(stages, max_steps=self.steps)
+        painted = DiagramMobject(geometry)
+        cells = [painted.get_node(node.id) for node in sorted(geometry.find("cell"), key=lambda n: n.data["step"])]
+        links = [painted.get_edge(e.source, e.target) for e in geometry.edges if e.role == "recurrent"]
+        for cell in cells:
+            cell.set_fill(PALETTE[kind], opacity=0.05)
+        group = VGroup(*links, *cells).scale_to_fit_width(11.0)
+        name = text(label, font_size=22, colour=PALETTE[kind]).next_to(group, LEFT, buff=0.3)
+        row = VGroup(name, group)
+        row.cells = cells
+        return row
+
+    @staticmethod
+    def move_signal(dot, cells, strength, back, decades):
+        """Put the signal between the cells it is passing, as bright and as large as the gradient is strong."""
+        last = len(cells) - 1
+        k = min(int(np.floor(back)), last - 1) if last else 0
+        share = back - k
+        here, there = cells[last - k].get_center(), cells[max(last - k - 1, 0)].get_center()
+        dot.move_to(here + (there - here) * share)
+        level = np.interp(back, np.arange(len(strength)), strength)
+        brightness = _brightness(level, decades)
+        dot.set_opacity(max(0.15, brightness))
+        dot.width = 0.08 + 0.22 * brightness
+
+    def axis_labels(self, axes, decades) -> VGroup:
+        muted = neutral("muted", THEME)
+        labels = [text("steps back from the last state", font_size=18, colour=muted).next_to(axes, DOWN, buff=0.4),
+                  text("‖∂h_T / ∂h_t‖ on a log scale: 1 at the last step T", font_size=18, colour=muted)
+                  .next_to(axes, UP, buff=0.1).align_to(axes, LEFT)]
+        for decade in range(0, int(decades) + 1, max(1, int(decades) // 4)):
+            tick = text(f"1e-{decade}" if decade else "1", font_size=14, colour=muted)
+            labels.append(tick.next_to(axes.c2p(0, -decade), LEFT, buff=0.1))
+        for step in range(0, self.steps, max(1, self.steps // 5)):
+            labels.append(text(str(step), font_size=14, colour=muted).next_to(axes.c2p(step, -decades), DOWN, buff=0.1))
+        return VGroup(*labels)
+
+
+def _brightness(log_strength, decades) -> float:
+    """1 at full strength, falling linearly with each decade lost, to 0 at ``decades`` lost."""
+    return float(np.clip(1.0 + log_strength / decades, 0.0, 1.0))
+
+
+def _curve_points(axes, strength, back):
+    """The decay curve up to ``back`` steps back (interpolated at the end), as points on ``axes``."""
+    shown = np.arange(0, int(np.floor(back)) + 1)
+    points = [axes.c2p(k, strength[k]) for k in shown]
+    if back > shown[-1] and shown[-1] + 1 < len(strength):
+        points.append(axes.c2p(back, np.interp(back, np.arange(len(strength)), strength)))
+    if len(points) == 1:
+        points.append(points[0])
+    return points

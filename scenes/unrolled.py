@@ -1,0 +1,70 @@
+"""``UnrolledMobject``: a traced model unrolled in time, each cell with a strip of its state that can be revealed step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import VGroup
+
+from rnnviz.figures.nonfinite import symmetric_limit
+from rnnviz.scenes.painter import DiagramMobject, ValueStrip, text
+from rnnviz.style import PALETTE
+
+
+class UnrolledMobject(VGroup):
+    """The unrolled diagram of a trace (the slide figure's geometry and values), for one sample.
+
+    ``strips[node_id]`` shows the state of that cell after its step; ``numbers[node_id]``
+    (one-unit layers) its value as text; ``inputs[node_id]`` what the model was given.
+    """
+
+    def __init__(self, trace, *, sample: int = 0, max_steps: int = 8, width: float = 12.6, height: float = 5.4):
+        from rnnviz.figures.unrolled import UnrolledDisplay, _format
+
+        super().__init__()
+        display = UnrolledDisplay.from_trace(trace, sample=sample, max_steps=max_steps)
+        self.states = display.states
+        self.diagram = DiagramMobject(display.diagram, label_shift={"cell": 0.22})
+        limit = symmetric_limit(np.concatenate([np.ravel(v) for v in self.states.values()]))
+        self.strips, self.numbers, self.inputs = {}, {}, {}
+        for node_id, values in self.states.items():
+            node = display.diagram.node(node_id)
+            place = np.array([node.x, node.y - node.height * 0.2, 0.0])
+            if len(values) == 1:  # one unit: its value as a number
+                number = text(f"{values[0]:+.2f}", font_size=15).move_to(place)
+                self.numbers[node_id] = number
+                continue
+            strip = ValueStrip(len(values), width=node.width * 0.8, height=node.height * 0.34,
+                               colour=PALETTE["h"], signed=True, limit=limit)
+            self.strips[node_id] = strip.move_to(place).set_values(values)
+        for node_id, value in display.inputs.items():
+            node = display.diagram.node(node_id)
+            label = text(_format(value), font_size=16)
+            label.move_to(np.array([node.x, node.y - node.height / 2 - 0.2, 0.0]))
+            self.inputs[node_id] = label
+        self.diagram.add(*self.strips.values(), *self.numbers.values(), *self.inputs.values())
+        self.diagram.fit(width, height)
+        self.add(self.diagram)
+
+    def cells_at(self, step: int, layer: str | None = None) -> list:
+        """The cell node ids drawn for ``step`` (of ``layer``, or every layer), bottom layer first."""
+        nodes = self.diagram.diagram.find("cell", step=step, **({"layer": layer} if layer else {}))
+        return [node.id for node in sorted(nodes, key=lambda node: node.y)]
+
+    def inputs_at(self, step: int) -> list:
+        return [node.id for node in self.diagram.diagram.find("input", step=step)]
+
+    def steps(self) -> list:
+        """The steps drawn, in order (elided ones left out)."""
+        return sorted({node.data["step"] for node in self.diagram.diagram.find("cell") if "step" in node.data})
+
+    def values_of(self, node_id: str) -> VGroup:
+        """What shows the values of node ``node_id``: its strip, and its number or input text if any."""
+        parts = [self.strips.get(node_id), self.numbers.get(node_id), self.inputs.get(node_id)]
+        return VGroup(*[part for part in parts if part is not None])
+
+    def skeleton(self, leave_out=()) -> VGroup:
+        """Everything but the values (and but ``leave_out``): nodes, their labels, arrows, row labels."""
+        values = {id(part) for node_id in self.states for part in self.values_of(node_id)}
+        values |= {id(part) for part in self.inputs.values()}
+        left_out = {id(part) for part in leave_out}
+        return VGroup(*[part for part in self.diagram.submobjects if id(part) not in values | left_out])

@@ -1,0 +1,165 @@
+"""The manim scenes: their mobjects, colours and traced values; a few last frames; every scene renders."""
+
+import time
+
+import numpy as np
+import pytest
+from manim.utils.color import ManimColor
+
+from rnnviz.diagrams import cell_diagram
+from rnnviz.diagrams.appearance import edge_colour, node_colour
+from rnnviz.errors import InputError
+from rnnviz.scenes import SCENES, render_scene
+from rnnviz.scenes.cell import CellMobject
+from rnnviz.scenes.painter import THEME, DiagramMobject
+from rnnviz.scenes.traces import default_cell_trace, default_stack_traces
+from rnnviz.scenes.unrolled import UnrolledMobject
+from rnnviz.style import PALETTE
+from tests.frames import check_frame, last_frame
+
+
+_traces = {}
+
+
+def cell_trace(kind):
+    """A small recorded trace per kind, made once for the module (its values drive every check)."""
+    if kind not in _traces:
+        _traces[kind] = default_cell_trace(kind, steps=5)
+    return _traces[kind]
+
+
+def same_colour(a, b) -> bool:
+    return ManimColor(a).to_hex().lower() == ManimColor(b).to_hex().lower()
+
+
+def test_diagram_mobject_paints_every_node_and_edge_in_the_palette():
+    diagram = cell_diagram("peephole_lstm")
+    painted = DiagramMobject(diagram)
+    assert set(painted.nodes) == {node.id for node in diagram.nodes}
+    assert set(painted.edges) == {(edge.source, edge.target) for edge in diagram.edges}
+    for node in diagram.nodes:
+        if node.shape != "text":
+            assert same_colour(painted.get_node(node.id).get_stroke_color(), node_colour(node, THEME)), node.id
+    for edge in diagram.edges:
+        assert same_colour(painted.get_edge(edge.source, edge.target)[-1].get_color(), edge_colour(edge, THEME))
+    assert same_colour(painted.get_node("forget").get_stroke_color(), PALETTE["forget"])
+
+
+@pytest.mark.parametrize("kind", ["lstm", "peephole_lstm", "gru"])
+def test_each_gate_shows_the_traced_value_at_every_step(kind):
+    trace = cell_trace(kind)
+    layer = trace.layers[0]
+    cell = CellMobject.from_trace(trace)
+    assert cell.steps == layer.steps
+    for step in range(layer.steps):
+        cell.show(step)
+        for gate, values in layer.gates.items():
+            outline, strip = cell.get_gate(gate)
+            np.testing.assert_allclose(strip.values, values[0, step], rtol=1e-6)
+            assert same_colour(outline.get_stroke_color(), PALETTE[gate])
+            if gate != "candidate":  # sigmoid gates: how open a unit is, is how bright its square is
+                opacities = [square.get_fill_opacity() for square in strip.cells]
+                np.testing.assert_allclose(opacities, values[0, step], atol=1e-6)
+        np.testing.assert_allclose(cell.get_strip("h_out").values, layer.states["h"][0, step], rtol=1e-6)
+
+
+def test_between_two_steps_the_values_blend():
+    trace = cell_trace("lstm")
+    forget = trace.layers[0].gates["forget"][0]
+    cell = CellMobject.from_trace(trace).show(1.25)
+    np.testing.assert_allclose(cell.get_gate("forget")[1].values, 0.75 * forget[1] + 0.25 * forget[2], rtol=1e-6)
+
+
+def test_unrolled_strips_show_each_steps_state():
+    deep = default_stack_traces(steps=4)["deep"]
+    unrolled = UnrolledMobject(deep)
+    for layer in deep.layers:
+        for step in range(layer.steps):
+            (node_id,) = unrolled.cells_at(step, layer.name)
+            np.testing.assert_allclose(unrolled.strips[node_id].values, layer.states["h"][0, step], rtol=1e-6)
+
+
+def test_a_gates_scene_refuses_another_kinds_trace_before_rendering():
+    from rnnviz.scenes.gates import GRUGatesScene
+
+    with pytest.raises(InputError, match="holds a LSTM trace.*needs a layer of type GRU"):
+        GRUGatesScene(trace=cell_trace("lstm"))
+
+
+def test_render_checks_its_options_and_the_trace_first(tmp_path):
+    with pytest.raises(InputError, match="scene: no scene 'loop'"):
+        render_scene("loop")
+    with pytest.raises(InputError, match="--quality"):
+        render_scene("lstm", quality="8k")
+    with pytest.raises(InputError, match="--format"):
+        render_scene("lstm", format="avi")
+    with pytest.raises(InputError, match="--trace: no file"):
+        render_scene("lstm", trace=tmp_path / "missing.npz")
+    saved = cell_trace("gru").save(tmp_path / "gru.npz")
+    with pytest.raises(InputError, match="GRU trace.*needs a layer of type LSTM"):
+        render_scene("lstm", trace=saved)
+    with pytest.raises(InputError, match="not a gradient profile"):
+        render_scene("gradients", trace=saved)
+    with pytest.raises(InputError, match="takes no trace"):
+        render_scene("windowing", trace=saved)
+
+
+def test_the_gradient_scene_shows_the_profiles_own_numbers():
+    import keras
+
+    import rnnviz
+    from rnnviz.scenes.gradients import VanishingGradientsScene
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6, 1)), keras.layers.SimpleRNN(4)])
+    profile = rnnviz.gradient_profile(model, np.random.default_rng(0).normal(size=(3, 6, 1)).astype("float32"))
+    scene = VanishingGradientsScene(profiles=[profile])
+    kind, decay = scene.decay["SimpleRNN"]
+    median = np.median(profile.by_steps_back(), axis=0)
+    assert kind == "simple_rnn"
+    np.testing.assert_allclose(decay, median / median[0])
+
+
+def test_lstm_cell_at_step_three(request):
+    frame = last_frame(lambda scene: scene.add(CellMobject.from_trace(cell_trace("lstm")).show(3)))
+    check_frame(request, "lstm_cell_step_3", frame)
+
+
+def test_gru_cell_at_the_last_step(request):
+    cell = CellMobject.from_trace(cell_trace("gru"))
+    check_frame(request, "gru_cell_last_step", last_frame(lambda scene: scene.add(cell.show(cell.steps - 1))))
+
+
+def test_deep_rnn_unrolled(request):
+    unrolled = UnrolledMobject(default_stack_traces(steps=4)["deep"])
+    check_frame(request, "deep_rnn_unrolled", last_frame(lambda scene: scene.add(unrolled)))
+
+
+def test_a_changed_value_changes_the_frame():
+    """The comparison can fail: the same cell one step later is a different picture."""
+    cell = CellMobject.from_trace(cell_trace("lstm"))
+    first = last_frame(lambda scene: scene.add(cell.show(0)))
+    later = last_frame(lambda scene: scene.add(cell.show(3)))
+    assert (np.abs(first.astype(int) - later.astype(int)).max(axis=-1) > 8).mean() > 0.001
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SCENES))
+def test_every_scene_renders_at_low_quality(name, tmp_path):
+    started = time.perf_counter()
+    written = render_scene(name, quality="low", format="mp4", out=tmp_path)
+    seconds = time.perf_counter() - started
+    assert written.is_file() and written.stat().st_size > 10_000
+    print(f"{name}: rendered in {seconds:.1f} s")
+
+
+@pytest.mark.slow
+def test_gallery_videos_land_under_their_scene_names(tmp_path, monkeypatch):
+    import rnnviz.scenes
+    from rnnviz.gallery import render_videos
+
+    monkeypatch.setattr(rnnviz.scenes, "SCENES", {"windowing": SCENES["windowing"]})
+    steps = []
+    written = render_videos(tmp_path, step=steps.append, expect=lambda count: None)
+    assert written == [tmp_path / "videos" / "windowing.mp4"] and written[0].stat().st_size > 10_000
+    assert steps == ["videos/windowing.mp4: " + SCENES["windowing"].about]
