@@ -8,7 +8,7 @@ seeded inputs and drawn unrolled with its states, the slide figure's geometry.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup
+from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Rectangle, Scene, config
 
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.scenes.unrolled import UnrolledMobject
@@ -30,6 +30,10 @@ class ArchitecturesScene(Scene):
 
     def construct(self):
         self.camera.background_color = neutral("background", THEME)
+        # Between models the frame dips to the background: one full-frame curtain fades, not the
+        # diagrams (manim copies whatever it fades, and a diagram with its values is large).
+        curtain = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1, stroke_width=0)
+        curtain.set_fill(neutral("background", THEME), opacity=1.0)
         shown = []
         for caption, trace in self.traces.items():
             heading, _, example = caption.partition(": ")
@@ -37,11 +41,11 @@ class ArchitecturesScene(Scene):
             subtitle = text(example, font_size=20, colour=neutral("muted", THEME))
             subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
             unrolled = UnrolledMobject(trace, max_steps=6, width=12.4, height=5.6).move_to(DOWN * 0.55)
-            rows = unrolled.skeleton()
-            leaving = [FadeOut(m) for m in shown]
-            self.play(*leaving, FadeIn(title), FadeIn(subtitle), FadeIn(rows), run_time=0.6)
-            values = [unrolled.values_of(node_id) for node_id in unrolled.states] + list(unrolled.inputs.values())
-            self.play(FadeIn(VGroup(*values), lag_ratio=0.02), run_time=0.7)
-            self.wait(0.3)
+            if shown:
+                self.play(FadeIn(curtain), run_time=0.3)
+                self.remove(*shown)
+            self.add(title, subtitle, unrolled, curtain)
+            self.play(FadeOut(curtain), run_time=0.4)
+            self.wait(1.5)
             shown = [title, subtitle, unrolled]
-        self.wait(0.5)
+        self.wait(0.3)

@@ -8,6 +8,8 @@ state) as a row of squares whose fill opacity or colour follows the values.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from manim import (
     Arrow,
@@ -142,8 +144,17 @@ class SceneText(Text):
 
 
 def text(content: str, *, font_size: float = 24, colour: str | None = None, **kwargs) -> Text:
-    """A :class:`SceneText`, by default in the theme's text colour."""
-    return SceneText(content, font_size=font_size, color=colour or neutral("text", THEME), **kwargs)
+    """A :class:`SceneText`, by default in the theme's text colour.
+
+    Laying out text takes ~40 ms and the same labels recur (h₀, x₁, row names), so each
+    distinct text is laid out once and copied after that.
+    """
+    return _laid_out(content, font_size, colour or neutral("text", THEME), tuple(sorted(kwargs.items()))).copy()
+
+
+@functools.lru_cache(maxsize=1024)
+def _laid_out(content, font_size, colour, options) -> Text:
+    return SceneText(content, font_size=font_size, color=colour, **dict(options))
 
 
 def _fitted_text(content, width, height, colour, **kwargs):

@@ -92,6 +92,11 @@ class Diagram:
                 if end not in known:
                     raise ValueError(f"edges: {edge.source!r} -> {edge.target!r} names an unknown node {end!r}")
 
+    def __deepcopy__(self, memo):
+        # A diagram is a value (frozen): copies of what holds one (manim copies every mobject
+        # it animates) can share it instead of rebuilding every node.
+        return self
+
     def node(self, node_id: str) -> Node:
         """The node called ``node_id``."""
         for node in self.nodes:

@@ -75,13 +75,17 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
     return {name: by_batch[:, :, index * units : (index + 1) * units] for index, name in enumerate(names)}
 
 
+XLA_FROM = 2048  # batch x steps: a smaller recording runs in less time than XLA takes to compile its loop
+
+
 def _compiled_loop(equations, cell):
     """One compiled function per cell, reused across recordings (retraced per input shape).
 
     It runs the cell's fused TensorFlow kernel where the equations have one
     (``fused``: no mask, default activations), the generic step loop otherwise,
     compiled with XLA (about twice as fast here; results differ from the plain
-    graph only in float rounding, ~1e-7). Both return ``(time, batch, names * units)``
+    graph only in float rounding, ~1e-7) unless the recording is small (then the
+    plain graph: compiling would take longer than the run). Both return ``(time, batch, names * units)``
     in input time order.
     """
     loop = _compiled_loops.get(cell)
@@ -99,10 +103,13 @@ def _compiled_loop(equations, cell):
             return _while_loop(equations, cell_ref(), inputs, mask, states, weights, reverse)
 
         fused, stepped = tf.function(run_fused), tf.function(run_loop, jit_compile=True)
+        stepped_small = tf.function(run_loop)
 
         def loop(inputs, mask, states, weights, reverse, use_fused):
             if use_fused:
                 return fused(inputs, states, weights, reverse)
+            if inputs.shape[0] * inputs.shape[1] < XLA_FROM:
+                return stepped_small(inputs, mask, states, weights, reverse)
             return stepped(inputs, mask, states, weights, reverse)
 
         _compiled_loops[cell] = loop
