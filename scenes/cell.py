@@ -31,9 +31,14 @@ class CellMobject(VGroup):
         self.values = {node_id: np.asarray(series, float) for node_id, series in values.items()}
         self.steps = len(next(iter(self.values.values())))
         self.diagram = DiagramMobject(diagram, label_shift=LABEL_SHIFT)
-        states = [series for node_id, series in self.values.items() if "gate" not in diagram.node(node_id).data]
-        # States at full strength for the largest value this trace holds (the slide figure's colour limit).
-        limit = symmetric_limit(np.concatenate([s.ravel() for s in states])) if states else 1.0
+        # Each state (h, c, x) at full strength for its own largest value in the trace: h stays
+        # visible beside a cell state several times larger.
+        by_state = {}
+        for node_id, series in self.values.items():
+            state = diagram.node(node_id).data.get("state")
+            if state:
+                by_state.setdefault(state, []).append(series.ravel())
+        limits = {state: symmetric_limit(np.concatenate(parts)) for state, parts in by_state.items()}
         self.strips = {}
         for node_id, series in self.values.items():
             node = diagram.node(node_id)
@@ -41,7 +46,7 @@ class CellMobject(VGroup):
             signed = not (gate and node.data.get("activation") in BOUNDED)
             colour = PALETTE.get(gate, PALETTE["h"])
             strip = ValueStrip(series.shape[1], width=node.width * 0.86, height=node.height * 0.36, colour=colour,
-                               signed=signed, limit=1.0 if gate else limit)
+                               signed=signed, limit=_limit(node, series, limits))
             strip.move_to(np.array([node.x, node.y - node.height * 0.2, 0.0]))
             self.strips[node_id] = strip
         self.diagram.add(*self.strips.values())  # part of the diagram's group: scaled with it
@@ -93,6 +98,13 @@ class CellMobject(VGroup):
 
     def gate_ids(self) -> list:
         return [node_id for node_id in self.strips if "gate" in self.diagram.diagram.node(node_id).data]
+
+
+def _limit(node, series, state_limits) -> float:
+    """Full strength at: 1 for σ and tanh gates, the state's largest value, or (other activations) the gate's own."""
+    if "gate" not in node.data:
+        return state_limits[node.data["state"]]
+    return 1.0 if node.data.get("activation") in (*BOUNDED, "tanh") else symmetric_limit(series)
 
 
 def _layer(trace, layer):
