@@ -19,7 +19,9 @@ from manim import (
     GrowFromPoint,
     Indicate,
     LaggedStart,
+    Rectangle,
     Scene,
+    config,
     Write,
 )
 
@@ -63,14 +65,13 @@ class UnrollingScene(Scene):
         self.wait(0.4)
 
         layer = UnrolledMobject(self.traces["layer"], width=12.6, height=4.6).move_to(DOWN * 0.5)
-        self.swap_title("A layer: a vector of units at every step", equation, self.caption)
-        self.play(FadeOut(neuron), FadeIn(layer.skeleton()), run_time=0.8)
+        self.cut_to("A layer: a vector of units at every step", show=[layer.skeleton()],
+                    hide=[neuron, equation, self.caption])
         self.step_through(layer)
         self.wait(0.4)
 
         deep = UnrolledMobject(self.traces["deep"], width=12.6, height=5.6).move_to(DOWN * 0.55)
-        self.swap_title("A deep RNN: layers stacked, each feeding the next")
-        self.play(FadeOut(layer), FadeIn(deep.skeleton()), run_time=0.8)
+        self.cut_to("A deep RNN: layers stacked, each feeding the next", show=[deep.skeleton()], hide=[layer])
         self.step_through(deep)
         self.wait(0.8)
 
@@ -94,8 +95,16 @@ class UnrollingScene(Scene):
             self.play(*[FadeIn(part, shift=UP * 0.1) for part in inputs],
                       LaggedStart(*[FadeIn(part) for part in cells], lag_ratio=0.5), run_time=SECONDS_PER_STEP)
 
-    def swap_title(self, new, *also_remove):
-        replacement = text(new, font_size=32).to_corner(UL, buff=0.3)
-        self.play(FadeOut(self.title), FadeIn(replacement), *[FadeOut(m) for m in also_remove], run_time=0.5)
-        self.title = replacement
+    def cut_to(self, heading, *, show, hide):
+        """A new part: the frame dips to the background and comes back with ``heading`` and ``show``.
 
+        Only a full-frame curtain fades (manim copies whatever it fades; the diagrams are large).
+        """
+        curtain = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1, stroke_width=0)
+        curtain.set_fill(neutral("background", THEME), opacity=1.0)
+        self.play(FadeIn(curtain), run_time=0.3)
+        # Parts were added one by one (as they appeared): remove every part, not just the groups.
+        self.remove(self.title, *[part for group in hide for part in group.get_family()])
+        self.title = text(heading, font_size=32).to_corner(UL, buff=0.3)
+        self.add(self.title, *show, curtain)
+        self.play(FadeOut(curtain), run_time=0.3)
