@@ -7,7 +7,7 @@ from manim import VGroup
 
 from rnnviz.figures.nonfinite import symmetric_limit
 from rnnviz.style import PALETTE
-from rnnviz.scenes.painter import DiagramMobject, ValueStrip
+from rnnviz.scenes.painter import DiagramMobject, ValueStrip, strip_place
 
 LABEL_SHIFT = {"gate": 0.2, "state": 0.22, "input": 0.22}
 BOUNDED = ("σ", "hard σ")  # gates whose activations lie in [0, 1]
@@ -47,8 +47,7 @@ class CellMobject(VGroup):
             colour = PALETTE.get(gate, PALETTE["h"])
             strip = ValueStrip(series.shape[1], width=node.width * 0.86, height=node.height * 0.36, colour=colour,
                                signed=signed, limit=_limit(node, series, limits))
-            strip.move_to(np.array([node.x, node.y - node.height * 0.2, 0.0]))
-            self.strips[node_id] = strip
+            self.strips[node_id] = strip.move_to(strip_place(node))
         self.diagram.add(*self.strips.values())  # part of the diagram's group: scaled with it
         self.diagram.fit(width, height)
         self.add(self.diagram)
@@ -62,11 +61,13 @@ class CellMobject(VGroup):
         Each step is read as the slide figure (:class:`~rnnviz.figures.cell.CellDisplay`) reads it.
         """
         from rnnviz.figures.cell import CellDisplay
+        from rnnviz.figures.states import select_layer
 
-        count = _layer(trace, layer).steps if max_steps is None else min(max_steps, _layer(trace, layer).steps)
-        first = CellDisplay.from_trace(trace, layer, sample=sample, step=0)
-        steps = [first] + [CellDisplay.from_trace(trace, layer, sample=sample, step=t) for t in range(1, count)]
-        values = {node_id: np.stack([display.values[node_id] for display in steps]) for node_id in first.values}
+        count = select_layer(trace, layer).steps
+        count = count if max_steps is None else min(max_steps, count)
+        displays = [CellDisplay.from_trace(trace, layer, sample=sample, step=t) for t in range(count)]
+        first = displays[0]
+        values = {node_id: np.stack([display.values[node_id] for display in displays]) for node_id in first.values}
         return cls(first.diagram, values, **kwargs)
 
     def value_at(self, node_id: str, step: float) -> np.ndarray:
@@ -96,9 +97,6 @@ class CellMobject(VGroup):
     def get_strip(self, node_id: str) -> ValueStrip:
         return self.strips[node_id]
 
-    def gate_ids(self) -> list:
-        return [node_id for node_id in self.strips if "gate" in self.diagram.diagram.node(node_id).data]
-
 
 def _limit(node, series, state_limits) -> float:
     """Full strength at: 1 for σ and tanh gates, the state's largest value, or (other activations) the gate's own."""
@@ -106,8 +104,3 @@ def _limit(node, series, state_limits) -> float:
         return state_limits[node.data["state"]]
     return 1.0 if node.data.get("activation") in (*BOUNDED, "tanh") else symmetric_limit(series)
 
-
-def _layer(trace, layer):
-    from rnnviz.figures.states import select_layer
-
-    return select_layer(trace, layer)

@@ -30,6 +30,7 @@ from manim import (
     linear,
 )
 
+from rnnviz.figures.states import select_layer
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.cell import CellMobject
 from rnnviz.scenes.painter import THEME, SceneText, text
@@ -55,7 +56,7 @@ class GatesScene(Scene):
             trace = default_cell_trace(self.kind)
         check_kind(trace, (self.kind,), source="trace", what=what)
         self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=8.6, height=5.9)
-        self.layer_trace = trace[layer] if layer else trace.layers[0]
+        self.layer_trace = select_layer(trace, layer)
         self.sample = sample
         super().__init__(**kwargs)
 

@@ -26,6 +26,7 @@ from manim import (
     VGroup,
     VMobject,
     Write,
+    config,
     linear,
 )
 
@@ -33,7 +34,7 @@ from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.unrolled import unrolled_diagram
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.painter import THEME, DiagramMobject, text
-from rnnviz.scenes.traces import default_profiles, load_profile
+from rnnviz.scenes.traces import profiles_from_environment
 from rnnviz.style import PALETTE, neutral
 
 SECONDS = 7.0  # for the signal to travel the whole chain
@@ -43,26 +44,25 @@ class VanishingGradientsScene(Scene):
     """Each profile's chain lights up backwards with the gradient's strength; the decay curves grow beneath."""
 
     def __init__(self, profiles=None, *, description: str = "", **kwargs):
-        import os
+        from rnnviz.figures.gradient_decay import GradientDecayDisplay
 
-        if profiles is None and os.environ.get("RNNVIZ_TRACE"):
-            profiles = [load_profile(os.environ["RNNVIZ_TRACE"])]
         if profiles is None:
-            profiles = default_profiles()
+            profiles = profiles_from_environment()
+        if profiles is None:
             # Untrained, the LSTM (forget gate near 0.73) fades faster than the SimpleRNN (orthogonal U);
             # trained on a memory task it keeps its gradient: the long-range memory figure shows that.
-            description = "untrained layers of 32 units (Keras's default initialisation), median over 8 random sequences"
-        if not isinstance(profiles, dict):
-            profiles = {CELL_KINDS[p.kind].title: p for p in profiles}
+            curves = GradientDecayDisplay.from_cells(units=32, steps=16, batch=8, kinds=("simple_rnn", "lstm"))
+        else:
+            curves = GradientDecayDisplay.from_profiles(profiles)
         # Median over the batch, by steps back, relative to the last step (where d h_T / d h_T = I).
         self.decay = {}
-        for label, profile in profiles.items():
-            median = np.median(profile.by_steps_back(), axis=0)
-            self.decay[label] = (profile.kind, median / median[0])
+        for label, norms in curves.norms.items():
+            median = np.median(norms, axis=0)
+            self.decay[label] = (curves.kinds[label], median / median[0])
         self.steps = min(len(values) for _, values in self.decay.values())
-        batch = {len(profile.norms) for profile in profiles.values()}
-        self.description = description or (f"||d h_T / d h_t|| from rnnviz.gradient_profile, median over "
-                                           f"{max(batch)} sequences")
+        batch = max(len(norms) for norms in curves.norms.values())
+        summary = curves.description or f"||d h_T / d h_t|| from rnnviz.gradient_profile on {batch} sequences"
+        self.description = description or f"{summary}; the median is shown"
         super().__init__(**kwargs)
 
     def construct(self):
@@ -70,6 +70,8 @@ class VanishingGradientsScene(Scene):
         title = text("Vanishing gradients: the error signal fades as it travels back", font_size=30)
         title.to_corner(UL, buff=0.3)
         subtitle = text(self.description, font_size=17, colour=neutral("muted", THEME))
+        if subtitle.width > config.frame_width - 0.6:
+            subtitle.scale_to_fit_width(config.frame_width - 0.6)
         subtitle.next_to(title, DOWN, buff=0.1).align_to(title, LEFT)
         title = VGroup(title, subtitle)
         logs = {label: np.log10(np.maximum(values[: self.steps], 1e-30)) for label, (_, values) in self.decay.items()}

@@ -35,6 +35,11 @@ def point(x, y):
     return np.array([x, y, 0.0])
 
 
+def strip_place(node):
+    """Where a node's value strip goes: its lower part, under a label shifted up (``label_shift`` ~0.2)."""
+    return point(node.x, node.y - node.height * 0.2)
+
+
 class DiagramMobject(VGroup):
     """A diagram painted with manim mobjects: ``get_node(id)``, ``get_edge(source, target)``, ``get_label(text)``.
 
@@ -57,7 +62,6 @@ class DiagramMobject(VGroup):
         for node in diagram.nodes:
             shape = _shape(node)
             self.nodes[node.id] = shape
-            label = None
             if node.label:
                 shift = (label_shift or {}).get(node.role, 0.0) * node.height
                 label = _fitted_text(node.label, node.width * 0.85, node.height * (0.42 if shift else 0.55), text)
@@ -73,7 +77,6 @@ class DiagramMobject(VGroup):
             label.shift(-edge * label.width / 2 * np.array([1, 0, 0]))
             self.labels.append(label)
         self.add(*self.edges.values(), *self.nodes.values(), *self.node_labels.values(), *self.labels)
-        self._unit = 1.0
         if width is not None or height is not None:
             self.fit(width, height)
 
@@ -83,15 +86,8 @@ class DiagramMobject(VGroup):
         Until then it sits at the diagram's own coordinates, so more can be added at a node's (x, y).
         """
         factors = [limit / size for limit, size in ((width, self.width), (height, self.height)) if limit is not None]
-        factor = min(factors)
-        self.scale(factor)
-        self._unit *= factor
+        self.scale(min(factors))
         return self.move_to(np.zeros(3))
-
-    @property
-    def unit(self) -> float:
-        """Frame units per diagram unit."""
-        return self._unit
 
     def get_node(self, node_id: str):
         """The outline of node ``node_id`` (a rounded rectangle or an ellipse)."""

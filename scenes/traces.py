@@ -35,10 +35,19 @@ def load_trace(path, *, kinds=None, what: str = "this scene"):
     return trace
 
 
+ENVIRONMENT = "RNNVIZ_TRACE"  # how ``manim scenes/<file>.py`` is given a trace file
+
+
 def trace_from_environment(*, kinds=None, what: str = "this scene"):
-    """The trace named by ``RNNVIZ_TRACE`` (how ``manim scenes/<file>.py`` is given one), or None."""
-    path = os.environ.get("RNNVIZ_TRACE")
+    """The trace named by ``RNNVIZ_TRACE``, or None."""
+    path = os.environ.get(ENVIRONMENT)
     return load_trace(path, kinds=kinds, what=what) if path else None
+
+
+def profiles_from_environment():
+    """``[the gradient profile named by RNNVIZ_TRACE]``, or None."""
+    path = os.environ.get(ENVIRONMENT)
+    return [load_profile(path)] if path else None
 
 
 def check_kind(trace, kinds, *, source: str, what: str):
@@ -116,18 +125,3 @@ def load_profile(path):
     except Exception as exc:
         raise InputError(f"--trace: {str(path)!r} is not a gradient profile; the gradients scene needs one saved "
                          f"from rnnviz.gradient_profile(...).save(path) ({exc})") from exc
-
-
-def default_profiles(*, steps: int = 16, units: int = 32, batch: int = 8, seed: int = 0) -> dict:
-    """``{title: GradientProfile}`` for an untrained SimpleRNN and LSTM of the same size on the same input."""
-    import keras
-
-    import rnnviz
-
-    x = np.random.default_rng(seed).normal(size=(batch, steps, 1)).astype("float32")
-    profiles = {}
-    for offset, (kind, layer) in enumerate((("simple_rnn", keras.layers.SimpleRNN), ("lstm", keras.layers.LSTM))):
-        keras.utils.set_random_seed(seed + offset)  # as GradientDecayDisplay.from_cells seeds them
-        model = keras.Sequential([keras.Input((steps, 1)), layer(units, name=kind)])
-        profiles[CELL_KINDS[kind].title] = rnnviz.gradient_profile(model, x)
-    return profiles

@@ -6,7 +6,7 @@ import numpy as np
 from manim import VGroup
 
 from rnnviz.figures.nonfinite import symmetric_limit
-from rnnviz.scenes.painter import DiagramMobject, ValueStrip, text
+from rnnviz.scenes.painter import DiagramMobject, ValueStrip, strip_place, text
 from rnnviz.style import PALETTE
 
 
@@ -28,7 +28,7 @@ class UnrolledMobject(VGroup):
         self.strips, self.numbers, self.inputs = {}, {}, {}
         for node_id, values in self.states.items():
             node = display.diagram.node(node_id)
-            place = np.array([node.x, node.y - node.height * 0.2, 0.0])
+            place = strip_place(node)
             if len(values) == 1:  # one unit: its value as a number
                 number = text(f"{values[0]:+.2f}", font_size=15).move_to(place)
                 self.numbers[node_id] = number
