@@ -75,7 +75,7 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
     return {name: by_batch[:, :, index * units : (index + 1) * units] for index, name in enumerate(names)}
 
 
-XLA_FROM = 2048  # batch x steps: a smaller recording runs in less time than XLA takes to compile its loop
+XLA_FROM = 256  # batch x steps: a tiny recording (a scene's, a test's) runs in less time than XLA takes to compile
 
 
 def _compiled_loop(equations, cell):
