@@ -18,7 +18,7 @@ class UnrolledMobject(VGroup):
     """
 
     def __init__(self, trace, *, sample: int = 0, max_steps: int = 8, width: float = 12.6, height: float = 5.4):
-        from rnnviz.figures.unrolled import UnrolledDisplay, _format
+        from rnnviz.figures.unrolled import UnrolledDisplay, format_values
 
         super().__init__()
         display = UnrolledDisplay.from_trace(trace, sample=sample, max_steps=max_steps)
@@ -38,7 +38,7 @@ class UnrolledMobject(VGroup):
             self.strips[node_id] = strip.move_to(place).set_values(values)
         for node_id, value in display.inputs.items():
             node = display.diagram.node(node_id)
-            label = text(_format(value), font_size=16)
+            label = text(format_values(value), font_size=16)
             label.move_to(np.array([node.x, node.y - node.height / 2 - 0.2, 0.0]))
             self.inputs[node_id] = label
         self.diagram.add(*self.strips.values(), *self.numbers.values(), *self.inputs.values())

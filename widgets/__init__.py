@@ -1,4 +1,24 @@
-"""Notebook explorers: ipywidgets that update rnnviz figures in place as a slider moves.
+"""Notebook explorers: ipywidgets that update rnnviz figures in place as a control moves.
 
-Installed as ``rnnviz.widgets``. Widgets work from a model, a trace, or a saved trace.
+Installed as ``rnnviz.widgets``. Each explorer is itself a widget (show it by
+leaving it last in a cell), has a static PNG fallback for saved notebooks, and
+``.save(path)`` writes its current view as a slide figure.
+
+- :class:`TimeStepExplorer`: a slider over time; the unrolled chain, h, c and the gates at step t.
+- :class:`CellExplorer`: the LSTM / peephole LSTM / GRU cell at step t with every gate's values.
+- :class:`NeuronPlayground`: one recurrent neuron's weights as sliders; h_t and the gradient decay.
+- :class:`WindowingExplorer`: window length, horizon, shift, batch size → the tf.data windows.
+- :class:`GradientExplorer`: cell type, sequence length, spectral radius → the gradient decay curve.
+
+The first two work from a Keras model with its input, a :class:`~rnnviz.ModelTrace`,
+or the path of a saved trace.
 """
+
+from rnnviz.widgets.cell import CellExplorer
+from rnnviz.widgets.gradients import GradientExplorer
+from rnnviz.widgets.neuron import NeuronPlayground, run_neuron
+from rnnviz.widgets.time_step import TimeStepExplorer
+from rnnviz.widgets.windowing import WindowingExplorer
+
+__all__ = ["CellExplorer", "GradientExplorer", "NeuronPlayground", "TimeStepExplorer", "WindowingExplorer",
+           "run_neuron"]

@@ -6,7 +6,7 @@ import numpy as np
 
 from rnnviz.diagrams import cell_diagram
 from rnnviz.figures.nonfinite import symmetric_limit
-from rnnviz.figures.states import check_sample, select_layer
+from rnnviz.figures.states import check_sample, check_step, select_layer
 from rnnviz.style import PALETTE, axes_title, new_or_given_axes
 
 BOUNDED = {"σ": (0.0, 1.0), "hard σ": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # other activations: limits from the values
@@ -33,21 +33,10 @@ class CellDisplay:
         """Read the gates and states of ``layer`` (a name, or the first one) at ``sample``, ``step`` (input time)."""
         layer_trace = select_layer(trace, layer)
         sample = check_sample(layer_trace, sample)
-        if not -layer_trace.steps <= step < layer_trace.steps:
-            raise ValueError(f"step: expected an index in [0, {layer_trace.steps}), got {step!r}")
-        step = step % layer_trace.steps
-        config = layer_trace.config
-        reset_after = bool(config.get("reset_after", True))
-        diagram = cell_diagram(layer_trace.kind, reset_after=reset_after, activation=config.get("activation", "tanh"),
-                               recurrent_activation=config.get("recurrent_activation", "sigmoid"))
-        values = {}
-        for node in diagram.nodes:
-            if "gate" in node.data:
-                values[node.id] = layer_trace.gates[node.data["gate"]][sample, step]
-            elif node.data.get("state") == "x":
-                values[node.id] = layer_trace.inputs[sample, step]
-            elif "state" in node.data:
-                values[node.id] = _state(layer_trace, node.data["state"], node.data["time"], sample, step)
+        step = check_step(layer_trace, step)
+        diagram = diagram_of(layer_trace)
+        reset_after = bool(layer_trace.config.get("reset_after", True))
+        values = cell_values(layer_trace, diagram, sample, step)
         variant = f", reset_after={reset_after}" if layer_trace.kind == "gru" else ""
         masked = "" if layer_trace.mask[sample, step] else " (a masked step: Keras keeps the previous state)"
         description = f"{layer_trace.name} ({layer_trace.kind}{variant}, {layer_trace.units} units), sample {sample}, step {step}{masked}"
@@ -94,6 +83,27 @@ class CellDisplay:
         if title:
             axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description)
         return self
+
+
+def diagram_of(layer_trace):
+    """The cell diagram of a traced layer, labelled with its own activations (and GRU variant)."""
+    config = layer_trace.config
+    return cell_diagram(layer_trace.kind, reset_after=bool(config.get("reset_after", True)),
+                        activation=config.get("activation", "tanh"),
+                        recurrent_activation=config.get("recurrent_activation", "sigmoid"))
+
+
+def cell_values(layer_trace, diagram, sample: int, step: int) -> dict:
+    """Node id -> the vector ``diagram``'s node shows for ``layer_trace`` at (sample, step): gates, x and states."""
+    values = {}
+    for node in diagram.nodes:
+        if "gate" in node.data:
+            values[node.id] = layer_trace.gates[node.data["gate"]][sample, step]
+        elif node.data.get("state") == "x":
+            values[node.id] = layer_trace.inputs[sample, step]
+        elif "state" in node.data:
+            values[node.id] = _state(layer_trace, node.data["state"], node.data["time"], sample, step)
+    return values
 
 
 def _state(layer_trace, name, time, sample, step):

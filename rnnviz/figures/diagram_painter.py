@@ -13,11 +13,12 @@ from matplotlib.path import Path
 from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
 from rnnviz.style import neutral
 
-def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
+def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, node_labels=None):
     """Draw every node, edge and label of ``diagram`` on ``ax``.
 
     ``label_shift`` moves the labels of nodes with a given role up by a fraction of
-    their height (to make room for a value strip below the label). Returns
+    their height (to make room for a value strip below the label). ``node_labels``,
+    a dict, receives each node's label text by node id (for changing it later). Returns
     (patches by node id, arrows, texts, captions by node id): a caption under each
     gate names its activation (σ or tanh).
     """
@@ -52,6 +53,8 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None):
             size = _fitting_size(node, points, fontsize)
             texts.append(ax.text(node.x, node.y + shift, node.label, ha="center", va="center", fontsize=size,
                                  color=text_colour, zorder=5))
+            if node_labels is not None:
+                node_labels[node.id] = texts[-1]
         if "activation" in node.data:
             captions[node.id] = ax.text(
                 node.x, node.y - node.height / 2 - 0.08, node.data["activation"], ha="center", va="top",

@@ -84,6 +84,13 @@ def check_sample(layer: LayerTrace, sample) -> int:
     return int(sample)
 
 
+def check_step(layer: LayerTrace, step) -> int:
+    """``step`` (negative counts from the end) as an index in ``[0, steps)`` of the layer, or a ValueError naming it."""
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not -layer.steps <= step < layer.steps:
+        raise ValueError(f"step: expected an index in [0, {layer.steps}), got {step!r} (layer {layer.name!r})")
+    return int(step) % layer.steps
+
+
 def activation_values(layer: LayerTrace, activation: str) -> np.ndarray:
     """The ``(batch, time, units)`` array called ``activation``: a state (``"h"``, ``"c"``) or a gate name."""
     if activation in layer.states:

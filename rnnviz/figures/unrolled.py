@@ -81,7 +81,7 @@ class UnrolledDisplay:
         size = min(0.8 * rcParams["font.size"], 0.25 * points_per_unit(self.ax_, self.ax_.get_xlim() + self.ax_.get_ylim()))
         for node_id, values in self.inputs.items():
             node = self.diagram.node(node_id)
-            self.input_texts_[node_id] = self.ax_.text(node.x, node.y - node.height / 2 - 0.08, _format(values),
+            self.input_texts_[node_id] = self.ax_.text(node.x, node.y - node.height / 2 - 0.08, format_values(values),
                                                        ha="center", va="top", fontsize=size)
         if colorbar and self.strips_:
             self.colorbar_ = self.figure_.colorbar(next(iter(self.strips_.values())), ax=self.ax_, shrink=0.35,
@@ -121,7 +121,8 @@ def _input_values(diagram, stages, trace, sample, tokens):
     return values
 
 
-def _format(values) -> str:
+def format_values(values) -> str:
+    """An input as a short label: a token, up to three integers or numbers, or how many values it has."""
     values = np.atleast_1d(values)
     if values.dtype.kind in "US":
         return str(values[0])

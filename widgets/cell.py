@@ -1,0 +1,101 @@
+"""Inside the cell at step t: the LSTM, peephole LSTM, GRU (or SimpleRNN) diagram with every gate's values."""
+
+from __future__ import annotations
+
+import ipywidgets
+import numpy as np
+from matplotlib.colors import Normalize
+
+from rnnviz.figures.cell import BOUNDED, CellDisplay, cell_values, diagram_of
+from rnnviz.figures.nonfinite import symmetric_limit
+from rnnviz.figures.states import check_sample, check_step, select_layer
+from rnnviz.kinds import CELL_KINDS
+from rnnviz.widgets.explorer import Explorer, observe, step_controls
+from rnnviz.widgets.sources import trace_from
+
+
+class CellExplorer(Explorer):
+    """The cell diagram of a recorded layer at step t: each gate and state a row of colours, one per unit.
+
+    Under each gate: its activation function and the mean over units. The colour
+    scales are fixed over all steps, so a gate that opens is seen to brighten.
+
+    Parameters
+    ----------
+    source : ModelTrace, path of a saved trace, or a Keras model (then give ``x``)
+    x : array (batch, time, features), for a model
+    layer : name or index of the layer (default: the first)
+    sample, step : int
+        Shown first.
+    theme : "light" or "dark"
+    dpi : int
+    """
+
+    figsize = (11, 6.6)
+
+    def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, theme: str = "light",
+                 dpi: int = 80):
+        super().__init__()
+        self.trace = trace_from(source, x)
+        first = select_layer(self.trace, layer)
+        check_sample(first, sample)
+        self.step, self.play = step_controls(first.steps, check_step(first, step))
+        self.sample = ipywidgets.IntSlider(value=sample % first.batch_size, min=0, max=first.batch_size - 1,
+                                           description="sample", disabled=first.batch_size == 1)
+        self.layer = ipywidgets.Dropdown(options=self.trace.layer_names, value=first.name, description="layer")
+        self._start([[self.step, self.play], [self.sample, self.layer]], theme=theme, dpi=dpi)
+        observe(self, self.step, self.sample)
+        self.layer.observe(self._new_layer, names="value")
+
+    @property
+    def layer_trace(self):
+        """The :class:`~rnnviz.LayerTrace` shown."""
+        return self.trace[self.layer.value]
+
+    def _new_layer(self, change) -> None:
+        with self.step.hold_trait_notifications():
+            self.step.max = self.play.max = self.layer_trace.steps - 1
+        self.rebuild()
+
+    def _draw(self, figure) -> dict:
+        layer = self.layer_trace
+        diagram = diagram_of(layer)
+        display = CellDisplay(diagram=diagram, values=cell_values(layer, diagram, self.sample.value, self.step.value))
+        display.plot(figure.add_subplot(), title=False)
+        _fix_colour_scales(display, layer)
+        title = CELL_KINDS[layer.kind].title if layer.kind in CELL_KINDS else layer.kind
+        display.ax_.set_title(f"{layer.name}: inside the {title} cell ({layer.units} units), one colour per unit",
+                              loc="left")
+        readout = display.ax_.text(1.0, 1.01, "", transform=display.ax_.transAxes, ha="right", va="bottom")
+        captions = {node_id: display.captions_[node_id] for node_id in display.mean_texts_}
+        artists = {"diagram": diagram, "strips": display.strips_, "captions": captions, "readout": readout}
+        artists["layers"] = [[*display.strips_.values(), *captions.values(), readout]]
+        self._move(artists)
+        return artists
+
+    def _move(self, artists) -> int:
+        layer, t, sample = self.layer_trace, self.step.value, self.sample.value
+        values = cell_values(layer, artists["diagram"], sample, t)
+        for node_id, strip in artists["strips"].items():
+            strip.set_data(np.ma.masked_invalid(values[node_id][None]))
+        for node_id, caption in artists["captions"].items():
+            activation = artists["diagram"].node(node_id).data["activation"]
+            caption.set_text(f"{activation}\nmean {np.nanmean(values[node_id]):.2f}")
+        masked = "  (masked: Keras keeps the previous state)" if not layer.mask[sample, t] else ""
+        artists["readout"].set_text(f"t = {t}, sample {sample}{masked}")
+        return 0
+
+
+def _fix_colour_scales(display, layer) -> None:
+    """One colour scale per strip for all steps (CellDisplay scales for its one step)."""
+    values = np.concatenate([layer.inputs.ravel(), *(state.ravel() for state in layer.states.values())])
+    limit = max(1.0, symmetric_limit(values))  # as CellDisplay: at least the range of tanh
+    state_norm = Normalize(-limit, limit)
+    for node_id, strip in display.strips_.items():
+        node = display.diagram.node(node_id)
+        gate = node.data.get("gate")
+        if gate is None:
+            strip.set_norm(state_norm)
+        elif node.data["activation"] not in BOUNDED:
+            limit = symmetric_limit(layer.gates[gate])
+            strip.set_norm(Normalize(-limit, limit))

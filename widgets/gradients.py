@@ -1,0 +1,155 @@
+"""The gradient explorer: cell type, sequence length and the recurrent weights' spectral radius → the decay curve."""
+
+from __future__ import annotations
+
+import functools
+
+import ipywidgets
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
+
+from rnnviz.kinds import CELL_KINDS
+from rnnviz.style import axes_title, color, neutral
+from rnnviz.widgets.explorer import Explorer, observe
+
+KINDS = ("simple_rnn", "lstm", "peephole_lstm", "gru")
+MAX_STEPS = 200
+
+
+class GradientExplorer(Explorer):
+    """``||∂h_T / ∂h_t||`` against steps back for a real Keras layer whose recurrent weights are rescaled.
+
+    Every gate's block of the recurrent kernel is scaled to the chosen spectral
+    radius (Keras initialises it orthogonal: radius 1), then
+    :func:`rnnviz.gradient_profile` measures the decay on a seeded batch. The
+    previous setting stays on the plot, dashed, for comparison.
+
+    Parameters
+    ----------
+    kind : "simple_rnn", "lstm", "peephole_lstm" or "gru"
+    steps : int
+        Sequence length (2 … 200).
+    radius : float
+        Spectral radius of each recurrent block (0.1 … 3).
+    units, batch, seed : int
+        Layer size, sequences in the batch, seed of the weights and the inputs.
+    theme : "light" or "dark"
+    dpi : int
+    """
+
+    figsize = (11, 5.2)
+    margins = {"left": 0.09, "right": 0.7, "bottom": 0.12, "top": 0.82}
+
+    def __init__(self, kind: str = "simple_rnn", steps: int = 60, radius: float = 1.0, *, units: int = 32,
+                 batch: int = 8, seed: int = 0, theme: str = "light", dpi: int = 80):
+        super().__init__()
+        if kind not in KINDS:
+            raise ValueError(f"kind: expected one of {list(KINDS)}, got {kind!r}")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 2 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps: expected an int in [2, {MAX_STEPS}], got {steps!r}")
+        if isinstance(radius, bool) or not isinstance(radius, (int, float)) or not 0.1 <= radius <= 3:
+            raise ValueError(f"radius: expected a number in [0.1, 3], got {radius!r}")
+        for name, value in (("units", units), ("batch", batch)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name}: expected a positive int, got {value!r}")
+        self.units, self.batch_size, self.seed = int(units), int(batch), int(seed)
+        self.kind = ipywidgets.Dropdown(options=[(CELL_KINDS[k].title, k) for k in KINDS], value=kind,
+                                        description="cell")
+        self.steps = ipywidgets.IntSlider(value=steps, min=2, max=MAX_STEPS, description="steps",
+                                          continuous_update=False)
+        self.radius = ipywidgets.FloatSlider(value=radius, min=0.1, max=3.0, step=0.05, description="radius ρ",
+                                             continuous_update=False, readout_format=".2f")
+        self._previous = None
+        self._start([[self.kind, self.steps, self.radius]], theme=theme, dpi=dpi)
+        observe(self, self.kind, self.steps, self.radius)
+
+    def norms(self) -> np.ndarray:
+        """(batch, steps back) gradient norms for the current settings, measured on the Keras layer."""
+        from rnnviz.recording.gradients import gradient_profile
+
+        model, base = _model(self.kind.value, self.units, self.seed)
+        layer = model.layers[-1]
+        layer.cell.recurrent_kernel.assign(self.radius.value * base)
+        x = np.random.default_rng(self.seed).normal(size=(self.batch_size, MAX_STEPS, 1)).astype("float32")
+        profile = gradient_profile(model, x[:, : self.steps.value], allow_nonfinite=True)
+        return profile.by_steps_back()
+
+    def _draw(self, figure) -> dict:
+        ax = figure.add_subplot()
+        band = PolyCollection([], alpha=0.25, linewidths=0)
+        ax.add_collection(band)
+        (previous,) = ax.plot([], [], color=neutral("muted"), linewidth=1.5, linestyle="--", label="previous setting")
+        (median,) = ax.plot([], [], linewidth=2.5)
+        ax.axhline(1, color=neutral("text"), linewidth=0.8, linestyle=":")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(numticks=8))
+        ax.yaxis.set_major_formatter(LogFormatter())  # plain "1e-05": mathtext labels are slow to draw
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlabel("steps back from the last step (T − t)")
+        ax.set_ylabel("‖∂h_T / ∂h_t‖ (Frobenius)")
+        ax.grid(True, alpha=0.3)
+        artists = {"ax": ax, "band": band, "median": median, "previous": previous}
+        self._move(artists)
+        return artists
+
+    def _move(self, artists) -> None:
+        """A new setting is measured on the layer; the curve, band and limits change, so the figure is drawn again."""
+        norms = self.norms()
+        kind, steps, radius = self.kind.value, self.steps.value, self.radius.value
+        back = np.arange(norms.shape[1])
+        with np.errstate(invalid="ignore"):
+            median = np.median(norms, axis=0)
+            low, high = np.percentile(norms, [25, 75], axis=0)
+        shown = np.where(np.isfinite(median) & (median > 0), median, np.nan)
+        label = f"{CELL_KINDS[kind].title}, ρ = {radius:.2f}, {steps} steps"
+        if self._previous is not None and self._previous[0] != label:
+            artists["previous"].set_data(*self._previous[1:])
+            artists["previous"].set_label(f"before: {self._previous[0]}")
+        artists["median"].set_data(back, shown)
+        artists["median"].set_color(color(kind))
+        artists["median"].set_label(f"{label} (median)")
+        artists["band"].set_verts([_band(back, low, high)])
+        artists["band"].set_facecolor(color(kind))
+        artists["band"].set_label("25–75% of the batch")
+        self._previous = (label, back, shown)
+        ax = artists["ax"]
+        ax.set_xlim(0, max(steps - 1, 1))
+        finite = shown[np.isfinite(shown)]
+        ax.set_ylim(max(min(finite.min(initial=1.0), 0.5) / 3, 1e-38), min(max(finite.max(initial=1.0), 2) * 3, 1e38))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+        axes_title(ax, "How much h_T feels each earlier state", _note(kind, radius, shown, self.units,
+                                                                               self.batch_size), width=75)
+        return None
+
+
+def _band(x, low, high) -> np.ndarray:
+    """The polygon between two curves (non-finite values clipped to float32's range)."""
+    low = np.clip(np.nan_to_num(low, nan=1e-38, posinf=1e38), 1e-38, 1e38)
+    high = np.clip(np.nan_to_num(high, nan=1e-38, posinf=1e38), 1e-38, 1e38)
+    return np.column_stack([np.concatenate([x, x[::-1]]), np.concatenate([low, high[::-1]])])
+
+
+def _note(kind, radius, median, units, batch) -> str:
+    oldest = median[-1]
+    verdict = f"oldest step: {oldest:.2g}" if np.isfinite(oldest) else "oldest step: beyond float32"
+    return (f"{CELL_KINDS[kind].title}, {units} units, untrained, every recurrent block at spectral radius "
+            f"{radius:.2f}; median of {batch} random sequences; {verdict}")
+
+
+@functools.lru_cache(maxsize=None)
+def _model(kind: str, units: int, seed: int):
+    """A one-layer Keras model of ``kind`` (any sequence length) and its recurrent kernel scaled to radius 1 per gate."""
+    import keras
+
+    from rnnviz.layers import PeepholeLSTM
+
+    layer_types = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "peephole_lstm": PeepholeLSTM,
+                   "gru": keras.layers.GRU}
+    keras.utils.set_random_seed(seed)
+    layer = layer_types[kind](units)
+    model = keras.Sequential([keras.Input((None, 1)), layer])
+    kernel = np.asarray(layer.cell.recurrent_kernel.numpy(), dtype=np.float64)
+    blocks = [kernel[:, i : i + units] for i in range(0, kernel.shape[1], units)]
+    unit_radius = [block / np.abs(np.linalg.eigvals(block)).max() for block in blocks]
+    return model, np.concatenate(unit_radius, axis=1).astype("float32")

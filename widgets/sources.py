@@ -1,0 +1,32 @@
+"""What an explorer can be given: a Keras model with its input, a recorded trace, or a trace file."""
+
+from __future__ import annotations
+
+from os import PathLike
+
+from rnnviz.trace import ModelTrace, load
+
+
+def trace_from(source, x=None) -> ModelTrace:
+    """A :class:`~rnnviz.ModelTrace` from ``source``: a trace, a path to a saved one, or a Keras model recorded on ``x``."""
+    if isinstance(source, ModelTrace):
+        _no_input(x, "a trace")
+        return source
+    if isinstance(source, (str, PathLike)):
+        _no_input(x, "a trace file")
+        return load(source)
+    if hasattr(source, "layers") and callable(source):  # a Keras model
+        if x is None:
+            raise ValueError("x: a model needs its input to be recorded on; expected an array (batch, time, features)")
+        from rnnviz.recording.record import record
+
+        return record(source, x)
+    raise TypeError(
+        f"source: expected a ModelTrace, a path to a saved trace (.npz), or a Keras model with x; "
+        f"got {type(source).__name__}"
+    )
+
+
+def _no_input(x, what: str) -> None:
+    if x is not None:
+        raise ValueError(f"x: only a model is given an input; the source is {what}, which holds its own")

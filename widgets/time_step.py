@@ -1,0 +1,228 @@
+"""Step through time: the unrolled chain around step t, the state over all steps, and h, c and the gates at t."""
+
+from __future__ import annotations
+
+import ipywidgets
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch, Rectangle
+
+from rnnviz.diagrams import unrolled_diagram
+from rnnviz.diagrams.architecture import Stage
+from rnnviz.diagrams.geometry import Diagram
+from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
+from rnnviz.figures.diagram_painter import draw_strip, paint_diagram, points_per_unit
+from rnnviz.figures.nonfinite import symmetric_limit
+from rnnviz.figures.states import DIVERGING_CMAP, check_sample, check_step, select_layer
+from rnnviz.figures.unrolled import format_values
+from rnnviz.style import PALETTE, neutral
+from rnnviz.widgets.explorer import Explorer, bar_outlines, observe, step_controls
+from rnnviz.widgets.sources import trace_from
+
+
+class TimeStepExplorer(Explorer):
+    """A slider (and play button) over the steps of a recorded layer.
+
+    Top: the layer unrolled over the ``window`` steps around step t (the chain turns a
+    page when t leaves it), each cell filled with its hidden state, step t framed.
+    Middle: the hidden state of every unit over all steps, the window dashed and t
+    marked. Bottom: h (and c) at t per unit, and the gates at t. Sample and layer can
+    be switched.
+
+    Parameters
+    ----------
+    source : ModelTrace, path of a saved trace, or a Keras model (then give ``x``)
+    x : array (batch, time, features), for a model
+    layer : name or index of the layer (default: the first)
+    sample, step : int
+        Shown first.
+    window : int
+        Cells in the unrolled chain (at least 2; at most the number of steps).
+    theme : "light" or "dark"
+    dpi : int
+        Pixels per inch of the view.
+    """
+
+    figsize = (11, 7.4)
+
+    def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, window: int = 7,
+                 theme: str = "light", dpi: int = 80):
+        super().__init__()
+        self.trace = trace_from(source, x)
+        first = select_layer(self.trace, layer)
+        check_sample(first, sample)
+        if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 2:
+            raise ValueError(f"window: expected an int of at least 2 (cells in the chain), got {window!r}")
+        self.window = int(window)
+        self.step, self.play = step_controls(first.steps, check_step(first, step))
+        self.sample = ipywidgets.IntSlider(value=sample % first.batch_size, min=0, max=first.batch_size - 1, description="sample",
+                                           disabled=first.batch_size == 1)
+        self.layer = ipywidgets.Dropdown(options=self.trace.layer_names, value=first.name, description="layer")
+        self._start([[self.step, self.play], [self.sample, self.layer]], theme=theme, dpi=dpi)
+        observe(self, self.step, self.sample)
+        self.layer.observe(self._new_layer, names="value")
+
+    @property
+    def layer_trace(self):
+        """The :class:`~rnnviz.LayerTrace` shown."""
+        return self.trace[self.layer.value]
+
+    def _new_layer(self, change) -> None:
+        steps = self.layer_trace.steps
+        with self.step.hold_trait_notifications():
+            self.step.max = self.play.max = steps - 1
+        self.rebuild()
+
+    # ------------------------------------------------------------ drawing
+
+    def _draw(self, figure) -> dict:
+        layer = self.layer_trace
+        window = min(self.window, layer.steps)
+        grid = figure.add_gridspec(3, 2, height_ratios=[1.5, 0.9, 1.1])
+        chain_ax = figure.add_subplot(grid[0, :])
+        time_ax = figure.add_subplot(grid[1, :])
+        state_ax, gate_ax = figure.add_subplot(grid[2, 0]), figure.add_subplot(grid[2, 1])
+        states = {name: values for name, values in layer.states.items() if name in ("h", "c")}
+        limit = symmetric_limit(np.concatenate([values.ravel() for values in states.values()]))
+        norm = Normalize(-limit, limit)
+        artists = {"sample": self.sample.value, "window": window, "start": None}
+        artists.update(_chain(chain_ax, layer, window, norm))
+        artists.update(_over_time(time_ax, layer, self.sample.value, window, norm))
+        artists.update(_state_bars(state_ax, layer, states, limit))
+        artists.update(_gate_lines(gate_ax, layer))
+        artists["readout"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom")
+        artists["layers"] = [
+            [*artists["strips"], *artists["labels"], *artists["input_texts"], artists["span"]],
+            [artists["highlight"], artists["cursor"], artists["bars"], *artists["gate_lines"], artists["readout"]],
+        ]
+        self._move(artists)
+        return artists
+
+    def _move(self, artists) -> int | None:
+        """Step t moves the frame, the cursor, the bars and the gates; a new page or sample also the chain."""
+        layer, t, sample = self.layer_trace, self.step.value, self.sample.value
+        window = artists["window"]
+        start = min(t // window * window, layer.steps - window)  # the chain's page: the last one may overlap
+        first_changed = 1
+        if sample != artists["sample"]:
+            artists["heatmap"].set_data(layer.states["h"][sample].T)
+            first_changed = None
+        if start != artists["start"] or sample != artists["sample"]:
+            self._turn_page(artists, start)
+            first_changed = 0 if first_changed == 1 else first_changed
+        artists["sample"], artists["start"] = sample, start
+        artists["highlight"].set_x(artists["column_x"][t - start] - COLUMN / 2)
+        artists["cursor"].set_xdata([t, t])
+        values = [layer.states[name][sample, t] for name in artists["bar_states"]]
+        artists["bars"].set_verts(bar_outlines(values))
+        for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
+            line.set_ydata(layer.gates[gate][sample, t])
+        masked = "  (masked: the state is carried over)" if not layer.mask[sample, t] else ""
+        artists["readout"].set_text(f"t = {t}, sample {sample}{masked}")  # short: it is redrawn every step
+        return first_changed
+
+    def _turn_page(self, artists, start: int) -> None:
+        """Fill the chain with steps ``start`` … ``start + window − 1``."""
+        layer, sample = self.layer_trace, self.sample.value
+        for k, (strip, label, input_text) in enumerate(zip(artists["strips"], artists["labels"], artists["input_texts"])):
+            step = start + k
+            strip.set_data(layer.states["h"][sample, step][None])
+            label.set_text(f"h{str(step).translate(SUBSCRIPTS)}")
+            input_text.set_text(format_values(layer.inputs[sample, step]))
+        artists["span"].set_x(start - 0.5)
+
+
+def _chain(ax, layer, window, norm) -> dict:
+    """The layer unrolled over ``window`` steps (their values set by the explorer); a box marks step t."""
+    stages = [
+        Stage(name="input", role="input", class_name="InputLayer", steps=window, features=layer.inputs.shape[-1],
+              extra={"sequence": True}),
+        Stage(name=layer.name, role="recurrent", class_name=layer.kind, sources=("input",), kind=layer.kind,
+              units=layer.units, return_sequences=True, go_backwards=layer.go_backwards),
+    ]
+    diagram = _without_outputs(unrolled_diagram(stages, steps=window, max_steps=window, trace_layers=[layer.name]))
+    node_labels = {}
+    paint_diagram(diagram, ax, label_shift={"cell": 0.22}, node_labels=node_labels)
+    cells = sorted(diagram.find("cell"), key=lambda node: node.data["step"])
+    inputs = sorted(diagram.find("input"), key=lambda node: node.data["step"])
+    strips = [draw_strip(ax, cell, np.zeros(layer.units), cmap=DIVERGING_CMAP, norm=norm, name=layer.name)
+              for cell in cells]
+    size = 0.25 * points_per_unit(ax, ax.get_xlim() + ax.get_ylim())
+    input_texts = [ax.text(node.x, node.y - node.height / 2 - 0.06, "", ha="center", va="top", fontsize=size)
+                   for node in inputs]
+    bottom = inputs[0].y - inputs[0].height / 2 - 0.3
+    top = cells[0].y + cells[0].height / 2 + 0.1
+    highlight = Rectangle((0, bottom), COLUMN, top - bottom, facecolor="none", edgecolor=neutral("text"),
+                          linewidth=2.5, zorder=6)
+    ax.add_patch(highlight)
+    ax.set_title("unrolled around step t (framed); colours: h", loc="left")
+    for node in inputs:  # the step is on the cell above; an input's own label need not change with the page
+        node_labels[node.id].set_text("x")
+    return {"strips": strips, "labels": [node_labels[cell.id] for cell in cells], "input_texts": input_texts,
+            "highlight": highlight, "column_x": [cell.x for cell in cells]}
+
+
+def _over_time(ax, layer, sample, window, norm) -> dict:
+    """Every unit's h over all steps; the chain's window shaded and step t marked."""
+    steps = layer.steps
+    heatmap = ax.imshow(layer.states["h"][sample].T, aspect="auto", cmap=DIVERGING_CMAP, norm=norm,
+                        interpolation="nearest", extent=(-0.5, steps - 0.5, layer.units - 0.5, -0.5))
+    span = Rectangle((0, 0), window, 1, transform=ax.get_xaxis_transform(), facecolor="none",
+                     edgecolor=neutral("text"), linewidth=1.2, linestyle="--")
+    ax.add_patch(span)
+    cursor = ax.axvline(0, color=neutral("text"), linewidth=2)
+    ax.set_ylabel("unit")
+    ax.set_xlabel("step")
+    ax.set_title("h over all steps (the window above is dashed, t is the line)", loc="left")
+    ax.figure.colorbar(heatmap, ax=ax, fraction=0.03, pad=0.01, label="h")
+    return {"heatmap": heatmap, "span": span, "cursor": cursor}
+
+
+def _state_bars(ax, layer, states, limit) -> dict:
+    """h (and c) at step t, one bar per unit (one collection: a step redraws it in one call)."""
+    names = list(states)
+    colours = [PALETTE[name] for name in names for _ in range(layer.units)]
+    bars = PolyCollection(bar_outlines([np.zeros(layer.units)] * len(names)), facecolors=colours, linewidths=0)
+    ax.add_collection(bars)
+    ax.axhline(0, color=neutral("text"), linewidth=0.8)
+    ax.set_ylim(-limit, limit)
+    ax.set_xlim(-0.6, layer.units - 0.4)
+    ax.set_xlabel("unit")
+    ax.set_title("the state at step t", loc="left")
+    ax.legend([Patch(color=PALETTE[name]) for name in names], names, loc="upper right", frameon=False,
+              ncols=len(names))
+    return {"bars": bars, "bar_states": names}
+
+
+def _without_outputs(diagram):
+    """``diagram`` without its output row (the chain shows the cells; their outputs are their h)."""
+    nodes = tuple(node for node in diagram.nodes if node.role != "output")
+    kept = {node.id for node in nodes}
+    edges = tuple(edge for edge in diagram.edges if edge.source in kept and edge.target in kept)
+    return Diagram(diagram.name, nodes, edges, diagram.labels, diagram.groups)
+
+
+def _gate_lines(ax, layer) -> dict:
+    """Each gate's activation at step t, one point per unit (SimpleRNN: a note that it has none)."""
+    units = np.arange(layer.units)
+    gate_names = list(layer.gates)
+    lines = [ax.plot(units, np.zeros(layer.units), "-o", color=PALETTE.get(gate, neutral("text")), markersize=4,
+                     markeredgecolor=neutral("text"), markeredgewidth=0.4, linewidth=1.5, label=gate)[0]
+             for gate in gate_names]
+    ax.set_xlim(-0.6, layer.units - 0.4)
+    ax.set_xlabel("unit")
+    ax.set_title("the gates at step t", loc="left")
+    if not gate_names:
+        ax.text(0.5, 0.5, "A SimpleRNN has no gates:\nh_t = tanh(W_x x_t + W_h h_(t−1) + b)", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set_yticks([])
+        return {"gate_lines": [], "gate_names": []}
+    values = np.concatenate([layer.gates[gate].ravel() for gate in gate_names])
+    finite = values[np.isfinite(values)]
+    low = min(0.0, -1.0 if "candidate" in gate_names else 0.0, *finite.min(keepdims=True))  # tanh reaches −1
+    high = max(1.0, *finite.max(keepdims=True))
+    ax.set_ylim(low - 0.05, high + 0.05)
+    ax.axhline(0, color=neutral("text"), linewidth=0.8)
+    ax.legend(loc="lower right", frameon=False, ncols=len(gate_names), fontsize="small")
+    return {"gate_lines": lines, "gate_names": gate_names}
