@@ -20,6 +20,7 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
+@pytest.mark.slow
 def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["gallery", "--out", str(out), "--epochs", "1", "--formats", "png,svg", "--theme", "dark"]) == 0

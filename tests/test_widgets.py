@@ -50,8 +50,9 @@ def test_time_step_explorer_shows_the_traced_values_at_the_chosen_step(trace):
         artists = explorer.artists
         start = artists["start"]
         assert start <= step < start + 5
-        for k, strip in enumerate(artists["strips"]):
-            np.testing.assert_array_equal(strip.get_array()[0], layer.states["h"][sample, start + k])
+        strips = artists["strips"].get_array().reshape(5, layer.units)  # one row of colours per cell
+        for k, strip in enumerate(strips):
+            np.testing.assert_array_equal(strip, layer.states["h"][sample, start + k])
             assert artists["labels"][k].get_text() == "h" + str(start + k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
         framed = artists["highlight"]
         assert framed.get_x() + framed.get_width() / 2 == pytest.approx(artists["column_x"][step - start])
@@ -93,7 +94,7 @@ def test_explorers_take_a_model_a_trace_or_a_saved_trace(trace, tmp_path):
     model = keras.Sequential([keras.Input((8, 1)), keras.layers.GRU(3, return_sequences=True, name="g")])
     x = np.random.default_rng(0).normal(size=(2, 8, 1)).astype("float32")
     from_model = TimeStepExplorer(model, x, step=5)
-    np.testing.assert_allclose(from_model.artists["strips"][0].get_array()[0],
+    np.testing.assert_allclose(from_model.artists["strips"].get_array()[:3],
                                np.asarray(model(x))[0, from_model.artists["start"]], atol=1e-5)
     from_path = CellExplorer(str(path), layer="gru", step=2)
     assert from_path.layer.value == "gru"
@@ -227,7 +228,7 @@ def test_gradient_explorer_measures_a_keras_layer_at_the_chosen_radius():
     expected = np.median(rnnviz.gradient_profile(model, x).by_steps_back(), axis=0)
     np.testing.assert_allclose(explorer.artists["median"].get_ydata(), expected, rtol=1e-6)
     explorer.radius.value = 2.0
-    assert explorer.artists["previous"].get_label().startswith("before: GRU, ρ = 0.60")
+    assert explorer.artists["previous"].get_label().startswith("before: GRU, ρ 0.60")
     assert explorer.artists["median"].get_ydata()[-1] > expected[-1]
 
 

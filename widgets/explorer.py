@@ -53,16 +53,17 @@ class Explorer(ipywidgets.VBox):
 
     def rebuild(self) -> None:
         """Draw the figure from scratch (for a change of structure: another layer, another cell)."""
-        self.view.figure.clear()
-        with style.context("notebook", theme=self.theme):
-            self.view.figure.set_facecolor(rcParams["figure.facecolor"])
-            self.artists = self._draw(self.view.figure)
-        self.view.set_layers(self.artists.get("layers", []))
+        figure = self.view.figure
+        figure.clear()
         if self.margins is None:
-            self.view.figure.set_layout_engine("constrained")
-        else:
-            self.view.figure.set_layout_engine(None)
-            self.view.figure.subplots_adjust(**self.margins)
+            figure.set_layout_engine("constrained")
+        else:  # before drawing: titles are wrapped to the width of their axes
+            figure.set_layout_engine(None)
+            figure.subplots_adjust(**self.margins)
+        with style.context("notebook", theme=self.theme):
+            figure.set_facecolor(rcParams["figure.facecolor"])
+            self.artists = self._draw(figure)
+        self.view.set_layers(self.artists.get("layers", []))
         self.view.draw()
         self.view.figure.set_layout_engine("none")  # keep this layout: a step must not pay for a new one
 

@@ -79,7 +79,7 @@ class GradientExplorer(Explorer):
         ax = figure.add_subplot()
         band = PolyCollection([], alpha=0.25, linewidths=0)
         ax.add_collection(band)
-        (previous,) = ax.plot([], [], color=neutral("muted"), linewidth=1.5, linestyle="--", label="previous setting")
+        (previous,) = ax.plot([], [], color=neutral("muted"), linewidth=1.5, linestyle="--", label="_nolegend_")
         (median,) = ax.plot([], [], linewidth=2.5)
         ax.axhline(1, color=neutral("text"), linewidth=0.8, linestyle=":")
         ax.set_yscale("log")
@@ -87,7 +87,7 @@ class GradientExplorer(Explorer):
         ax.yaxis.set_major_formatter(LogFormatter())  # plain "1e-05": mathtext labels are slow to draw
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("steps back from the last step (T − t)")
-        ax.set_ylabel("‖∂h_T / ∂h_t‖ (Frobenius)")
+        ax.set_ylabel("‖∂h_T / ∂h_t‖ (batch median)")
         ax.grid(True, alpha=0.3)
         artists = {"ax": ax, "band": band, "median": median, "previous": previous}
         self._move(artists)
@@ -102,13 +102,13 @@ class GradientExplorer(Explorer):
             median = np.median(norms, axis=0)
             low, high = np.percentile(norms, [25, 75], axis=0)
         shown = np.where(np.isfinite(median) & (median > 0), median, np.nan)
-        label = f"{CELL_KINDS[kind].title}, ρ = {radius:.2f}, {steps} steps"
+        label = f"{CELL_KINDS[kind].title}, ρ {radius:.2f}, {steps} steps"
         if self._previous is not None and self._previous[0] != label:
             artists["previous"].set_data(*self._previous[1:])
             artists["previous"].set_label(f"before: {self._previous[0]}")
         artists["median"].set_data(back, shown)
         artists["median"].set_color(color(kind))
-        artists["median"].set_label(f"{label} (median)")
+        artists["median"].set_label(label)
         artists["band"].set_verts([_band(back, low, high)])
         artists["band"].set_facecolor(color(kind))
         artists["band"].set_label("25–75% of the batch")

@@ -88,7 +88,7 @@ class NeuronPlayground(Explorer):
     """
 
     figsize = (11, 4.8)
-    margins = {"left": 0.08, "right": 0.98, "bottom": 0.12, "top": 0.84, "wspace": 0.3}  # room for any tick labels
+    margins = {"left": 0.08, "right": 0.98, "bottom": 0.12, "top": 0.8, "wspace": 0.3}  # room for any tick labels
 
     def __init__(self, *, w_x: float = 1.0, w_h: float = 0.9, bias: float = 0.0, activation: str = "tanh",
                  steps: int = 30, inputs: str = "pulse", theme: str = "light", dpi: int = 80):
@@ -189,14 +189,11 @@ def _gradient_note(run: NeuronRun) -> str:
     with np.errstate(divide="ignore", invalid="ignore"):
         factors = run.gradient[:-1] / run.gradient[1:]
     factors = factors[np.isfinite(factors)]
-    oldest = run.gradient[0]
+    oldest, back = run.gradient[0], len(run.gradient) - 1
     if not np.isfinite(oldest):
-        verdict = "exploding beyond float32"
-    elif oldest < 1e-2:
-        verdict = f"vanishing: {oldest:.2g}"
-    elif oldest > 1e2:
-        verdict = f"exploding: {oldest:.2g}"
+        verdict = f"beyond float32 after {back} steps: exploding"
     else:
-        verdict = f"neither vanishing nor exploding: {oldest:.2g}"
+        trend = "vanishing" if oldest < 1e-2 else "exploding" if oldest > 1e2 else "neither vanishing nor exploding"
+        verdict = f"{oldest:.2g} after {back} steps: {trend}"
     per_step = f"×{np.median(factors):.2g} per step back" if factors.size else "0 after one step back"
-    return f"{per_step} (median |w_h·f′(a_t)|); {verdict} after {len(run.gradient) - 1} steps"
+    return f"{per_step} (median |w_h·f′(a_t)|); {verdict}"

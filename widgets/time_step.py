@@ -12,7 +12,7 @@ from rnnviz.diagrams import unrolled_diagram
 from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.geometry import Diagram
 from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
-from rnnviz.figures.diagram_painter import draw_strip, paint_diagram, points_per_unit
+from rnnviz.figures.diagram_painter import paint_diagram, points_per_unit, strip_extent
 from rnnviz.figures.nonfinite import symmetric_limit
 from rnnviz.figures.states import DIVERGING_CMAP, check_sample, check_step, select_layer
 from rnnviz.figures.unrolled import format_values
@@ -84,17 +84,19 @@ class TimeStepExplorer(Explorer):
         time_ax = figure.add_subplot(grid[1, :])
         state_ax, gate_ax = figure.add_subplot(grid[2, 0]), figure.add_subplot(grid[2, 1])
         states = {name: values for name, values in layer.states.items() if name in ("h", "c")}
-        limit = symmetric_limit(np.concatenate([values.ravel() for values in states.values()]))
-        norm = Normalize(-limit, limit)
+        limit = symmetric_limit(np.concatenate([values.ravel() for values in states.values()]))  # h and c
+        h_limit = symmetric_limit(layer.states["h"])  # the colours show h alone
+        norm = Normalize(-h_limit, h_limit)
         artists = {"sample": self.sample.value, "window": window, "start": None}
-        artists.update(_chain(chain_ax, layer, window, norm))
+        artists.update(_chain(chain_ax, layer, self.sample.value, window, norm))
         artists.update(_over_time(time_ax, layer, self.sample.value, window, norm))
         artists.update(_state_bars(state_ax, layer, states, limit))
         artists.update(_gate_lines(gate_ax, layer))
-        artists["readout"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom")
+        artists["masked_note"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom",
+                                               color=neutral("muted"))
         artists["layers"] = [
-            [*artists["strips"], *artists["labels"], *artists["input_texts"], artists["span"]],
-            [artists["highlight"], artists["cursor"], artists["bars"], *artists["gate_lines"], artists["readout"]],
+            [artists["strips"], *artists["labels"], *artists["input_texts"], artists["span"]],
+            [artists["highlight"], artists["cursor"], artists["bars"], *artists["gate_lines"], artists["masked_note"]],
         ]
         self._move(artists)
         return artists
@@ -107,6 +109,7 @@ class TimeStepExplorer(Explorer):
         first_changed = 1
         if sample != artists["sample"]:
             artists["heatmap"].set_data(layer.states["h"][sample].T)
+            artists["chain_title"].set_text(_chain_title(sample))
             first_changed = None
         if start != artists["start"] or sample != artists["sample"]:
             self._turn_page(artists, start)
@@ -118,22 +121,22 @@ class TimeStepExplorer(Explorer):
         artists["bars"].set_verts(bar_outlines(values))
         for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
             line.set_ydata(layer.gates[gate][sample, t])
-        masked = "  (masked: the state is carried over)" if not layer.mask[sample, t] else ""
-        artists["readout"].set_text(f"t = {t}, sample {sample}{masked}")  # short: it is redrawn every step
+        masked = not layer.mask[sample, t]  # usually empty: every glyph costs time on every step
+        artists["masked_note"].set_text(f"step {t} is masked: the state is carried over" if masked else "")
         return first_changed
 
     def _turn_page(self, artists, start: int) -> None:
         """Fill the chain with steps ``start`` … ``start + window − 1``."""
         layer, sample = self.layer_trace, self.sample.value
-        for k, (strip, label, input_text) in enumerate(zip(artists["strips"], artists["labels"], artists["input_texts"])):
-            step = start + k
-            strip.set_data(layer.states["h"][sample, step][None])
+        steps = range(start, start + len(artists["labels"]))
+        artists["strips"].set_array(np.ma.masked_invalid(layer.states["h"][sample, steps.start:steps.stop].ravel()))
+        for step, label, input_text in zip(steps, artists["labels"], artists["input_texts"]):
             label.set_text(f"h{str(step).translate(SUBSCRIPTS)}")
             input_text.set_text(format_values(layer.inputs[sample, step]))
         artists["span"].set_x(start - 0.5)
 
 
-def _chain(ax, layer, window, norm) -> dict:
+def _chain(ax, layer, sample, window, norm) -> dict:
     """The layer unrolled over ``window`` steps (their values set by the explorer); a box marks step t."""
     stages = [
         Stage(name="input", role="input", class_name="InputLayer", steps=window, features=layer.inputs.shape[-1],
@@ -146,8 +149,11 @@ def _chain(ax, layer, window, norm) -> dict:
     paint_diagram(diagram, ax, label_shift={"cell": 0.22}, node_labels=node_labels)
     cells = sorted(diagram.find("cell"), key=lambda node: node.data["step"])
     inputs = sorted(diagram.find("input"), key=lambda node: node.data["step"])
-    strips = [draw_strip(ax, cell, np.zeros(layer.units), cmap=DIVERGING_CMAP, norm=norm, name=layer.name)
-              for cell in cells]
+    # Every cell's strip in one collection (one colour box per unit): a new page redraws it in one call.
+    boxes = [box for cell in cells for box in _unit_boxes(strip_extent(cell), layer.units)]
+    strips = PolyCollection(boxes, cmap=DIVERGING_CMAP, norm=norm, linewidths=0, zorder=4)
+    strips.set_array(np.zeros(len(boxes)))
+    ax.add_collection(strips)
     size = 0.25 * points_per_unit(ax, ax.get_xlim() + ax.get_ylim())
     input_texts = [ax.text(node.x, node.y - node.height / 2 - 0.06, "", ha="center", va="top", fontsize=size)
                    for node in inputs]
@@ -156,11 +162,23 @@ def _chain(ax, layer, window, norm) -> dict:
     highlight = Rectangle((0, bottom), COLUMN, top - bottom, facecolor="none", edgecolor=neutral("text"),
                           linewidth=2.5, zorder=6)
     ax.add_patch(highlight)
-    ax.set_title("unrolled around step t (framed); colours: h", loc="left")
+    title = ax.set_title(_chain_title(sample), loc="left")
     for node in inputs:  # the step is on the cell above; an input's own label need not change with the page
         node_labels[node.id].set_text("x")
     return {"strips": strips, "labels": [node_labels[cell.id] for cell in cells], "input_texts": input_texts,
-            "highlight": highlight, "column_x": [cell.x for cell in cells]}
+            "highlight": highlight, "column_x": [cell.x for cell in cells], "chain_title": title}
+
+
+def _chain_title(sample: int) -> str:
+    """The chain's title; step t is on the framed cell, the cursor and the slider."""
+    return f"sample {sample}, unrolled around step t (framed); colours: h"
+
+
+def _unit_boxes(extent, units: int) -> list:
+    """The strip ``extent`` (left, right, bottom, top) cut into one box per unit, left to right."""
+    left, right, bottom, top = extent
+    edges = np.linspace(left, right, units + 1)
+    return [[(a, bottom), (a, top), (b, top), (b, bottom)] for a, b in zip(edges[:-1], edges[1:])]
 
 
 def _over_time(ax, layer, sample, window, norm) -> dict:
@@ -190,8 +208,8 @@ def _state_bars(ax, layer, states, limit) -> dict:
     ax.set_xlim(-0.6, layer.units - 0.4)
     ax.set_xlabel("unit")
     ax.set_title("the state at step t", loc="left")
-    ax.legend([Patch(color=PALETTE[name]) for name in names], names, loc="upper right", frameon=False,
-              ncols=len(names))
+    ax.legend([Patch(color=PALETTE[name]) for name in names], names, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+              frameon=False, ncols=len(names), borderaxespad=0.1)  # above the bars, beside the title
     return {"bars": bars, "bar_states": names}
 
 

@@ -112,6 +112,13 @@ def _tint(colour, background, amount):
     return tuple(b + (a - b) * amount)
 
 
+def strip_extent(node, *, height_fraction=0.42, pad=0.07) -> tuple:
+    """(left, right, bottom, top) of the value strip in the lower part of ``node``."""
+    left, right = node.x - node.width / 2 + pad, node.x + node.width / 2 - pad
+    bottom = node.y - node.height / 2 + pad
+    return left, right, bottom, bottom + (node.height - 2 * pad) * height_fraction
+
+
 def draw_strip(ax, node, values, *, cmap, norm, name, height_fraction=0.42, pad=0.07):
     """The vector ``values`` as a row of coloured cells in the lower part of ``node``; returns the AxesImage.
 
@@ -122,9 +129,7 @@ def draw_strip(ax, node, values, *, cmap, norm, name, height_fraction=0.42, pad=
 
     values = np.asarray(values, float).reshape(1, -1)
     bad = bad_values(values[0], name=name, dims=("unit",))
-    left, right = node.x - node.width / 2 + pad, node.x + node.width / 2 - pad
-    bottom = node.y - node.height / 2 + pad
-    top = bottom + (node.height - 2 * pad) * height_fraction
+    left, right, bottom, top = strip_extent(node, height_fraction=height_fraction, pad=pad)
     aspect = ax.get_aspect()  # imshow would set the axes' aspect; the diagram keeps its own
     image = ax.imshow(np.ma.masked_array(values, mask=bad[None]), cmap=cmap, norm=norm, extent=(left, right, bottom, top),
                       aspect="auto", interpolation="nearest", zorder=4)
