@@ -16,7 +16,7 @@ from rnnviz.layers import PeepholeLSTM
 from rnnviz.widgets import CellExplorer, GradientExplorer, NeuronPlayground, TimeStepExplorer, WindowingExplorer
 from rnnviz.widgets.neuron import neuron_input, run_neuron
 from rnnviz.widgets.png import png_bytes
-from tests.models import randomise
+from tests.models import functional_encoder_decoder, randomise
 
 STEPS = 23
 
@@ -86,6 +86,20 @@ def test_switching_layer_redraws_for_that_layer(trace):
     np.testing.assert_array_equal(explorer.artists["gate_lines"][0].get_ydata(), trace["gru"].gates["update"][0, 4])
     explorer.layer.value = "simple"  # no gates, no cell state: still drawn
     assert explorer.artists["gate_lines"] == [] and explorer.artists["bar_states"] == ["h"]
+
+
+def test_switching_to_a_shorter_layer_fits_the_step_slider():
+    """An encoder–decoder: encoder 9 steps, decoder 5; at step 8 of the encoder, the decoder shows its last step."""
+    model = randomise(functional_encoder_decoder())
+    x = [np.random.default_rng(0).normal(size=(3, 9, 4)).astype("float32"),
+         np.random.default_rng(1).normal(size=(3, 5, 2)).astype("float32")]
+    trace = rnnviz.record(model, x)
+    for explorer in (TimeStepExplorer(trace, layer="encoder", step=8), CellExplorer(trace, layer="encoder", step=8)):
+        explorer.layer.value = "decoder"
+        assert (explorer.step.max, explorer.step.value) == (4, 4)
+        explorer.step.value = 2
+        assert explorer.error is None
+    assert explorer.artists["captions"] and explorer.layer_trace.name == "decoder"
 
 
 def test_explorers_take_a_model_a_trace_or_a_saved_trace(trace, tmp_path):

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import ipywidgets
 import numpy as np
 from matplotlib.colors import Normalize
 
 from rnnviz.figures.cell import BOUNDED, CellDisplay, cell_values, diagram_of
 from rnnviz.figures.nonfinite import symmetric_limit
-from rnnviz.figures.states import check_sample, check_step, select_layer
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.widgets.explorer import Explorer, observe, step_controls
-from rnnviz.widgets.sources import trace_from
+from rnnviz.widgets.trace_explorer import TraceExplorer
 
 
-class CellExplorer(Explorer):
+class CellExplorer(TraceExplorer):
     """The cell diagram of a recorded layer at step t: each gate and state a row of colours, one per unit.
 
     Under each gate: its activation function and the mean over units. The colour
@@ -36,26 +33,7 @@ class CellExplorer(Explorer):
     def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, theme: str = "light",
                  dpi: int = 80):
         super().__init__()
-        self.trace = trace_from(source, x)
-        first = select_layer(self.trace, layer)
-        check_sample(first, sample)
-        self.step, self.play = step_controls(first.steps, check_step(first, step))
-        self.sample = ipywidgets.IntSlider(value=sample % first.batch_size, min=0, max=first.batch_size - 1,
-                                           description="sample", disabled=first.batch_size == 1)
-        self.layer = ipywidgets.Dropdown(options=self.trace.layer_names, value=first.name, description="layer")
-        self._start([[self.step, self.play], [self.sample, self.layer]], theme=theme, dpi=dpi)
-        observe(self, self.step, self.sample)
-        self.layer.observe(self._new_layer, names="value")
-
-    @property
-    def layer_trace(self):
-        """The :class:`~rnnviz.LayerTrace` shown."""
-        return self.trace[self.layer.value]
-
-    def _new_layer(self, change) -> None:
-        with self.step.hold_trait_notifications():
-            self.step.max = self.play.max = self.layer_trace.steps - 1
-        self.rebuild()
+        self._start_trace(source, x, layer=layer, sample=sample, step=step, theme=theme, dpi=dpi)
 
     def _draw(self, figure) -> dict:
         layer = self.layer_trace

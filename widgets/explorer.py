@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
 
 from rnnviz import style
 from rnnviz.export import save_figure
@@ -143,3 +144,11 @@ def bar_outlines(values) -> list:
         left = np.arange(len(vector)) + (offset - (len(values) - 1) / 2) * width - width / 2
         outlines.extend([(x, 0), (x, y), (x + width, y), (x + width, 0)] for x, y in zip(left, heights))
     return outlines
+
+
+def log_axis(ax, *, ticks: int = 8) -> None:
+    """A log-scale y axis quick to redraw: at most ``ticks`` plain labels ("1e-05": mathtext is slow), no minor ticks."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(numticks=ticks))
+    ax.yaxis.set_major_formatter(LogFormatter())
+    ax.yaxis.set_minor_locator(NullLocator())

@@ -7,11 +7,10 @@ import functools
 import ipywidgets
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
 
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, neutral
-from rnnviz.widgets.explorer import Explorer, observe
+from rnnviz.widgets.explorer import Explorer, log_axis, observe
 
 KINDS = ("simple_rnn", "lstm", "peephole_lstm", "gru")
 MAX_STEPS = 200
@@ -82,10 +81,7 @@ class GradientExplorer(Explorer):
         (previous,) = ax.plot([], [], color=neutral("muted"), linewidth=1.5, linestyle="--", label="_nolegend_")
         (median,) = ax.plot([], [], linewidth=2.5)
         ax.axhline(1, color=neutral("text"), linewidth=0.8, linestyle=":")
-        ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(numticks=8))
-        ax.yaxis.set_major_formatter(LogFormatter())  # plain "1e-05": mathtext labels are slow to draw
-        ax.yaxis.set_minor_locator(NullLocator())
+        log_axis(ax)
         ax.set_xlabel("steps back from the last step (T − t)")
         ax.set_ylabel("‖∂h_T / ∂h_t‖ (batch median)")
         ax.grid(True, alpha=0.3)

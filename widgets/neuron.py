@@ -14,10 +14,9 @@ from typing import NamedTuple
 import ipywidgets
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
 
 from rnnviz.style import PALETTE, axes_title, neutral
-from rnnviz.widgets.explorer import Explorer, bar_outlines, observe
+from rnnviz.widgets.explorer import Explorer, bar_outlines, log_axis, observe
 
 ACTIVATIONS = ("tanh", "relu", "linear")
 INPUTS = ("pulse", "noise", "sine")
@@ -129,10 +128,7 @@ class NeuronPlayground(Explorer):
         state_ax.legend(loc="upper right", frameon=False)
         (gradient_line,) = gradient_ax.plot([], [], "-o", color=PALETTE["simple_rnn"], markersize=3, linewidth=2)
         gradient_ax.axhline(1, color=neutral("text"), linewidth=0.8, linestyle=":")
-        gradient_ax.set_yscale("log")
-        gradient_ax.yaxis.set_major_locator(LogLocator(numticks=7))
-        gradient_ax.yaxis.set_major_formatter(LogFormatter())  # plain "1e-05": mathtext labels are slow to draw
-        gradient_ax.yaxis.set_minor_locator(NullLocator())
+        log_axis(gradient_ax, ticks=7)
         gradient_ax.set_xlabel("steps back from the last step (T − t)")
         gradient_ax.set_ylabel("|∂h_T / ∂h_t|")
         gradient_ax.grid(True, alpha=0.3)

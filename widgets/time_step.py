@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets
 import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.collections import PolyCollection
@@ -14,14 +13,14 @@ from rnnviz.diagrams.geometry import Diagram
 from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
 from rnnviz.figures.diagram_painter import paint_diagram, points_per_unit, strip_extent
 from rnnviz.figures.nonfinite import symmetric_limit
-from rnnviz.figures.states import DIVERGING_CMAP, check_sample, check_step, select_layer
+from rnnviz.figures.states import DIVERGING_CMAP
 from rnnviz.figures.unrolled import format_values
 from rnnviz.style import PALETTE, neutral
-from rnnviz.widgets.explorer import Explorer, bar_outlines, observe, step_controls
-from rnnviz.widgets.sources import trace_from
+from rnnviz.widgets.explorer import bar_outlines
+from rnnviz.widgets.trace_explorer import TraceExplorer
 
 
-class TimeStepExplorer(Explorer):
+class TimeStepExplorer(TraceExplorer):
     """A slider (and play button) over the steps of a recorded layer.
 
     Top: the layer unrolled over the ``window`` steps around step t (the chain turns a
@@ -49,30 +48,10 @@ class TimeStepExplorer(Explorer):
     def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, window: int = 7,
                  theme: str = "light", dpi: int = 80):
         super().__init__()
-        self.trace = trace_from(source, x)
-        first = select_layer(self.trace, layer)
-        check_sample(first, sample)
         if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 2:
             raise ValueError(f"window: expected an int of at least 2 (cells in the chain), got {window!r}")
         self.window = int(window)
-        self.step, self.play = step_controls(first.steps, check_step(first, step))
-        self.sample = ipywidgets.IntSlider(value=sample % first.batch_size, min=0, max=first.batch_size - 1, description="sample",
-                                           disabled=first.batch_size == 1)
-        self.layer = ipywidgets.Dropdown(options=self.trace.layer_names, value=first.name, description="layer")
-        self._start([[self.step, self.play], [self.sample, self.layer]], theme=theme, dpi=dpi)
-        observe(self, self.step, self.sample)
-        self.layer.observe(self._new_layer, names="value")
-
-    @property
-    def layer_trace(self):
-        """The :class:`~rnnviz.LayerTrace` shown."""
-        return self.trace[self.layer.value]
-
-    def _new_layer(self, change) -> None:
-        steps = self.layer_trace.steps
-        with self.step.hold_trait_notifications():
-            self.step.max = self.play.max = steps - 1
-        self.rebuild()
+        self._start_trace(source, x, layer=layer, sample=sample, step=step, theme=theme, dpi=dpi)
 
     # ------------------------------------------------------------ drawing
 
