@@ -156,7 +156,11 @@ class WindowingDisplay:
                          ["series", *(f"row {row}" for row in self.rows)])
         panel.tick_params(axis="y", length=0)
         panel.set_xlim(low, high)
-        panel.margins(y=0.02)
+        # y from what is in view: the whole series (its later, trending part too) would leave a gap on top
+        shown = [visible, *(np.concatenate([self.inputs[row], self.next_values[row]]) + offset
+                            for row, offset in zip(self.rows, self.offsets_))]
+        bottom, top = min(part.min() for part in shown), max(part.max() for part in shown)
+        panel.set_ylim(bottom - 0.03 * (top - bottom), top + 0.03 * (top - bottom))
         panel.set_xlabel("time step")
         self.window_lines_[0]["inputs"].set_label("inputs")
         self.window_lines_[0]["targets"].set_label("targets" + (" (last step's)" if self.sequence_targets else ""))
