@@ -12,6 +12,7 @@ from PIL import Image
 
 import rnnviz
 from rnnviz.figures.cell import cell_values, diagram_of
+from rnnviz.figures.nonfinite import NonFiniteValuesWarning
 from rnnviz.layers import PeepholeLSTM
 from rnnviz.widgets import CellExplorer, GradientExplorer, NeuronPlayground, TimeStepExplorer, WindowingExplorer
 from rnnviz.widgets.neuron import neuron_input, run_neuron
@@ -100,6 +101,21 @@ def test_switching_to_a_shorter_layer_fits_the_step_slider():
         explorer.step.value = 2
         assert explorer.error is None
     assert explorer.artists["captions"] and explorer.layer_trace.name == "decoder"
+
+
+def test_exploding_states_are_marked_not_silently_drawn():
+    model = keras.Sequential([keras.Input((30, 1)), keras.layers.SimpleRNN(3, activation="relu", name="r")])
+    model.layers[0].set_weights([np.full((1, 3), 3.0, "float32"), 30 * np.eye(3, dtype="float32"),
+                                 np.zeros(3, "float32")])
+    with pytest.warns(NonFiniteValuesWarning, match="r: h"):
+        trace = rnnviz.record(model, np.ones((1, 30, 1), "float32"), allow_nonfinite=True)
+        explorer = TimeStepExplorer(trace, step=29)
+    bad = ~np.isfinite(trace["r"].states["h"][0]) | (np.abs(trace["r"].states["h"][0]) > 1e6)
+    assert bad[29].all() and not bad[0].any()
+    np.testing.assert_array_equal(np.ma.getmaskarray(explorer.artists["heatmap"].get_array()), bad.T)
+    assert explorer.artists["note"].get_text() == "3 of 3 values of h not finite or beyond ±1e+06"
+    explorer.step.value = 0
+    assert explorer.artists["note"].get_text() == ""
 
 
 def test_explorers_take_a_model_a_trace_or_a_saved_trace(trace, tmp_path):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from rnnviz.diagrams import unrolled_diagram
 from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.geometry import Diagram
 from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
 from rnnviz.figures.diagram_painter import paint_diagram, points_per_unit, strip_extent
-from rnnviz.figures.nonfinite import symmetric_limit
+from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colour, symmetric_limit
 from rnnviz.figures.states import DIVERGING_CMAP
 from rnnviz.figures.unrolled import format_values
 from rnnviz.style import PALETTE, neutral
@@ -66,16 +68,19 @@ class TimeStepExplorer(TraceExplorer):
         limit = symmetric_limit(np.concatenate([values.ravel() for values in states.values()]))  # h and c
         h_limit = symmetric_limit(layer.states["h"])  # the colours show h alone
         norm = Normalize(-h_limit, h_limit)
-        artists = {"sample": self.sample.value, "window": window, "start": None}
+        # NaN, infinite or exploding states: out of the colour scale, drawn in the 'bad' colour, said in the note
+        bad = bad_values(layer.states["h"], name=f"{layer.name}: h", dims=("sample", "step", "unit"),
+                         what=f"cells of the colour {hatch_colour()} (bars of height 0)")
+        artists = {"sample": None, "window": window, "start": None, "bad": bad}  # None: fill everything below
         artists.update(_chain(chain_ax, layer, self.sample.value, window, norm))
         artists.update(_over_time(time_ax, layer, self.sample.value, window, norm))
         artists.update(_state_bars(state_ax, layer, states, limit))
         artists.update(_gate_lines(gate_ax, layer))
-        artists["masked_note"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom",
-                                               color=neutral("muted"))
+        artists["note"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom",
+                                        color=neutral("muted"))
         artists["layers"] = [
             [artists["strips"], *artists["labels"], *artists["input_texts"], artists["span"]],
-            [artists["highlight"], artists["cursor"], artists["bars"], *artists["gate_lines"], artists["masked_note"]],
+            [artists["highlight"], artists["cursor"], artists["bars"], *artists["gate_lines"], artists["note"]],
         ]
         self._move(artists)
         return artists
@@ -87,7 +92,7 @@ class TimeStepExplorer(TraceExplorer):
         start = min(t // window * window, layer.steps - window)  # the chain's page: the last one may overlap
         first_changed = 1
         if sample != artists["sample"]:
-            artists["heatmap"].set_data(layer.states["h"][sample].T)
+            artists["heatmap"].set_data(_marked(layer.states["h"][sample], artists["bad"][sample]).T)
             artists["chain_title"].set_text(_chain_title(sample))
             first_changed = None
         if start != artists["start"] or sample != artists["sample"]:
@@ -100,15 +105,15 @@ class TimeStepExplorer(TraceExplorer):
         artists["bars"].set_verts(bar_outlines(values))
         for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
             line.set_ydata(layer.gates[gate][sample, t])
-        masked = not layer.mask[sample, t]  # usually empty: every glyph costs time on every step
-        artists["masked_note"].set_text(f"step {t} is masked: the state is carried over" if masked else "")
+        artists["note"].set_text(_note(layer, artists["bad"], sample, t))
         return first_changed
 
     def _turn_page(self, artists, start: int) -> None:
         """Fill the chain with steps ``start`` … ``start + window − 1``."""
         layer, sample = self.layer_trace, self.sample.value
         steps = range(start, start + len(artists["labels"]))
-        artists["strips"].set_array(np.ma.masked_invalid(layer.states["h"][sample, steps.start:steps.stop].ravel()))
+        shown = slice(steps.start, steps.stop)
+        artists["strips"].set_array(_marked(layer.states["h"][sample, shown], artists["bad"][sample, shown]).ravel())
         for step, label, input_text in zip(steps, artists["labels"], artists["input_texts"]):
             label.set_text(f"h{str(step).translate(SUBSCRIPTS)}")
             input_text.set_text(format_values(layer.inputs[sample, step]))
@@ -130,7 +135,7 @@ def _chain(ax, layer, sample, window, norm) -> dict:
     inputs = sorted(diagram.find("input"), key=lambda node: node.data["step"])
     # Every cell's strip in one collection (one colour box per unit): a new page redraws it in one call.
     boxes = [box for cell in cells for box in _unit_boxes(strip_extent(cell), layer.units)]
-    strips = PolyCollection(boxes, cmap=DIVERGING_CMAP, norm=norm, linewidths=0, zorder=4)
+    strips = PolyCollection(boxes, cmap=_state_cmap(), norm=norm, linewidths=0, zorder=4)
     strips.set_array(np.zeros(len(boxes)))
     ax.add_collection(strips)
     size = 0.25 * points_per_unit(ax, ax.get_xlim() + ax.get_ylim())
@@ -153,6 +158,25 @@ def _chain_title(sample: int) -> str:
     return f"sample {sample}, unrolled around step t (framed); colours: h"
 
 
+def _state_cmap():
+    """The state colours, with masked (bad) values in the theme's hatch colour instead of nothing."""
+    return mpl.colormaps[DIVERGING_CMAP].with_extremes(bad=hatch_colour())
+
+
+def _marked(values, bad):
+    """``values`` masked where ``bad``: drawn in the colour map's 'bad' colour."""
+    return np.ma.masked_array(values, mask=bad)
+
+
+def _note(layer, bad, sample: int, step: int) -> str:
+    """What is unusual about step t (usually nothing: every glyph costs time on every step)."""
+    notes = [] if layer.mask[sample, step] else [f"step {step} is masked: the state is carried over"]
+    count = int(bad[sample, step].sum())
+    if count:
+        notes.append(f"{count} of {layer.units} values of h not finite or beyond ±{EXPLODING_THRESHOLD:g}")
+    return "; ".join(notes)
+
+
 def _unit_boxes(extent, units: int) -> list:
     """The strip ``extent`` (left, right, bottom, top) cut into one box per unit, left to right."""
     left, right, bottom, top = extent
@@ -163,7 +187,7 @@ def _unit_boxes(extent, units: int) -> list:
 def _over_time(ax, layer, sample, window, norm) -> dict:
     """Every unit's h over all steps; the chain's window shaded and step t marked."""
     steps = layer.steps
-    heatmap = ax.imshow(layer.states["h"][sample].T, aspect="auto", cmap=DIVERGING_CMAP, norm=norm,
+    heatmap = ax.imshow(np.zeros((layer.units, steps)), aspect="auto", cmap=_state_cmap(), norm=norm,
                         interpolation="nearest", extent=(-0.5, steps - 0.5, layer.units - 0.5, -0.5))
     span = Rectangle((0, 0), window, 1, transform=ax.get_xaxis_transform(), facecolor="none",
                      edgecolor=neutral("text"), linewidth=1.2, linestyle="--")
@@ -186,6 +210,7 @@ def _state_bars(ax, layer, states, limit) -> dict:
     ax.set_ylim(-limit, limit)
     ax.set_xlim(-0.6, layer.units - 0.4)
     ax.set_xlabel("unit")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("the state at step t", loc="left")
     ax.legend([Patch(color=PALETTE[name]) for name in names], names, loc="lower right", bbox_to_anchor=(1.0, 1.0),
               frameon=False, ncols=len(names), borderaxespad=0.1)  # above the bars, beside the title
@@ -209,9 +234,11 @@ def _gate_lines(ax, layer) -> dict:
              for gate in gate_names]
     ax.set_xlim(-0.6, layer.units - 0.4)
     ax.set_xlabel("unit")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("the gates at step t", loc="left")
     if not gate_names:
-        ax.text(0.5, 0.5, "A SimpleRNN has no gates:\nh_t = tanh(W_x x_t + W_h h_(t−1) + b)", ha="center",
+        activation = layer.config.get("activation", "tanh")
+        ax.text(0.5, 0.5, f"A SimpleRNN has no gates:\nh_t = {activation}(W_x x_t + W_h h_(t−1) + b)", ha="center",
                 va="center", transform=ax.transAxes)
         ax.set_yticks([])
         return {"gate_lines": [], "gate_names": []}
