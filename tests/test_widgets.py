@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 
 import keras
@@ -116,6 +117,22 @@ def test_exploding_states_are_marked_not_silently_drawn():
     assert explorer.artists["note"].get_text() == "3 of 3 values of h not finite or beyond ±1e+06"
     explorer.step.value = 0
     assert explorer.artists["note"].get_text() == ""
+
+
+def test_a_one_step_trace_and_bad_values_at_one_step(trace):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((1, 3)), keras.layers.LSTM(4, return_sequences=True)])
+    one_step = rnnviz.record(model, np.ones((1, 1, 3), "float32"))
+    TimeStepExplorer(one_step)
+    CellExplorer(one_step)
+    gates = {name: values.copy() for name, values in trace["lstm"].gates.items()}  # the fixture's stay intact
+    damaged = dataclasses.replace(trace, layers=[dataclasses.replace(trace["lstm"], gates=gates)])
+    damaged.layers[0].gates["forget"][0, 0, 1] = np.nan
+    moved = CellExplorer(damaged)
+    assert "not finite" in moved.artists["readout"].get_text()
+    moved.step.value = 3  # the mark of step 0 must not stay
+    np.testing.assert_array_equal(pixels(moved.png()), pixels(CellExplorer(damaged, step=3).png()))
+    assert all(caption.get_text().split("\n")[1].startswith("mean") for caption in moved.artists["captions"].values())
 
 
 def test_explorers_take_a_model_a_trace_or_a_saved_trace(trace, tmp_path):

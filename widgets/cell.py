@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 from rnnviz.figures.cell import BOUNDED, CellDisplay, cell_values, diagram_of
-from rnnviz.figures.nonfinite import symmetric_limit
+from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colour, symmetric_limit
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.widgets.trace_explorer import TraceExplorer
 
@@ -38,14 +38,17 @@ class CellExplorer(TraceExplorer):
     def _draw(self, figure) -> dict:
         layer = self.layer_trace
         diagram = diagram_of(layer)
-        display = CellDisplay(diagram=diagram, values=cell_values(layer, diagram, self.sample.value, self.step.value))
-        display.plot(figure.add_subplot(), title=False)
+        # Drawn with zeros, then filled by _move: marks of bad values must follow the step, not stay from the first.
+        zeros = {node_id: np.zeros_like(values, dtype=float)
+                 for node_id, values in cell_values(layer, diagram, 0, 0).items()}
+        display = CellDisplay(diagram=diagram, values=zeros)
+        display.plot(figure.add_subplot(), title=False, show_means=False)
         _fix_colour_scales(display, layer)
         title = CELL_KINDS[layer.kind].title if layer.kind in CELL_KINDS else layer.kind
         display.ax_.set_title(f"{layer.name}: inside the {title} cell ({layer.units} units), one colour per unit",
                               loc="left")
         readout = display.ax_.text(1.0, 1.01, "", transform=display.ax_.transAxes, ha="right", va="bottom")
-        captions = {node_id: display.captions_[node_id] for node_id in display.mean_texts_}
+        captions = {node.id: display.captions_[node.id] for node in diagram.nodes if "gate" in node.data}
         artists = {"diagram": diagram, "strips": display.strips_, "captions": captions, "readout": readout}
         artists["layers"] = [[*display.strips_.values(), *captions.values(), readout]]
         self._move(artists)
@@ -53,25 +56,39 @@ class CellExplorer(TraceExplorer):
 
     def _move(self, artists) -> int:
         layer, t, sample = self.layer_trace, self.step.value, self.sample.value
-        values = cell_values(layer, artists["diagram"], sample, t)
+        diagram = artists["diagram"]
+        values = cell_values(layer, diagram, sample, t)
+        bad_nodes = []
         for node_id, strip in artists["strips"].items():
-            strip.set_data(np.ma.masked_invalid(values[node_id][None]))
+            bad = bad_values(values[node_id], name=node_id, warn=False)
+            shown = values[node_id]
+            if bad.any():  # masked only then: a masked image is slower to draw
+                shown = np.ma.masked_array(shown, mask=bad)
+                bad_nodes.append(diagram.node(node_id).data.get("gate") or diagram.node(node_id).label)
+            strip.set_data(shown[None])
         for node_id, caption in artists["captions"].items():
-            activation = artists["diagram"].node(node_id).data["activation"]
-            caption.set_text(f"{activation}\nmean {np.nanmean(values[node_id]):.2f}")
-        masked = "  (masked: Keras keeps the previous state)" if not layer.mask[sample, t] else ""
-        artists["readout"].set_text(f"t = {t}, sample {sample}{masked}")
+            finite = values[node_id][np.isfinite(values[node_id])]
+            mean = f"mean {finite.mean():.2f}" if finite.size else "no finite value"
+            caption.set_text(f"{diagram.node(node_id).data['activation']}\n{mean}")
+        notes = [f"t = {t}, sample {sample}"]
+        if not layer.mask[sample, t]:
+            notes.append("masked: Keras keeps the previous state")
+        if bad_nodes:
+            notes.append(f"not finite or beyond ±{EXPLODING_THRESHOLD:g} in {', '.join(bad_nodes)}")
+        artists["readout"].set_text("; ".join(notes))
         return 0
 
 
 def _fix_colour_scales(display, layer) -> None:
-    """One colour scale per strip for all steps (CellDisplay scales for its one step)."""
-    values = np.concatenate([layer.inputs.ravel(), *(state.ravel() for state in layer.states.values())])
+    """One colour scale per strip for all steps (CellDisplay scales for its one step); bad values in the hatch colour."""
+    states = [*layer.states.values(), *layer.initial_states.values()]
+    values = np.concatenate([layer.inputs.ravel(), *(state.ravel() for state in states)])
     limit = max(1.0, symmetric_limit(values))  # as CellDisplay: at least the range of tanh
     state_norm = Normalize(-limit, limit)
     for node_id, strip in display.strips_.items():
         node = display.diagram.node(node_id)
         gate = node.data.get("gate")
+        strip.set_cmap(strip.get_cmap().with_extremes(bad=hatch_colour()))
         if gate is None:
             strip.set_norm(state_norm)
         elif node.data["activation"] not in BOUNDED:

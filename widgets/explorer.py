@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import numbers
 
 import ipywidgets
 import numpy as np
@@ -40,7 +41,7 @@ class Explorer(ipywidgets.VBox):
 
     def _start(self, controls, *, theme: str = "light", dpi: int = 80):
         """Lay out ``controls`` (rows of widgets) over the figure, and draw it."""
-        self.theme = style._checked("theme", theme, style.THEMES)
+        self.theme = theme  # checked by style.context when the figure is drawn, below
         self.error = None
         self.view = FigureView(figsize=self.figsize, dpi=dpi)
         self.status = ipywidgets.HTML()
@@ -152,3 +153,25 @@ def log_axis(ax, *, ticks: int = 8) -> None:
     ax.yaxis.set_major_locator(LogLocator(numticks=ticks))
     ax.yaxis.set_major_formatter(LogFormatter())
     ax.yaxis.set_minor_locator(NullLocator())
+
+
+def checked_int(argument: str, value, low: int, high: float = float("inf")) -> int:
+    """``value`` as an int in [low, high], or a ValueError naming ``argument`` and the range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        wanted = f"of at least {low}" if high == float("inf") else f"in [{low}, {int(high)}]"
+        raise ValueError(f"{argument}: expected an int {wanted}, got {value!r}")
+    return int(value)
+
+
+def checked_number(argument: str, value, low: float, high: float) -> float:
+    """``value`` as a float in [low, high], or a ValueError naming ``argument`` and the range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
+        raise ValueError(f"{argument}: expected a number in [{low:g}, {high:g}], got {value!r}")
+    return float(value)
+
+
+def log_limits(values) -> tuple:
+    """Log-axis limits around the finite values, always showing 1 and 0.5 … 2, within float32's range."""
+    finite = np.asarray(values, float)[np.isfinite(values)]
+    low, high = min(finite.min(initial=1.0), 0.5) / 3, max(finite.max(initial=1.0), 2.0) * 3
+    return max(low, 1e-38), min(high, 1e38)

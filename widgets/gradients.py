@@ -10,7 +10,7 @@ from matplotlib.collections import PolyCollection
 
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, neutral
-from rnnviz.widgets.explorer import Explorer, log_axis, observe
+from rnnviz.widgets.explorer import Explorer, checked_int, checked_number, log_axis, log_limits, observe
 
 KINDS = ("simple_rnn", "lstm", "peephole_lstm", "gru")
 MAX_STEPS = 200
@@ -45,13 +45,8 @@ class GradientExplorer(Explorer):
         super().__init__()
         if kind not in KINDS:
             raise ValueError(f"kind: expected one of {list(KINDS)}, got {kind!r}")
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 2 <= steps <= MAX_STEPS:
-            raise ValueError(f"steps: expected an int in [2, {MAX_STEPS}], got {steps!r}")
-        if isinstance(radius, bool) or not isinstance(radius, (int, float)) or not 0.1 <= radius <= 3:
-            raise ValueError(f"radius: expected a number in [0.1, 3], got {radius!r}")
-        for name, value in (("units", units), ("batch", batch)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name}: expected a positive int, got {value!r}")
+        steps, radius = checked_int("steps", steps, 2, MAX_STEPS), checked_number("radius", radius, 0.1, 3.0)
+        units, batch = checked_int("units", units, 1), checked_int("batch", batch, 1)
         self.units, self.batch_size, self.seed = int(units), int(batch), int(seed)
         self.kind = ipywidgets.Dropdown(options=[(CELL_KINDS[k].title, k) for k in KINDS], value=kind,
                                         description="cell")
@@ -59,7 +54,7 @@ class GradientExplorer(Explorer):
                                           continuous_update=False)
         self.radius = ipywidgets.FloatSlider(value=radius, min=0.1, max=3.0, step=0.05, description="radius ρ",
                                              continuous_update=False, readout_format=".2f")
-        self._previous = None
+        self._current = self._previous = None  # the measured curves of this setting and of the one before
         self._start([[self.kind, self.steps, self.radius]], theme=theme, dpi=dpi)
         observe(self, self.kind, self.steps, self.radius)
 
@@ -90,33 +85,39 @@ class GradientExplorer(Explorer):
         return artists
 
     def _move(self, artists) -> None:
-        """A new setting is measured on the layer; the curve, band and limits change, so the figure is drawn again."""
-        norms = self.norms()
+        """Measure a new setting (once), draw it and the one before; limits change, so the figure is drawn again."""
         kind, steps, radius = self.kind.value, self.steps.value, self.radius.value
-        back = np.arange(norms.shape[1])
-        with np.errstate(invalid="ignore"):
-            median = np.median(norms, axis=0)
-            low, high = np.percentile(norms, [25, 75], axis=0)
-        shown = np.where(np.isfinite(median) & (median > 0), median, np.nan)
         label = f"{CELL_KINDS[kind].title}, ρ {radius:.2f}, {steps} steps"
-        if self._previous is not None and self._previous[0] != label:
-            artists["previous"].set_data(*self._previous[1:])
-            artists["previous"].set_label(f"before: {self._previous[0]}")
-        artists["median"].set_data(back, shown)
+        if self._current is None or self._current["label"] != label:
+            self._previous, self._current = self._current, _curves(label, self.norms())
+        current, previous = self._current, self._previous
+        if previous is not None:
+            artists["previous"].set_data(previous["back"], previous["shown"])
+            artists["previous"].set_label(f"before: {previous['label']}")
+        artists["median"].set_data(current["back"], current["shown"])
         artists["median"].set_color(color(kind))
         artists["median"].set_label(label)
-        artists["band"].set_verts([_band(back, low, high)])
+        artists["band"].set_verts([_band(current["back"], current["low"], current["high"])])
         artists["band"].set_facecolor(color(kind))
         artists["band"].set_label("25–75% of the batch")
-        self._previous = (label, back, shown)
         ax = artists["ax"]
         ax.set_xlim(0, max(steps - 1, 1))
-        finite = shown[np.isfinite(shown)]
-        ax.set_ylim(max(min(finite.min(initial=1.0), 0.5) / 3, 1e-38), min(max(finite.max(initial=1.0), 2) * 3, 1e38))
+        both = [current["shown"]] + ([previous["shown"]] if previous is not None else [])
+        ax.set_ylim(*log_limits(np.concatenate(both)))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
-        axes_title(ax, "How much h_T feels each earlier state", _note(kind, radius, shown, self.units,
-                                                                               self.batch_size), width=75)
+        note = _note(kind, radius, current["median"], self.units, self.batch_size)
+        axes_title(ax, "How much h_T feels each earlier state", note, width=75)
         return None
+
+
+def _curves(label: str, norms) -> dict:
+    """The median and quartiles over the batch of (batch, steps back) norms; ``shown``: the median a log axis can show."""
+    with np.errstate(invalid="ignore"):
+        median = np.median(norms, axis=0)
+        low, high = np.percentile(norms, [25, 75], axis=0)
+    shown = np.where(np.isfinite(median) & (median > 0), median, np.nan)
+    return {"label": label, "back": np.arange(norms.shape[1]), "median": median, "low": low, "high": high,
+            "shown": shown}
 
 
 def _band(x, low, high) -> np.ndarray:
@@ -128,7 +129,10 @@ def _band(x, low, high) -> np.ndarray:
 
 def _note(kind, radius, median, units, batch) -> str:
     oldest = median[-1]
-    verdict = f"oldest step: {oldest:.2g}" if np.isfinite(oldest) else "oldest step: beyond float32"
+    if not np.isfinite(oldest):
+        verdict = "oldest step: beyond float32"
+    else:
+        verdict = f"oldest step: {oldest:.2g}" + (" (vanished)" if oldest == 0 else "")
     return (f"{CELL_KINDS[kind].title}, {units} units, untrained, every recurrent block at spectral radius "
             f"{radius:.2f}; median of {batch} random sequences; {verdict}")
 

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from rnnviz.style import PALETTE, axes_title, neutral
-from rnnviz.widgets.explorer import Explorer, bar_outlines, log_axis, observe
+from rnnviz.widgets.explorer import Explorer, bar_outlines, checked_int, checked_number, log_axis, log_limits, observe
 
 ACTIVATIONS = ("tanh", "relu", "linear")
 INPUTS = ("pulse", "noise", "sine")
@@ -93,11 +93,9 @@ class NeuronPlayground(Explorer):
                  steps: int = 30, inputs: str = "pulse", theme: str = "light", dpi: int = 80):
         super().__init__()
         slider = dict(min=-2.0, max=2.0, step=0.05, continuous_update=True, readout_format=".2f")
-        for name, value in (("w_x", w_x), ("w_h", w_h), ("bias", bias)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not -2 <= value <= 2:
-                raise ValueError(f"{name}: expected a number in [-2, 2], got {value!r}")
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 2 <= steps <= 200:
-            raise ValueError(f"steps: expected an int in [2, 200], got {steps!r}")
+        w_x, w_h, bias = (checked_number(name, value, -2, 2)
+                          for name, value in (("w_x", w_x), ("w_h", w_h), ("bias", bias)))
+        steps = checked_int("steps", steps, 2, 200)
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation: expected one of {list(ACTIVATIONS)}, got {activation!r}")
         if inputs not in INPUTS:
@@ -149,7 +147,7 @@ class NeuronPlayground(Explorer):
         gradient = run.gradient[::-1]
         shown = np.where(np.isfinite(gradient) & (gradient > 0), gradient, np.nan)
         artists["gradient_line"].set_data(back, shown)
-        _rescale_log(artists["gradient_ax"], shown)
+        artists["gradient_ax"].set_ylim(*log_limits(shown))
         artists["gradient_ax"].set_xlim(0, len(x) - 1)
         axes_title(artists["state_ax"], f"h_t = {self.activation.value}({self.w_x.value:.2f}·x_t "
                    f"{_signed(self.w_h.value)}·h_(t−1) {_signed(self.bias.value)})", _state_note(run.h))
@@ -166,12 +164,6 @@ def _rescale(ax, values) -> None:
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
     pad = 0.1 * max(high - low, 1e-3)
     ax.set_ylim(min(low - pad, -0.1), max(high + pad, 0.1))
-
-
-def _rescale_log(ax, values) -> None:
-    finite = values[np.isfinite(values)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (1e-3, 1.0)
-    ax.set_ylim(max(min(low, 0.5) / 3, 1e-38), min(max(high, 2.0) * 3, 1e38))
 
 
 def _state_note(h) -> str:

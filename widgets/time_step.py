@@ -18,7 +18,7 @@ from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colo
 from rnnviz.figures.states import DIVERGING_CMAP
 from rnnviz.figures.unrolled import format_values
 from rnnviz.style import PALETTE, neutral
-from rnnviz.widgets.explorer import bar_outlines
+from rnnviz.widgets.explorer import bar_outlines, checked_int
 from rnnviz.widgets.trace_explorer import TraceExplorer
 
 
@@ -50,9 +50,7 @@ class TimeStepExplorer(TraceExplorer):
     def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, window: int = 7,
                  theme: str = "light", dpi: int = 80):
         super().__init__()
-        if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 2:
-            raise ValueError(f"window: expected an int of at least 2 (cells in the chain), got {window!r}")
-        self.window = int(window)
+        self.window = checked_int("window", window, 2)  # cells in the chain
         self._start_trace(source, x, layer=layer, sample=sample, step=step, theme=theme, dpi=dpi)
 
     # ------------------------------------------------------------ drawing
@@ -69,8 +67,9 @@ class TimeStepExplorer(TraceExplorer):
         h_limit = symmetric_limit(layer.states["h"])  # the colours show h alone
         norm = Normalize(-h_limit, h_limit)
         # NaN, infinite or exploding states: out of the colour scale, drawn in the 'bad' colour, said in the note
-        bad = bad_values(layer.states["h"], name=f"{layer.name}: h", dims=("sample", "step", "unit"),
-                         what=f"cells of the colour {hatch_colour()} (bars of height 0)")
+        bad = {name: bad_values(values, name=f"{layer.name}: {name}", dims=("sample", "step", "unit"),
+                                what=f"cells of the colour {hatch_colour()}, bars of height 0")
+               for name, values in states.items()}
         artists = {"sample": None, "window": window, "start": None, "bad": bad}  # None: fill everything below
         artists.update(_chain(chain_ax, layer, self.sample.value, window, norm))
         artists.update(_over_time(time_ax, layer, self.sample.value, window, norm))
@@ -92,7 +91,7 @@ class TimeStepExplorer(TraceExplorer):
         start = min(t // window * window, layer.steps - window)  # the chain's page: the last one may overlap
         first_changed = 1
         if sample != artists["sample"]:
-            artists["heatmap"].set_data(_marked(layer.states["h"][sample], artists["bad"][sample]).T)
+            artists["heatmap"].set_data(_marked(layer.states["h"][sample], artists["bad"]["h"][sample]).T)
             artists["chain_title"].set_text(_chain_title(sample))
             first_changed = None
         if start != artists["start"] or sample != artists["sample"]:
@@ -101,7 +100,8 @@ class TimeStepExplorer(TraceExplorer):
         artists["sample"], artists["start"] = sample, start
         artists["highlight"].set_x(artists["column_x"][t - start] - COLUMN / 2)
         artists["cursor"].set_xdata([t, t])
-        values = [layer.states[name][sample, t] for name in artists["bar_states"]]
+        values = [np.where(artists["bad"][name][sample, t], np.nan, layer.states[name][sample, t])  # no height
+                  for name in artists["bar_states"]]
         artists["bars"].set_verts(bar_outlines(values))
         for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
             line.set_ydata(layer.gates[gate][sample, t])
@@ -113,7 +113,8 @@ class TimeStepExplorer(TraceExplorer):
         layer, sample = self.layer_trace, self.sample.value
         steps = range(start, start + len(artists["labels"]))
         shown = slice(steps.start, steps.stop)
-        artists["strips"].set_array(_marked(layer.states["h"][sample, shown], artists["bad"][sample, shown]).ravel())
+        bad = artists["bad"]["h"][sample, shown]
+        artists["strips"].set_array(_marked(layer.states["h"][sample, shown], bad).ravel())
         for step, label, input_text in zip(steps, artists["labels"], artists["input_texts"]):
             label.set_text(f"h{str(step).translate(SUBSCRIPTS)}")
             input_text.set_text(format_values(layer.inputs[sample, step]))
@@ -128,7 +129,8 @@ def _chain(ax, layer, sample, window, norm) -> dict:
         Stage(name=layer.name, role="recurrent", class_name=layer.kind, sources=("input",), kind=layer.kind,
               units=layer.units, return_sequences=True, go_backwards=layer.go_backwards),
     ]
-    diagram = _without_outputs(unrolled_diagram(stages, steps=window, max_steps=window, trace_layers=[layer.name]))
+    diagram = _without_outputs(unrolled_diagram(stages, steps=window, max_steps=max(window, 2),
+                                                 trace_layers=[layer.name]))
     node_labels = {}
     paint_diagram(diagram, ax, label_shift={"cell": 0.22}, node_labels=node_labels)
     cells = sorted(diagram.find("cell"), key=lambda node: node.data["step"])
@@ -168,12 +170,13 @@ def _marked(values, bad):
     return np.ma.masked_array(values, mask=bad)
 
 
-def _note(layer, bad, sample: int, step: int) -> str:
+def _note(layer, bad: dict, sample: int, step: int) -> str:
     """What is unusual about step t (usually nothing: every glyph costs time on every step)."""
     notes = [] if layer.mask[sample, step] else [f"step {step} is masked: the state is carried over"]
-    count = int(bad[sample, step].sum())
-    if count:
-        notes.append(f"{count} of {layer.units} values of h not finite or beyond ±{EXPLODING_THRESHOLD:g}")
+    for name, where in bad.items():
+        count = int(where[sample, step].sum())
+        if count:
+            notes.append(f"{count} of {layer.units} values of {name} not finite or beyond ±{EXPLODING_THRESHOLD:g}")
     return "; ".join(notes)
 
 
@@ -244,8 +247,8 @@ def _gate_lines(ax, layer) -> dict:
         return {"gate_lines": [], "gate_names": []}
     values = np.concatenate([layer.gates[gate].ravel() for gate in gate_names])
     finite = values[np.isfinite(values)]
-    low = min(0.0, -1.0 if "candidate" in gate_names else 0.0, *finite.min(keepdims=True))  # tanh reaches −1
-    high = max(1.0, *finite.max(keepdims=True))
+    low = min(-1.0 if "candidate" in gate_names else 0.0, finite.min(initial=0.0))  # tanh reaches −1
+    high = max(1.0, finite.max(initial=1.0))
     ax.set_ylim(low - 0.05, high + 0.05)
     ax.axhline(0, color=neutral("text"), linewidth=0.8)
     ax.legend(loc="lower right", frameon=False, ncols=len(gate_names), fontsize="small")

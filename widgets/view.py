@@ -55,8 +55,8 @@ class FigureView:
         if not self._backgrounds:
             self.draw()
             return
-        if not 0 <= first_changed <= len(self.layers):
-            raise ValueError(f"first_changed: expected a layer index in [0, {len(self.layers)}], got {first_changed!r}")
+        if not 0 <= first_changed < max(len(self.layers), 1):
+            raise ValueError(f"first_changed: expected a layer index in [0, {len(self.layers)}), got {first_changed!r}")
         del self._backgrounds[first_changed + 1:]
         self.canvas.restore_region(self._backgrounds[first_changed])
         for index in range(first_changed, len(self.layers)):

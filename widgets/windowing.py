@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets
 
-from rnnviz.widgets.explorer import Explorer
+from rnnviz.widgets.explorer import Explorer, checked_int
 
 
 class WindowingExplorer(Explorer):
@@ -34,6 +34,8 @@ class WindowingExplorer(Explorer):
 
             series = synthetic_series(730, seed=0)
         self.series = series
+        input_steps, horizon = checked_int("input_steps", input_steps, 2, 120), checked_int("horizon", horizon, 1, 30)
+        shift, batch_size = checked_int("shift", shift, 1, 30), checked_int("batch_size", batch_size, 1, 64)
         slider = dict(continuous_update=False)
         self.input_steps = ipywidgets.IntSlider(value=input_steps, min=2, max=120, description="window", **slider)
         self.horizon = ipywidgets.IntSlider(value=horizon, min=1, max=30, description="horizon", **slider)
