@@ -10,6 +10,8 @@ step); the decay curve beneath is drawn from the same numbers as the signal move
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from manim import (
     DOWN,
@@ -34,10 +36,14 @@ from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.unrolled import unrolled_diagram
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.painter import THEME, DiagramMobject, text
+from rnnviz.profile import load_profile
 from rnnviz.scenes.traces import profiles_from_environment
 from rnnviz.style import PALETTE, neutral
 
 SECONDS = 7.0  # for the signal to travel the whole chain
+MAX_CELLS = 16  # a longer sequence is drawn every few steps
+DATA = Path(__file__).parent / "data"
+DEFAULT_PROFILES = {"SimpleRNN": DATA / "adding_simple_rnn.npz", "LSTM": DATA / "adding_lstm.npz"}
 
 
 class VanishingGradientsScene(Scene):
@@ -48,10 +54,9 @@ class VanishingGradientsScene(Scene):
 
         if profiles is None:
             profiles = profiles_from_environment()
-        if profiles is None:
-            # Untrained, the LSTM (forget gate near 0.73) fades faster than the SimpleRNN (orthogonal U);
-            # trained on a memory task it keeps its gradient: the long-range memory figure shows that.
-            curves = GradientDecayDisplay.from_cells(units=32, steps=16, batch=8, kinds=("simple_rnn", "lstm"))
+        if profiles is None:  # trained models (untrained, the LSTM fades faster): see make_default_profiles.py
+            profiles = {label: load_profile(path) for label, path in DEFAULT_PROFILES.items()}
+            curves = GradientDecayDisplay.from_profiles(profiles, description=profiles["LSTM"].extra["description"])
         else:
             curves = GradientDecayDisplay.from_profiles(profiles)
         # Median over the batch, by steps back, relative to the last step (where d h_T / d h_T = I).
@@ -60,9 +65,13 @@ class VanishingGradientsScene(Scene):
             median = np.median(norms, axis=0)
             self.decay[label] = (curves.kinds[label], median / median[0])
         self.steps = min(len(values) for _, values in self.decay.values())
+        # The steps back each drawn cell stands for (0: the last step), at most MAX_CELLS of them.
+        self.cell_steps = np.unique(np.round(np.linspace(0, self.steps - 1, min(self.steps, MAX_CELLS))).astype(int))
         batch = max(len(norms) for norms in curves.norms.values())
         summary = curves.description or f"||d h_T / d h_t|| from rnnviz.gradient_profile on {batch} sequences"
-        self.description = description or f"{summary}; the median is shown"
+        drawn = len(self.cell_steps)
+        every = "" if drawn == self.steps else f"; {drawn} of {self.steps} steps drawn"
+        self.description = description or f"{summary}; median{every}"
         super().__init__(**kwargs)
 
     def construct(self):
@@ -78,7 +87,7 @@ class VanishingGradientsScene(Scene):
         decades = max(1.0, np.ceil(-min(v.min() for v in logs.values())))
         chains = VGroup(*[self.chain(label, kind) for label, (kind, _) in self.decay.items()])
         chains.arrange(DOWN, buff=0.35).next_to(title, DOWN, buff=0.35).to_edge(LEFT, buff=0.4)
-        axes = Axes(x_range=(0, self.steps - 1, 1), y_range=(-decades, 0.5, 1), x_length=8.5, y_length=3.2,
+        axes = Axes(x_range=(0, self.steps - 1, max(1, round(self.steps / MAX_CELLS))), y_range=(-decades, 0.5, 1), x_length=8.5, y_length=3.2,
                     axis_config={"color": neutral("muted", THEME), "tip_width": 0.14, "tip_height": 0.14})
         axes.to_edge(DOWN, buff=0.75).shift(RIGHT * 0.6)
         axis_labels = self.axis_labels(axes, decades)
@@ -89,9 +98,9 @@ class VanishingGradientsScene(Scene):
         for chain, label in zip(chains, self.decay):
             cells, signal_dot = chain.cells, Dot(radius=0.11, color=neutral("text", THEME))
             strength = logs[label]
-            signal_dot.add_updater(lambda dot, cells=cells, strength=strength: self.move_signal(dot, cells, strength,
-                                                                                             back.get_value(), decades))
-            for k, cell in enumerate(cells[::-1]):  # steps back: the last cell first
+            signal_dot.add_updater(lambda dot, cells=cells, strength=strength: self.move_signal(
+                dot, cells, strength, back.get_value(), decades, self.cell_steps))
+            for k, cell in zip(self.cell_steps, cells[::-1]):  # steps back: the last cell first
                 cell.add_updater(lambda m, k=k, strength=strength: m.set_fill(
                     opacity=_brightness(strength[k], decades) if back.get_value() >= k else 0.05))
             curve = VMobject(color=PALETTE[self.decay[label][0]], stroke_width=4)
@@ -105,9 +114,10 @@ class VanishingGradientsScene(Scene):
 
     def chain(self, label, kind) -> VGroup:
         """The unrolled layer's cells and recurrent links (the slide figure's geometry), its name on the left."""
-        stages = [Stage("input", "input", "InputLayer", steps=self.steps, features=1),
+        cells = len(self.cell_steps)
+        stages = [Stage("input", "input", "InputLayer", steps=cells, features=1),
                   Stage(kind, "recurrent", CELL_KINDS[kind].title, sources=("input",), kind=kind, units=1)]
-        geometry = unrolled_diagram(stages, max_steps=self.steps)
+        geometry = unrolled_diagram(stages, max_steps=cells)
         painted = DiagramMobject(geometry)
         cells = [painted.get_node(node.id) for node in sorted(geometry.find("cell"), key=lambda n: n.data["step"])]
         links = [painted.get_edge(e.source, e.target) for e in geometry.edges if e.role == "recurrent"]
@@ -120,11 +130,12 @@ class VanishingGradientsScene(Scene):
         return row
 
     @staticmethod
-    def move_signal(dot, cells, strength, back, decades):
+    def move_signal(dot, cells, strength, back, decades, cell_steps):
         """Put the signal between the cells it is passing, as bright and as large as the gradient is strong."""
         last = len(cells) - 1
-        k = min(int(np.floor(back)), last - 1) if last else 0
-        share = back - k
+        position = float(np.interp(back, cell_steps, np.arange(len(cell_steps))))  # in cells back from the last
+        k = min(int(np.floor(position)), last - 1) if last else 0
+        share = position - k
         here, there = cells[last - k].get_center(), cells[max(last - k - 1, 0)].get_center()
         dot.move_to(here + (there - here) * share)
         level = np.interp(back, np.arange(len(strength)), strength)

@@ -1,6 +1,7 @@
 """The manim scenes: their mobjects, colours and traced values; a few last frames; every scene renders."""
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,3 +164,19 @@ def test_gallery_videos_land_under_their_scene_names(tmp_path, monkeypatch):
     written = render_videos(tmp_path, step=steps.append, expect=lambda count: None)
     assert written == [tmp_path / "videos" / "windowing.mp4"] and written[0].stat().st_size > 10_000
     assert steps == ["videos/windowing.mp4: " + SCENES["windowing"].about]
+
+
+def test_the_default_gradient_scene_shows_trained_models_where_the_lstm_keeps_its_gradient():
+    """The shipped profiles (scenes/make_default_profiles.py) tell the lesson: far back, LSTM >> SimpleRNN."""
+    import tomllib
+
+    from rnnviz.scenes.gradients import DEFAULT_PROFILES, VanishingGradientsScene
+
+    scene = VanishingGradientsScene()
+    (_, simple), (_, lstm) = scene.decay["SimpleRNN"], scene.decay["LSTM"]
+    assert scene.steps == 61 and len(scene.cell_steps) == 16 and scene.cell_steps[[0, -1]].tolist() == [0, 60]
+    assert lstm[60] > 10 * simple[60]
+    assert "trained on the adding problem" in scene.description
+    assert all(path.is_file() for path in DEFAULT_PROFILES.values())
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert config["tool"]["setuptools"]["package-data"]["rnnviz.scenes"] == ["data/*.npz"]  # shipped in the wheel
