@@ -135,6 +135,15 @@ def test_a_one_step_trace_and_bad_values_at_one_step(trace):
     assert all(caption.get_text().split("\n")[1].startswith("mean") for caption in moved.artists["captions"].values())
 
 
+def test_token_inputs_are_shown_as_their_ids():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,), dtype="int32"), keras.layers.Embedding(20, 4),
+                              keras.layers.GRU(3, return_sequences=True, name="g")])
+    ids = np.array([[3, 7, 1, 19, 4, 2]], "int32")
+    explorer = TimeStepExplorer(model, ids, window=3, step=4)
+    assert [text.get_text() for text in explorer.artists["input_texts"]] == ["19", "4", "2"]  # steps 3, 4, 5
+
+
 def test_explorers_take_a_model_a_trace_or_a_saved_trace(trace, tmp_path):
     path = trace.save(tmp_path / "trace.npz")
     keras.utils.set_random_seed(0)

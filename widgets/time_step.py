@@ -115,10 +115,20 @@ class TimeStepExplorer(TraceExplorer):
         shown = slice(steps.start, steps.stop)
         bad = artists["bad"]["h"][sample, shown]
         artists["strips"].set_array(_marked(layer.states["h"][sample, shown], bad).ravel())
+        inputs = _shown_inputs(self.trace, layer)
         for step, label, input_text in zip(steps, artists["labels"], artists["input_texts"]):
             label.set_text(f"h{str(step).translate(SUBSCRIPTS)}")
-            input_text.set_text(format_values(layer.inputs[sample, step]))
+            input_text.set_text(format_values(inputs[sample, step]))
         artists["span"].set_x(start - 0.5)
+
+
+def _shown_inputs(trace, layer):
+    """What to write under each input: the model's token ids when the layer reads them embedded, else its inputs."""
+    given = trace.model_input
+    if (layer is trace.layers[0] and given is not None and given.ndim == 2 and given.dtype.kind in "iu"
+            and given.shape == layer.inputs.shape[:2]):
+        return given  # (batch, time) token ids: the embedding vectors would read "n values"
+    return layer.inputs
 
 
 def _chain(ax, layer, sample, window, norm) -> dict:
