@@ -17,15 +17,7 @@ class CellExplorer(TraceExplorer):
     Under each gate: its activation function and the mean over units. The colour
     scales are fixed over all steps, so a gate that opens is seen to brighten.
 
-    Parameters
-    ----------
-    source : ModelTrace, path of a saved trace, or a Keras model (then give ``x``)
-    x : array (batch, time, features), for a model
-    layer : name or index of the layer (default: the first)
-    sample, step : int
-        Shown first.
-    theme : "light" or "dark"
-    dpi : int
+    Parameters: source, x, layer, sample, step, theme, dpi as for :class:`TraceExplorer`.
     """
 
     figsize = (11, 6.6)

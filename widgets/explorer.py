@@ -67,7 +67,7 @@ class Explorer(ipywidgets.VBox):
             self.artists = self._draw(figure)
         self.view.set_layers(self.artists.get("layers", []))
         self.view.draw()
-        self.view.figure.set_layout_engine("none")  # keep this layout: a step must not pay for a new one
+        figure.set_layout_engine("none")  # keep this layout: a step must not pay for a new one
 
     def refresh(self, change=None) -> None:
         """Update the figure for the controls' current values (the controls' observer)."""
@@ -77,7 +77,7 @@ class Explorer(ipywidgets.VBox):
         except ValueError as error:  # a setting the explorer cannot show: say so, keep the last view
             self.show_error(error)
             return
-        self.status.value, self.error = "", None
+        self.clear_error()
         if first_changed is None:
             self.view.draw()
         else:
@@ -87,6 +87,10 @@ class Explorer(ipywidgets.VBox):
         """Say in the status line why the last setting cannot be shown."""
         self.error = error
         self.status.value = f'<span style="color:#D55E00">{html.escape(str(error))}</span>'
+
+    def clear_error(self) -> None:
+        """Empty the status line: the last setting is shown."""
+        self.status.value, self.error = "", None
 
     def save(self, path, *, size: str = "16:9", theme: str = "light", formats=None, dpi: int = 150):
         """Save the current view as a slide figure (slide context, ``size`` "16:9" or "4:3"); returns the paths.

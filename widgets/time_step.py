@@ -31,18 +31,8 @@ class TimeStepExplorer(TraceExplorer):
     marked. Bottom: h (and c) at t per unit, and the gates at t. Sample and layer can
     be switched.
 
-    Parameters
-    ----------
-    source : ModelTrace, path of a saved trace, or a Keras model (then give ``x``)
-    x : array (batch, time, features), for a model
-    layer : name or index of the layer (default: the first)
-    sample, step : int
-        Shown first.
-    window : int
-        Cells in the unrolled chain (at least 2; at most the number of steps).
-    theme : "light" or "dark"
-    dpi : int
-        Pixels per inch of the view.
+    Parameters: source, x, layer, sample, step, theme, dpi as for :class:`TraceExplorer`, and
+    ``window``, the cells in the unrolled chain (at least 2; at most the number of steps).
     """
 
     figsize = (11, 7.4)
@@ -89,14 +79,13 @@ class TimeStepExplorer(TraceExplorer):
         layer, t, sample = self.layer_trace, self.step.value, self.sample.value
         window = artists["window"]
         start = min(t // window * window, layer.steps - window)  # the chain's page: the last one may overlap
-        first_changed = 1
-        if sample != artists["sample"]:
+        new_sample = sample != artists["sample"]
+        new_page = new_sample or start != artists["start"]
+        if new_sample:  # the heatmap is not animated: the whole figure is drawn again
             artists["heatmap"].set_data(_marked(layer.states["h"][sample], artists["bad"]["h"][sample]).T)
             artists["chain_title"].set_text(_chain_title(sample))
-            first_changed = None
-        if start != artists["start"] or sample != artists["sample"]:
+        if new_page:
             self._turn_page(artists, start)
-            first_changed = 0 if first_changed == 1 else first_changed
         artists["sample"], artists["start"] = sample, start
         artists["highlight"].set_x(artists["column_x"][t - start] - COLUMN / 2)
         artists["cursor"].set_xdata([t, t])
@@ -106,7 +95,7 @@ class TimeStepExplorer(TraceExplorer):
         for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
             line.set_ydata(layer.gates[gate][sample, t])
         artists["note"].set_text(_note(layer, artists["bad"], sample, t))
-        return first_changed
+        return None if new_sample else 0 if new_page else 1  # which layers of FigureView to redraw
 
     def _turn_page(self, artists, start: int) -> None:
         """Fill the chain with steps ``start`` … ``start + window − 1``."""

@@ -14,6 +14,17 @@ class TraceExplorer(Explorer):
 
     A subclass calls :meth:`_start_trace` from its ``__init__``; a step or sample moves
     the view in place (``_move``), another layer draws it again.
+
+    Parameters every trace explorer takes
+    -------------------------------------
+    source : ModelTrace, path of a saved trace, or a Keras model (then give ``x``)
+    x : array (batch, time, features), for a model
+    layer : name or index of the layer (default: the first)
+    sample, step : int
+        Shown first.
+    theme : "light" or "dark"
+    dpi : int
+        Pixels per inch of the view.
     """
 
     def _start_trace(self, source, x, *, layer, sample: int, step: int, theme: str, dpi: int) -> None:

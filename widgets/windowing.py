@@ -59,7 +59,7 @@ class WindowingExplorer(Explorer):
         except ValueError as error:  # e.g. windows longer than a part of the series: keep the last view
             self.show_error(error)
             return
-        self.status.value, self.error = "", None
+        self.clear_error()
         self.rebuild()
 
     def _draw(self, figure) -> dict:
