@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import Normalize
 
-from rnnviz.figures.cell import BOUNDED, CellDisplay, cell_values, diagram_of
-from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colour, symmetric_limit
+from rnnviz.figures.cell import CellDisplay, cell_values, colour_norms, diagram_of
+from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colour
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.widgets.trace_explorer import TraceExplorer
 
@@ -34,8 +33,10 @@ class CellExplorer(TraceExplorer):
         zeros = {node_id: np.zeros_like(values, dtype=float)
                  for node_id, values in cell_values(layer, diagram, 0, 0).items()}
         display = CellDisplay(diagram=diagram, values=zeros)
-        display.plot(figure.add_subplot(), title=False, show_means=False)
-        _fix_colour_scales(display, layer)
+        display.plot(figure.add_subplot(), title=False, show_means=False,
+                     norms=colour_norms(diagram, _all_steps(layer, diagram, zeros)))
+        for strip in display.strips_.values():  # bad values in the hatch colour
+            strip.set_cmap(strip.get_cmap().with_extremes(bad=hatch_colour()))
         title = CELL_KINDS[layer.kind].title if layer.kind in CELL_KINDS else layer.kind
         display.ax_.set_title(f"{layer.name}: inside the {title} cell ({layer.units} units), one colour per unit",
                               loc="left")
@@ -71,18 +72,9 @@ class CellExplorer(TraceExplorer):
         return 0
 
 
-def _fix_colour_scales(display, layer) -> None:
-    """One colour scale per strip for all steps (CellDisplay scales for its one step); bad values in the hatch colour."""
-    states = [*layer.states.values(), *layer.initial_states.values()]
-    values = np.concatenate([layer.inputs.ravel(), *(state.ravel() for state in states)])
-    limit = max(1.0, symmetric_limit(values))  # as CellDisplay: at least the range of tanh
-    state_norm = Normalize(-limit, limit)
-    for node_id, strip in display.strips_.items():
-        node = display.diagram.node(node_id)
-        gate = node.data.get("gate")
-        strip.set_cmap(strip.get_cmap().with_extremes(bad=hatch_colour()))
-        if gate is None:
-            strip.set_norm(state_norm)
-        elif node.data["activation"] not in BOUNDED:
-            limit = symmetric_limit(layer.gates[gate])
-            strip.set_norm(Normalize(-limit, limit))
+def _all_steps(layer, diagram, node_ids) -> dict:
+    """Node id -> every value its strip shows, over all samples and steps: for colour scales fixed in time."""
+    states = [layer.inputs, *layer.states.values(), *layer.initial_states.values()]
+    pooled = np.concatenate([state.ravel() for state in states])  # inputs and states share one scale anyway
+    return {node_id: layer.gates[diagram.node(node_id).data["gate"]] if "gate" in diagram.node(node_id).data else pooled
+            for node_id in node_ids}

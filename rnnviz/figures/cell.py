@@ -49,29 +49,31 @@ class CellDisplay:
 
         return cls.from_trace(record(model, x), layer, sample=sample, step=step)
 
-    def plot(self, ax=None, *, title=True, state_cmap="RdBu_r", show_means=True):
-        """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``patches_``, ``strips_``, ``norms_``, ``mean_texts_``."""
-        from matplotlib.colors import LinearSegmentedColormap, Normalize
+    def plot(self, ax=None, *, title=True, state_cmap="RdBu_r", show_means=True, norms=None):
+        """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``patches_``, ``strips_``, ``norms_``, ``mean_texts_``.
+
+        ``norms`` (node id -> colour scale, e.g. from :func:`colour_norms` over all
+        steps) replaces the scales chosen from this step's values.
+        """
+        from matplotlib.colors import LinearSegmentedColormap
 
         from rnnviz.figures.diagram_painter import draw_strip, paint_diagram
 
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 7))
         shift = {"gate": 0.2, "state": 0.22, "input": 0.22, "layer": 0.22}
         self.patches_, self.arrows_, self.texts_, self.captions_ = paint_diagram(self.diagram, self.ax_, label_shift=shift)
-        states = [v for key, v in self.values.items() if "gate" not in self.diagram.node(key).data]
-        limit = max(1.0, symmetric_limit(np.concatenate([np.ravel(v) for v in states] or [np.zeros(1)])))
+        norms = {**colour_norms(self.diagram, self.values), **(norms or {})}
         self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = {}, {}, {}, {}
         background = self.ax_.get_facecolor()
         for node_id, values in self.values.items():
             node = self.diagram.node(node_id)
             gate = node.data.get("gate")
+            norm = norms[node_id]
             if gate:
-                gate_limit = symmetric_limit(values)  # used for activations without a fixed range
-                norm = Normalize(*BOUNDED.get(node.data["activation"], (-gate_limit, gate_limit)))
                 cmap = (LinearSegmentedColormap.from_list(gate, ["#0072B2", background, PALETTE[gate]])
                         if gate == "candidate" else LinearSegmentedColormap.from_list(gate, [background, PALETTE[gate]]))
             else:
-                norm, cmap = Normalize(-limit, limit), state_cmap
+                cmap = state_cmap
             label = f"{node.data.get('gate') or node.label}"
             self.strips_[node_id] = draw_strip(self.ax_, node, values, cmap=cmap, norm=norm, name=label,
                                                height_fraction=0.4)
@@ -83,6 +85,31 @@ class CellDisplay:
         if title:
             axes_title(self.ax_, "Inside the cell: every gate's activation, one colour per unit", self.description)
         return self
+
+
+def colour_norms(diagram, values: dict) -> dict:
+    """Node id -> the colour scale of its strip, chosen from ``values`` (node id -> an array of any shape).
+
+    States and inputs share one scale, symmetric and at least tanh's range [-1, 1]; a
+    gate's scale is its activation's range ([0, 1] for σ), or for an unbounded activation
+    symmetric around the gate's values. One step's values give a still figure's scales;
+    all steps' keep them fixed while a view steps through time.
+    """
+    from matplotlib.colors import Normalize
+
+    states = [np.ravel(value) for key, value in values.items() if "gate" not in diagram.node(key).data]
+    limit = max(1.0, symmetric_limit(np.concatenate(states or [np.zeros(1)])))
+    norms = {}
+    for node_id, value in values.items():
+        node = diagram.node(node_id)
+        if "gate" not in node.data:
+            norms[node_id] = Normalize(-limit, limit)
+        elif node.data["activation"] in BOUNDED:
+            norms[node_id] = Normalize(*BOUNDED[node.data["activation"]])
+        else:
+            gate_limit = symmetric_limit(value)
+            norms[node_id] = Normalize(-gate_limit, gate_limit)
+    return norms
 
 
 def diagram_of(layer_trace):
