@@ -385,15 +385,21 @@ def _trace_figures(traces: dict) -> list:
 
 def _gradient_figures(seed: int) -> list:
     """The gradient figures, in lecture order."""
+    from functools import cache
+
     from rnnviz.figures.clipping import ClippingDisplay
     from rnnviz.figures.gradient_decay import GradientDecayDisplay
-    from rnnviz.figures.long_range import LongRangeMemoryDisplay
+    from rnnviz.figures.long_range import LongRangeMemoryDisplay, train_adding
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
 
+    adding = cache(lambda: train_adding(seed=seed))  # one training run for the two figures drawn from it
     return [
-        GalleryFigure("gradients", "gradient_decay", "How fast gradients fade through time, per cell",
+        GalleryFigure("gradients", "gradient_decay", "How fast gradients fade through time, per cell, as initialised",
                       lambda: GradientDecayDisplay.from_cells(seed=seed).plot()),
+        GalleryFigure("gradients", "gradient_decay_trained",
+                      "Trained for a long memory: the gated cells keep their gradient, the SimpleRNN's fades",
+                      lambda: GradientDecayDisplay.from_adding_problem(adding()).plot()),
         GalleryFigure("gradients", "spectral_radius", "Vanishing below spectral radius 1, exploding above",
                       lambda: SpectralRadiusDisplay.from_sweep(seed=seed).plot()),
         GalleryFigure("gradients", "memory_heatmap", "How long an input is felt",
@@ -401,7 +407,7 @@ def _gradient_figures(seed: int) -> list:
         GalleryFigure("gradients", "gradient_clipping", "Clipping tames exploding gradients",
                       lambda: ClippingDisplay.from_training(seed=seed).plot()),
         GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: the adding problem",
-                      lambda: LongRangeMemoryDisplay.from_training(seed=seed).plot()),
+                      lambda: LongRangeMemoryDisplay.from_result(adding()).plot()),
     ]
 
 

@@ -29,8 +29,8 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
     figures = {p.relative_to(out / "figures").as_posix() for p in (out / "figures").rglob("*.*")}
     kinds = ("gru", "lstm", "peephole_lstm", "simple_rnn")
     expected = (
-        [f"gradients/{name}" for name in ("gradient_clipping", "gradient_decay", "long_range_memory", "memory_heatmap",
-                                          "spectral_radius")]
+        [f"gradients/{name}" for name in ("gradient_clipping", "gradient_decay", "gradient_decay_trained",
+                                          "long_range_memory", "memory_heatmap", "spectral_radius")]
         + [f"unrolled/unrolled_{kind}" for kind in kinds]
         + [f"cells/{figure}_{kind}" for figure in ("cell", "states") for kind in kinds]
         + [f"cells/gates_{kind}" for kind in kinds if kind != "simple_rnn"]

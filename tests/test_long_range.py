@@ -1,4 +1,4 @@
-"""Long-range memory: the adding problem's data, its figure, and the known result on real training."""
+"""Long-range memory: the adding problem's data, its figures, and the known results of real training."""
 
 import matplotlib
 
@@ -7,7 +7,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rnnviz.figures.long_range import LongRangeMemoryDisplay, adding_problem
+import rnnviz
+from rnnviz.figures.gradient_decay import GradientDecayDisplay
+from rnnviz.figures.long_range import LongRangeMemoryDisplay, adding_problem, train_adding
 from rnnviz.style import color
 
 
@@ -56,10 +58,27 @@ def test_display_needs_one_error_per_distance():
         LongRangeMemoryDisplay(distances=(2, 10), mse={"LSTM": [0.1, 0.2, 0.3]})
 
 
+@pytest.fixture(scope="module")
+def adding():
+    """One training run of the three cells on the adding problem, for the figures drawn from it."""
+    return train_adding()
+
+
 @pytest.mark.slow
-def test_simple_rnn_forgets_first_as_distance_grows():
-    display = LongRangeMemoryDisplay.from_training()
+def test_simple_rnn_forgets_first_as_distance_grows(adding):
+    display = LongRangeMemoryDisplay.from_result(adding)
     simple, lstm, gru = (display.mse[label] for label in ("SimpleRNN", "LSTM", "GRU"))
     assert simple[-1] > 3 * simple[0]  # the SimpleRNN's error grows with the distance
     assert simple[-1] > 5 * max(lstm[-1], gru[-1])  # and at the longest distance it is far behind
     assert (np.stack([simple, lstm, gru]) < display.no_memory_mse).all()  # everyone learned something
+
+
+@pytest.mark.slow
+def test_trained_gated_cells_keep_their_gradient(adding):
+    display = GradientDecayDisplay.from_adding_problem(adding, sequences=8)
+    assert list(display.norms) == ["SimpleRNN", "LSTM", "GRU"]
+    farthest = {label: np.median(norms[:, 60]) for label, norms in display.norms.items()}  # 60 steps back
+    assert min(farthest["LSTM"], farthest["GRU"]) > 10 * farthest["SimpleRNN"]
+    # The curves are gradient_profile's numbers for the trained models.
+    profile = rnnviz.gradient_profile(adding["models"]["GRU"], adding["x_test"][:8])
+    np.testing.assert_allclose(display.norms["GRU"], profile.by_steps_back())

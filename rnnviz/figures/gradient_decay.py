@@ -12,9 +12,10 @@ class GradientDecayDisplay:
     """How fast the dependence of the last state on earlier steps fades, per cell.
 
     Build it with :meth:`from_profiles` (saved or computed
-    :class:`~rnnviz.GradientProfile` objects), :meth:`from_models`, or
-    :meth:`from_cells` (SimpleRNN, LSTM and GRU of one size on one input, the
-    lecture's comparison); then call :meth:`plot`.
+    :class:`~rnnviz.GradientProfile` objects), :meth:`from_models`,
+    :meth:`from_cells` (SimpleRNN, LSTM and GRU of one size on one input, as
+    initialised) or :meth:`from_adding_problem` (the same three trained on a task
+    that needs a long memory: the lecture's comparison); then call :meth:`plot`.
 
     Parameters
     ----------
@@ -80,6 +81,25 @@ class GradientDecayDisplay:
             f"the same {batch} random sequences of {steps} steps"
         )
         return cls.from_models(models, x, description=description)
+
+    @classmethod
+    def from_adding_problem(cls, result=None, *, sequences=16, seed=0):
+        """SimpleRNN, LSTM and GRU trained on the adding problem, profiled on new sequences of it.
+
+        As initialised, an orthogonally initialised SimpleRNN can keep its gradient
+        longer than an LSTM (whose forget gate starts near σ(1) ≈ 0.73); trained on a
+        task that needs a long memory, the gated cells hold theirs and the SimpleRNN's
+        keeps fading. ``result`` is a :func:`~rnnviz.figures.long_range.train_adding`
+        result to reuse; without it, the three cells are trained here (about a minute).
+        """
+        from rnnviz.figures.long_range import train_adding
+
+        result = train_adding(seed=seed) if result is None else result
+        description = (
+            f"{result['units']} units each, trained on the adding problem (the sum of two marked numbers, "
+            f"up to {max(result['distances'])} steps back); {sequences} new sequences"
+        )
+        return cls.from_models(result["models"], result["x_test"][:sequences], description=description)
 
     def plot(self, ax=None, *, spread=True, title=True, **kwargs):
         """Draw median norm against steps back on a log scale, with the batch's interquartile band.

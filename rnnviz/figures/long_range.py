@@ -55,7 +55,8 @@ def train_adding(*, distances=DEFAULT_DISTANCES, units=32, train=8192, test=4096
     -------
     dict with ``"mse"`` ({cell label: MSE per distance}), ``"no_memory_mse"``
     (per distance, the MSE of always predicting the training set's average sum),
-    ``"models"`` ({cell label: the trained Keras model}) and ``"x_test"`` (the test sequences).
+    ``"models"`` ({cell label: the trained Keras model}), ``"x_test"`` (the test
+    sequences), and the settings ``"distances"``, ``"units"``, ``"epochs"``.
     """
     import keras
 
@@ -77,7 +78,8 @@ def train_adding(*, distances=DEFAULT_DISTANCES, units=32, train=8192, test=4096
         mse[label] = np.array([squared_error[rows].mean() for rows in per_distance])
         models[label] = model
     no_memory = np.array([((y.mean() - y_test[rows]) ** 2).mean() for rows in per_distance])
-    return {"mse": mse, "no_memory_mse": no_memory, "models": models, "x_test": x_test}
+    return {"mse": mse, "no_memory_mse": no_memory, "models": models, "x_test": x_test,
+            "distances": tuple(int(d) for d in distances), "units": units, "epochs": epochs}
 
 
 class LongRangeMemoryDisplay:
@@ -104,12 +106,17 @@ class LongRangeMemoryDisplay:
     @classmethod
     def from_training(cls, *, distances=DEFAULT_DISTANCES, units=32, epochs=10, seed=0):
         """Train the three cells on the adding problem (:func:`train_adding`) and keep their errors."""
-        result = train_adding(distances=distances, units=units, epochs=epochs, seed=seed)
+        return cls.from_result(train_adding(distances=distances, units=units, epochs=epochs, seed=seed))
+
+    @classmethod
+    def from_result(cls, result):
+        """The errors of a :func:`train_adding` result (to draw more from one training run)."""
         description = (
-            f"sum of two marked numbers; {units} units per cell, trained together on all distances, "
-            f"{epochs} epochs of Adam; error on new sequences"
+            f"sum of two marked numbers; {result['units']} units per cell, trained together on all distances, "
+            f"{result['epochs']} epochs of Adam; error on new sequences"
         )
-        return cls(distances=distances, mse=result["mse"], no_memory_mse=result["no_memory_mse"], description=description)
+        return cls(distances=result["distances"], mse=result["mse"], no_memory_mse=result["no_memory_mse"],
+                   description=description)
 
     def plot(self, ax=None, *, title=True, **kwargs):
         """MSE (log) against distance; keeps ``figure_``, ``ax_``, ``lines_`` (by cell label)."""
