@@ -136,6 +136,19 @@ import rnnviz
 
 _ = rnnviz.GradientDecayDisplay.from_cells(units=16, steps=40, batch=8, seed=0).plot()
 """),
+        md("""
+These layers are untrained. As initialised, Keras's SimpleRNN (an orthogonal W_h) keeps its
+gradient well and the LSTM's forget gate (near σ(1) ≈ 0.73 at the start) lets it fade. What
+matters is what training makes of them. Trained on a task that needs a long memory, the
+adding problem (the sum of two marked numbers, up to 60 steps back; about a minute), the
+gated cells keep their gradient and the SimpleRNN's fades.
+"""),
+        code("""
+from rnnviz.figures.long_range import train_adding
+
+adding = train_adding(seed=0)
+_ = rnnviz.GradientDecayDisplay.from_adding_problem(adding).plot()
+"""),
         md("The same SimpleRNN with W_h rescaled: vanishing below spectral radius 1, exploding above."),
         code("_ = rnnviz.SpectralRadiusDisplay.from_sweep(radii=(0.5, 0.9, 1.0, 1.1, 1.5), units=16, steps=30, batch=4).plot()"),
         md("Try it: the cell, the sequence length and the spectral radius of every recurrent block."),
@@ -153,6 +166,13 @@ A real Keras training run of a SimpleRNN whose gradients explode, with and witho
 Keras's own `clipnorm` / `global_clipnorm`.
 """),
         code("_ = rnnviz.ClippingDisplay.from_training(seed=0).plot()"),
+        md("""
+## Memory
+
+The same training run: the error of each cell against how far back the first marked
+number lies. The SimpleRNN forgets first.
+"""),
+        code("_ = rnnviz.LongRangeMemoryDisplay.from_result(adding).plot()"),
     ],
     "04_lstm_peephole_gru.ipynb": [
         md("""
