@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import rnnviz
+from rnnviz.errors import InputError
 from rnnviz.figures.gradient_decay import GradientDecayDisplay
 from rnnviz.figures.long_range import LongRangeMemoryDisplay, adding_problem, train_adding
 from rnnviz.style import color
@@ -82,3 +83,6 @@ def test_trained_gated_cells_keep_their_gradient(adding):
     # The curves are gradient_profile's numbers for the trained models.
     profile = rnnviz.gradient_profile(adding["models"]["GRU"], adding["x_test"][:8])
     np.testing.assert_allclose(display.norms["GRU"], profile.by_steps_back())
+    for bad in (0, 1.5, len(adding["x_test"]) + 1):
+        with pytest.raises(InputError, match="sequences: expected an integer from 1 to 4096"):
+            GradientDecayDisplay.from_adding_problem(adding, sequences=bad)
