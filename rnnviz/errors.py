@@ -1,5 +1,7 @@
 """Errors rnnviz raises on purpose, each naming what was wrong and what was expected."""
 
+import numbers
+
 
 class RnnvizError(Exception):
     """Base class of every error rnnviz raises deliberately."""
@@ -15,3 +17,9 @@ class UnsupportedModelError(RnnvizError, ValueError):
 
 class InputError(RnnvizError, ValueError):
     """An argument has the wrong shape, type or values."""
+
+
+def check_integer_range(argument: str, value, low: int, high: int, context: str) -> None:
+    """InputError unless ``value`` is an integer from ``low`` to ``high``; ``context`` says why those bounds."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        raise InputError(f"{argument}: {context}; expected an integer from {low} to {high}, got {value!r}")

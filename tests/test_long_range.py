@@ -84,5 +84,5 @@ def test_trained_gated_cells_keep_their_gradient(adding):
     profile = rnnviz.gradient_profile(adding["models"]["GRU"], adding["x_test"][:8])
     np.testing.assert_allclose(display.norms["GRU"], profile.by_steps_back())
     for bad in (0, 1.5, len(adding["x_test"]) + 1):
-        with pytest.raises(InputError, match="sequences: expected an integer from 1 to 4096"):
+        with pytest.raises(InputError, match="sequences: there are 4096 test sequences; expected an integer from 1 to 4096"):
             GradientDecayDisplay.from_adding_problem(adding, sequences=bad)

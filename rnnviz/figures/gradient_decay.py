@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.errors import InputError
+from rnnviz.errors import check_integer_range
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, new_or_given_axes
 
@@ -97,8 +97,7 @@ class GradientDecayDisplay:
 
         result = train_adding(seed=seed) if result is None else result
         available = len(result["x_test"])
-        if isinstance(sequences, bool) or not isinstance(sequences, (int, np.integer)) or not 1 <= sequences <= available:
-            raise InputError(f"sequences: expected an integer from 1 to {available} (the test sequences), got {sequences!r}")
+        check_integer_range("sequences", sequences, 1, available, f"there are {available} test sequences")
         description = (
             f"{result['units']} units each, trained on the adding problem (the sum of two marked numbers, "
             f"up to {max(result['distances'])} steps back); {sequences} new sequences"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnviz.errors import InputError
+from rnnviz.errors import check_integer_range
 from rnnviz.style import OKABE_ITO, figure_title, neutral, new_or_given_panels, slide_size
 
 INPUT_COLOUR = OKABE_ITO["blue"]
@@ -52,11 +52,11 @@ class WindowingDisplay:
         """
         starts = windows.starts(part)
         batches = -(-len(starts) // windows.batch_size)
-        _check_range("batch_index", batch_index, 0, batches - 1,
+        check_integer_range("batch_index", batch_index, 0, batches - 1,
                      f"the {part} part has {batches} batches of up to {windows.batch_size} windows")
         inputs, targets = next(windows.unshuffled(part).skip(batch_index).take(1).as_numpy_iterator())
         size = len(inputs)
-        _check_range("count", count, 1, size, f"batch {batch_index} has {size} windows")
+        check_integer_range("count", count, 1, size, f"batch {batch_index} has {size} windows")
         rows = np.unique(np.linspace(0, size - 1, count).round().astype(int))
         first = batch_index * windows.batch_size
         ahead = f"the next {windows.horizon} values" + ("" if windows.targets == "vector" else " at every step")
@@ -193,12 +193,6 @@ class WindowingDisplay:
         panel.set_ylabel("input step")
         panel.set_title(f"targets of row {row}", loc="left", color=TARGET_COLOUR)
         return image
-
-
-def _check_range(argument: str, value, low: int, high: int, context: str) -> None:
-    """InputError unless ``value`` is an integer from ``low`` to ``high``; ``context`` says why those bounds."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise InputError(f"{argument}: {context}; expected an integer from {low} to {high}, got {value!r}")
 
 
 def _column_label(panel, start: int, end: int, text: str, colour, *, ha: str) -> None:
