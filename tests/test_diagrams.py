@@ -6,6 +6,7 @@ import pytest
 
 import rnnviz
 from rnnviz.diagrams import Diagram, Edge, Node, cell_diagram, describe_model, shown_steps, unrolled_diagram
+from rnnviz.diagrams.unrolled import SUBSCRIPTS
 
 L = keras.layers
 
@@ -139,3 +140,130 @@ def test_cell_diagrams_name_the_layers_own_activations():
     assert relu.node("activation").label == "relu" and "relu(W xₜ" in relu.labels[0].text
     lstm = cell_diagram("lstm", recurrent_activation="hard_sigmoid")
     assert lstm.node("forget").data["activation"] == "hard σ" and lstm.node("candidate").data["activation"] == "tanh"
+
+
+# ---------------------------------------------------------------- layers that change time (issue 15)
+
+from rnnviz.diagrams.architecture import step_ranges, window_reads, window_steps  # noqa: E402
+from rnnviz.diagrams.unrolled import MAX_ROWS  # noqa: E402
+from tests.course_models import deepspeech2, strided_conv_gru  # noqa: E402
+
+
+def _steps_read(model, length, features=1) -> list:
+    """For each output step of ``model`` on ``length`` steps, the input steps whose change changes it (Keras's own answer)."""
+    x = np.random.default_rng(0).normal(size=(1, length, features)).astype("float32")
+    nudged = np.repeat(x, length, axis=0)
+    nudged[np.arange(length), np.arange(length)] += 1.0  # sample i: input step i nudged
+    change = np.abs(np.asarray(model(nudged)) - np.asarray(model(x)))
+    changed = change.reshape(length, change.shape[1], -1).max(axis=-1) > 1e-6  # (input step, output step)
+    return [np.flatnonzero(changed[:, step]).tolist() for step in range(changed.shape[1])]
+
+
+WINDOWS = {
+    "conv k4 s2 valid": L.Conv1D(3, 4, strides=2),
+    "conv k3 s2 same": L.Conv1D(3, 3, strides=2, padding="same"),
+    "conv k5 s3 same": L.Conv1D(3, 5, strides=3, padding="same"),
+    "conv k3 causal": L.Conv1D(3, 3, padding="causal"),
+    "conv k2 d3 causal": L.Conv1D(3, 2, dilation_rate=3, padding="causal"),
+    "conv k3 d2 same": L.Conv1D(3, 3, dilation_rate=2, padding="same"),
+    "avg pool 2": L.AveragePooling1D(2),
+    "avg pool 3 s2 same": L.AveragePooling1D(3, strides=2, padding="same"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WINDOWS))
+@pytest.mark.parametrize("length", [11, 12])
+def test_window_arithmetic_is_what_keras_computes(name, length):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((length, 2)), WINDOWS[name].__class__.from_config(WINDOWS[name].get_config())])
+    (stage,) = [s for s in describe_model(model) if s.role != "input"]
+    window = stage.extra["time"]
+    read = _steps_read(model, length, features=2)
+    assert window_steps(window, length)[0] == len(read)
+    assert [window_reads(window, length, step) for step in range(len(read))] == read
+    assert step_ranges([window], length) == [(r[0], r[-1]) for r in read]
+
+
+def test_composed_windows_over_time_and_frequency_are_what_keras_computes():
+    """A DeepSpeech2 front end: Conv2D over (time, frequency) between two Reshapes; linear, so every read shows."""
+    keras.utils.set_random_seed(0)
+    x = keras.Input((None, 9))
+    y = L.Reshape((-1, 9, 1), name="expand_dim")(x)
+    y = L.Conv2D(2, [11, 5], strides=[2, 2], padding="same", name="conv_1")(y)
+    y = L.Conv2D(2, [11, 3], strides=[1, 2], padding="same", name="conv_2")(y)
+    y = L.Reshape((-1, y.shape[-2] * y.shape[-1]), name="reshape")(y)
+    stages = describe_model(keras.Model(x, y))
+    assert ["time" in s.extra for s in stages[1:]] == [False, True, True, False]  # the Reshapes keep time
+    windows = [s.extra["time"] for s in stages if "time" in s.extra]
+    read = _steps_read(keras.Model(x, y), 30, features=9)
+    assert step_ranges(windows, 30) == [(r[0], r[-1]) for r in read]
+
+
+def test_layers_whose_effect_on_time_is_not_known_say_so():
+    model = keras.Sequential([keras.Input((8, 2)), L.Reshape((4, 4), name="pairs"), L.Flatten(name="flat")])
+    assert [s.extra.get("time") for s in describe_model(model)[1:]] == ["unknown", "unknown"]
+
+
+def _input_ids(diagram):
+    return {node.data["step"]: node.id for node in diagram.find("input")}
+
+
+def test_a_strided_conv_shows_the_real_input_steps_and_which_each_step_reads():
+    """Géron's Conv1D(kernel 4, stride 2) + GRU: 112 input steps, 55 GRU steps; step j reads inputs 2j … 2j+3."""
+    model, _ = strided_conv_gru()
+    diagram = unrolled_diagram(describe_model(model))
+    inputs, convs = _input_ids(diagram), diagram.find("conv1d")
+    cells = {node.data["step"]: node for node in diagram.find("cell")}
+    assert sorted(cells) == sorted(node.data["step"] for node in convs) and max(cells) == 54
+    for conv in convs:
+        step = conv.data["step"]
+        assert conv.data["reads"] == [2 * step, 2 * step + 1, 2 * step + 2, 2 * step + 3]
+        assert sorted(e.source for e in diagram.edges if e.target == conv.id) == sorted(inputs[i] for i in conv.data["reads"])
+        middle = np.mean([diagram.node(inputs[i]).x for i in conv.data["reads"]])
+        assert conv.x == pytest.approx(middle) and cells[step].x == pytest.approx(middle)  # over what it reads
+    # the input row shows the model's own steps, each labelled as itself, from the first to the last
+    assert sorted(inputs) == sorted({i for conv in convs for i in conv.data["reads"]}) and max(inputs) == 111
+    assert all(diagram.node(node_id).label == "x" + str(step).translate(SUBSCRIPTS) for step, node_id in inputs.items())
+    assert any("kernel 4, stride 2\n112 → 55 steps" in label.text for label in diagram.labels)
+
+
+def test_recorded_lengths_that_disagree_with_the_arithmetic_are_not_mapped():
+    model, _ = strided_conv_gru()
+    diagram = unrolled_diagram(describe_model(model), steps={"gru": 54})  # not what the arithmetic gives
+    (band,) = diagram.find("band")
+    assert "not known" in band.label and not diagram.find("window") and not diagram.find("conv1d")
+    assert sorted(node.data["step"] for node in diagram.find("cell"))[-1] == 53
+
+
+def test_a_layer_in_front_that_changes_time_unknowably_is_said_so():
+    model = keras.Sequential([keras.Input((12, 2)), L.Lambda(lambda x: x[:, ::-1], name="reverse"), L.GRU(3, name="gru")])
+    diagram = unrolled_diagram(describe_model(model), steps={"gru": 12})
+    (band,) = diagram.find("band")
+    assert band.label == "which steps below each step reads is not known: reverse (Lambda)"
+    assert not [node for node in diagram.nodes if "reads" in node.data]
+    assert sorted(node.data["step"] for node in diagram.find("cell"))[-1] == 11  # the GRU on its own steps
+
+
+def test_a_deep_model_is_summarised_to_fit_its_rows():
+    """DeepSpeech2: the conv front end is one band, four of the five Bidirectional GRUs a row of "⋮", the head one row."""
+    model, _ = deepspeech2()
+    diagram = unrolled_diagram(describe_model(model), steps={"input": 30, "bidirectional_1": 15})
+    assert len({node.y for node in diagram.nodes if node.role != "port"}) <= MAX_ROWS
+    assert {node.data["layer"] for node in diagram.find("cell")} == {"bidirectional_1/forward", "bidirectional_1/backward"}
+    assert {node.data["layer"] for node in diagram.find("elided")} == {"bidirectional_5"}
+    assert any(label.text.startswith("bidirectional_2 …\n… bidirectional_5") for label in diagram.labels)
+    (band,) = diagram.find("band")
+    assert band.data["layers"] == ["expand_dim", "conv_1", "conv_2", "reshape"]
+    windows = [{"kernel": 11, "stride": 2, "dilation": 1, "padding": "same"},
+               {"kernel": 11, "stride": 1, "dilation": 1, "padding": "same"}]
+    ranges = step_ranges(windows, 30)
+    assert len(ranges) == 15 and all(node.data["reads"] == list(ranges[node.data["step"]]) for node in diagram.find("window"))
+    assert {node.data["layer"] for node in diagram.find("output")} == {"dense"}  # dense_1 and dense, folded
+
+
+def test_models_that_fit_are_drawn_as_they_are():
+    model = keras.Sequential([keras.Input((4, 2)), L.Dense(3, name="a"), L.Dense(3, name="b"),
+                              L.LSTM(3, return_sequences=True, name="low"), L.LSTM(3, name="high")])
+    diagram = unrolled_diagram(describe_model(model))
+    assert not diagram.find("band") and not diagram.find("elided")
+    assert {node.data["layer"] for node in diagram.find("layer")} == {"a", "b"}

@@ -149,3 +149,97 @@ def test_unrolled_from_model_records_it_first():
     display = UnrolledDisplay.from_model(model, x)
     np.testing.assert_allclose(display.states["rnn/4"], model(x)[0], atol=1e-6)  # the last h is the model's output
     assert len(display.diagram.find("output")) == 1  # a model ending in its RNN outputs the last state
+
+
+# ---------------------------------------------------------------- course models at the slide size (issue 15)
+
+from rnnviz import style  # noqa: E402
+from tests.course_models import deepspeech2, strided_conv_gru  # noqa: E402
+
+
+def _shown_texts(figure) -> list:
+    """Every text a saved figure shows: its own, its axes' texts and titles, and the tick labels of axes left on."""
+    texts = list(figure.texts)
+    for ax in figure.axes:
+        texts += [*ax.texts, ax.title, ax._left_title, ax._right_title]
+        if ax.axison:
+            for axis in (ax.xaxis, ax.yaxis):
+                low, high = sorted(axis.get_view_interval())
+                texts += [axis.label, *(tick.label1 for tick in axis.get_major_ticks() if low <= tick.get_loc() <= high)]
+    return [text for text in texts if text.get_visible() and text.get_text().strip()]
+
+
+def _check_legible_on_a_slide(figure):
+    """Every text at least 12 pt and inside the figure; the diagram (and its row labels) across most of its width."""
+    figure.canvas.draw()
+    renderer, frame = figure.canvas.get_renderer(), figure.bbox
+    texts = _shown_texts(figure)
+    assert tuple(figure.get_size_inches()) == style.SLIDE_SIZES["16:9"]
+    small = sorted({(round(t.get_fontsize(), 1), t.get_text()) for t in texts if t.get_fontsize() < 12})
+    assert not small, f"texts under 12 pt: {small[:5]}"
+    outside = [t.get_text() for t in texts if not frame.padded(0.5).contains(*t.get_window_extent(renderer).p0)
+               or not frame.padded(0.5).contains(*t.get_window_extent(renderer).p1)]
+    assert not outside, f"texts past the figure's edge: {outside[:5]}"
+    ax = figure.axes[0]
+    xs = [x for artist in [*ax.patches, *ax.texts] for x in artist.get_window_extent(renderer).intervalx]
+    assert (max(xs) - min(xs)) / frame.width > 0.8
+
+
+@pytest.fixture(scope="module")
+def deepspeech_trace():
+    return rnnviz.record(*deepspeech2())
+
+
+@pytest.fixture(scope="module")
+def conv_gru_trace():
+    return rnnviz.record(*strided_conv_gru())
+
+
+def test_a_deep_model_fills_a_slide_with_legible_text(deepspeech_trace):
+    with style.context("slides", size="16:9"):
+        display = UnrolledDisplay.from_trace(deepspeech_trace).plot()
+    _check_legible_on_a_slide(display.figure_)
+    drawn = {node.data["layer"] for node in display.diagram.find("cell")}
+    assert drawn == {"bidirectional_1/forward", "bidirectional_1/backward"}
+    for node_id, image in display.strips_.items():  # the drawn cells still show their own states
+        node = display.diagram.node(node_id)
+        np.testing.assert_array_equal(image.get_array()[0], deepspeech_trace[node.data["layer"]].states["h"][0, node.data["step"]])
+
+
+def test_a_strided_conv_figure_shows_the_input_steps_given(conv_gru_trace):
+    with style.context("slides", size="16:9"):
+        display = UnrolledDisplay.from_trace(conv_gru_trace, sample=1).plot()
+    _check_legible_on_a_slide(display.figure_)
+    given = conv_gru_trace.model_input[1]
+    inputs = display.diagram.find("input")
+    assert max(node.data["step"] for node in inputs) == len(given) - 1 == 111
+    for node in inputs:  # the model's own input at that input step
+        assert display.input_texts_[node.id].get_text() == f"{given[node.data['step'], 0]:.2f}"
+    for node in display.diagram.find("cell"):
+        assert display.diagram.find("conv1d", step=node.data["step"])[0].data["reads"] == [2 * node.data["step"] + i for i in range(4)]
+    assert conv_gru_trace["gru"].steps == 55
+
+
+def test_a_deep_model_draws_the_same_bytes_every_time(deepspeech_trace, tmp_path):
+    from rnnviz.export import save_figure
+
+    written = []
+    for run in range(2):
+        with style.context("slides", size="16:9"):
+            figure = UnrolledDisplay.from_trace(deepspeech_trace).plot().figure_
+        written.append(save_figure(figure, tmp_path / f"run{run}" / "unrolled", formats=("svg", "png")))
+    for first, second in zip(*written):
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_trace_saved_before_layers_told_their_time_draws_no_false_mapping(conv_gru_trace):
+    from dataclasses import replace
+
+    untimed = [{**entry, "extra": {k: v for k, v in entry["extra"].items() if k != "time"}}
+               for entry in conv_gru_trace.architecture]
+    old = replace(conv_gru_trace, architecture=untimed)
+    display = UnrolledDisplay.from_trace(old).plot()
+    (band,) = display.diagram.find("band")
+    assert band.label == "which steps below each step reads is not known: 112 input steps, 55 of gru"
+    assert max(node.data["step"] for node in display.diagram.find("cell")) == 54
+    assert max(node.data["step"] for node in display.diagram.find("input")) == 111

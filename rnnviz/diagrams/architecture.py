@@ -7,6 +7,7 @@ saved trace can be drawn as the model it came from.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 RECURRENT_CLASSES = {
@@ -32,7 +33,13 @@ STAGE_ROLES = {
     **{name: "recurrent" for name in RECURRENT_CLASSES},
 }
 PASS_THROUGH = ("Dropout", "SpatialDropout1D", "GaussianNoise", "Activation", "Normalization", "LayerNormalization",
-                "BatchNormalization")
+                "BatchNormalization", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax")
+# Layers that slide a window along time (the time axis first after the batch, channels last).
+WINDOW_CLASSES = ("Conv1D", "SeparableConv1D", "DepthwiseConv1D", "Conv2D", "SeparableConv2D", "DepthwiseConv2D",
+                  "MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D")
+# Layers known to keep time step by step (besides those with a stage role, which all do but RepeatVector).
+KEEPS_TIME = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Rescaling", "Identity",
+              "UnitNormalization", "EinsumDense")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,10 @@ class Stage:
         The cell kind of a recurrent stage.
     units, return_sequences, go_backwards, bidirectional, merge_mode, repeat, steps, features
         Read from the layer's config (``steps``/``features`` for inputs; ``repeat`` for RepeatVector).
+    extra : dict
+        More about the layer; ``extra["time"]`` says how it maps time steps when it does not keep
+        them one by one: a window (``kernel``, ``stride``, ``dilation``, ``padding``; see
+        :func:`window_steps`) or ``"unknown"``.
     """
 
     name: str
@@ -89,6 +100,7 @@ def describe_model(model) -> list:
     if entries is None:
         raise ValueError(f"model: cannot read the layers of {type(model).__name__}; expected a Sequential or functional model")
     sequential = all("inbound_nodes" not in entry for entry in entries)
+    layers = {layer.name: layer for layer in getattr(model, "layers", [])}
     stages, skipped = [], {}  # skipped: pass-through layer name -> the stage it passes on
     for entry in entries:
         if sequential:
@@ -98,7 +110,9 @@ def describe_model(model) -> list:
         if entry["class_name"] in PASS_THROUGH:
             skipped[entry["config"]["name"]] = sources[0] if sources else ""
             continue
-        stages.append(_stage(entry, sources, state_sources))
+        stage = _stage(entry, sources, state_sources)
+        time = _time(entry["class_name"], entry.get("config", {}), layers.get(stage.name))
+        stages.append(stage if time is None else Stage.from_dict({**stage.to_dict(), "extra": {**stage.extra, "time": time}}))
     if not stages or stages[0].role != "input":
         shape = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else (None, None, None)
         stages.insert(0, _input_stage("input", shape))
@@ -169,6 +183,74 @@ def _stage(entry: dict, sources: tuple, state_sources: tuple) -> Stage:
     if role == "conv1d":
         return Stage(**common, units=int(config["filters"]), extra={"kernel_size": list(config["kernel_size"])})
     return Stage(**common)
+
+
+def _time(class_name: str, config: dict, layer) -> dict | str | None:
+    """How a layer maps time steps: None (one by one), a window (see :func:`window_steps`) or ``"unknown"``."""
+    if class_name in WINDOW_CLASSES:
+        if config.get("data_format") == "channels_first":
+            return "unknown"
+        pooling = "Pooling" in class_name
+        kernel = _first(config["pool_size" if pooling else "kernel_size"])
+        return {"kernel": kernel, "stride": _first(config.get("strides") or kernel),
+                "dilation": _first(config.get("dilation_rate", 1)), "padding": config.get("padding", "valid")}
+    if class_name == "Reshape":
+        return None if _reshape_keeps_time(layer) else "unknown"
+    if class_name in STAGE_ROLES or class_name in KEEPS_TIME:
+        return None
+    return "unknown"
+
+
+def _first(value) -> int:
+    """The first entry of a per-axis setting (the time axis's), or the setting itself."""
+    return int(value[0] if isinstance(value, (list, tuple)) else value)
+
+
+def _reshape_keeps_time(layer) -> bool:
+    """True when a Reshape keeps (batch, time, ...) and only regroups the values within each step."""
+    try:
+        before, after = tuple(layer.input.shape), tuple(layer.output.shape)
+    except (AttributeError, ValueError):
+        return False
+    within = (before[2:], after[2:])
+    return (len(before) > 2 and len(after) > 2 and None not in within[0] + within[1]
+            and math.prod(within[0]) == math.prod(within[1]))
+
+
+def window_steps(window: dict, length: int) -> tuple:
+    """(count, first): a window layer on ``length`` steps gives ``count`` steps, and its step j reads the steps
+    ``first + j * stride + m * dilation`` (m < kernel) that lie in 0 … length − 1 (the others are padding).
+
+    ``window``: ``kernel``, ``stride``, ``dilation`` and ``padding`` (``"valid"``, ``"same"`` or ``"causal"``).
+    """
+    kernel, stride, dilation, padding = (window[key] for key in ("kernel", "stride", "dilation", "padding"))
+    span = dilation * (kernel - 1) + 1
+    if padding == "valid":
+        return max(0, (length - span) // stride + 1), 0
+    if padding == "causal":
+        return (length - 1) // stride + 1, 1 - span
+    if padding == "same":  # TensorFlow's SAME: the odd padding step goes at the end
+        count = -(-length // stride)
+        return count, -(max((count - 1) * stride + span - length, 0) // 2)
+    raise ValueError(f"window: unknown padding {padding!r}; expected 'valid', 'same' or 'causal'")
+
+
+def window_reads(window: dict, length: int, step: int) -> list:
+    """The steps (of ``length``) that ``step`` of a window layer reads, padding left out."""
+    _, first = window_steps(window, length)
+    start = first + step * window["stride"]
+    taps = range(start, start + window["dilation"] * window["kernel"], window["dilation"])
+    return [tap for tap in taps if 0 <= tap < length]
+
+
+def step_ranges(windows: list, length: int) -> list:
+    """(first, last) of the ``length`` input steps each step reads after the ``windows`` (applied in turn)."""
+    ranges = [(step, step) for step in range(length)]
+    for window in windows:
+        count, _ = window_steps(window, len(ranges))
+        reads = [window_reads(window, len(ranges), step) for step in range(count)]
+        ranges = [(ranges[read[0]][0], ranges[read[-1]][1]) for read in reads]
+    return ranges
 
 
 def _inbound(entry: dict, skipped: dict):

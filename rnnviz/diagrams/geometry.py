@@ -62,13 +62,24 @@ class Edge:
 
 @dataclass(frozen=True)
 class Label:
-    """Free text placed at (x, y): a row title, an equation, a caption."""
+    """Free text placed at (x, y): a row title, an equation, a caption.
+
+    ``width``, if given, is the room the text takes beside its anchor (diagram units):
+    it counts in the diagram's :attr:`~Diagram.bounds`, and painters keep the text within it.
+    """
 
     text: str
     x: float
     y: float
     role: str = "caption"
     anchor: str = "center"  # "left", "center" or "right"
+    width: float = 0.0
+
+    @property
+    def span(self) -> tuple:
+        """(left, right) of the room the text takes."""
+        left = {"left": 0.0, "center": 0.5, "right": 1.0}[self.anchor] * self.width
+        return self.x - left, self.x - left + self.width
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,6 @@ class Diagram:
         for edge in self.edges:
             xs += [p[0] for p in edge.points]
             ys += [p[1] for p in edge.points]
-        xs += [label.x for label in self.labels]
+        xs += [x for label in self.labels for x in label.span]
         ys += [label.y for label in self.labels]
         return min(xs), max(xs), min(ys), max(ys)

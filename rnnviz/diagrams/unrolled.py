@@ -5,13 +5,21 @@ rows go up through the model: inputs, embeddings, one row per recurrent layer
 (two for a Bidirectional one), outputs. A RepeatVector starts a new time axis to
 the right, so an encoder–decoder is drawn as one; ``initial_state`` passed from
 one layer to another is drawn as a state arrow.
+
+Layers in front of a recurrent layer that change time (a strided convolution, a
+pooling) give it a time axis of its own above the input's. One small window
+after an input is drawn with an arrow from every input step each step reads;
+other such layers as one band that names, for each step above it, the input
+steps it reads (or says that this cannot be told). A model with more rows than
+``max_rows`` is summarised: runs of other layers folded into one row, then the
+middle of a stack of recurrent layers left out (a row of "⋮").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rnnviz.diagrams.architecture import Stage
+from rnnviz.diagrams.architecture import Stage, step_ranges, window_reads, window_steps
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 from rnnviz.kinds import CELL_KINDS
 
@@ -19,8 +27,18 @@ COLUMN = 1.6  # distance between steps
 ROW = 1.35  # distance between rows
 CELL_SIZE = (1.1, 0.62)
 IO_SIZE = (0.8, 0.45)
+BAND_HEIGHT = 0.5
 DEFAULT_STEPS = 5  # shown for a time axis of unknown length
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+MAX_ROWS = 6  # more rows, or a diagram wider than MAX_WIDTH, do not fit a 16:9 slide with text of 12 pt or more
+MAX_WIDTH = 18.0
+MIN_STEPS = 4  # the fewest steps drawn to keep a diagram within MAX_WIDTH
+LABEL_CHARACTER = 0.165  # room per character of a row label (its lines are at most 0.3 units tall)
+WRITTEN_VALUES = 3  # an input step of at most this many values has them written under it
+FAN_KERNEL = 5  # a window layer reading at most this many steps gets an arrow from each
+FAN_STEPS = 4  # ... if at least this many of its steps then fit
+MIN_PITCH = 0.8  # between the input steps drawn under such a window
+SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+OWN_ROWS = ("input", "recurrent", "repeat", "band", "elided")  # roles never folded into another row
 
 
 def shown_steps(length: int, max_steps: int = 8) -> list:
@@ -34,7 +52,8 @@ def shown_steps(length: int, max_steps: int = 8) -> list:
     return [*range(head), None, *range(length - tail, length)]
 
 
-def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, trace_layers=None) -> Diagram:
+def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: int = MAX_ROWS,
+                     max_width: float = MAX_WIDTH, trace_layers=None) -> Diagram:
     """Lay out ``stages`` (from :func:`describe_model` or :func:`stages_from_trace`) unrolled in time.
 
     Parameters
@@ -42,28 +61,35 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, trace_laye
     stages : list of Stage
     steps : int or dict of str to int, optional
         The length of each input sequence (by input stage name), overriding what the
-        stages say; a single int for every input.
+        stages say; a single int for every input. A dict may also give the steps of a
+        recurrent stage (by its name), checked against the arithmetic of the layers
+        in front of it.
     max_steps : int
         At most this many steps are drawn per time axis; longer ones are elided.
+    max_rows : int
+        A model drawn in more rows is summarised until it fits, if it can: runs of
+        non-recurrent layers folded into one row, then the middle of each stack of
+        recurrent layers left out.
+    max_width : float
+        A diagram wider than this (in its units, row labels included) is drawn with
+        fewer steps, down to MIN_STEPS per time axis.
     trace_layers : sequence of str, optional
         The names of the traced layers, so a cell's ``data["layer"]`` is the name a
         trace knows it by (``"<name>/forward"`` for the directions of a Bidirectional one).
     """
-    layout = _Layout(max_steps)
-    consumers = {stage.name: [s for s in stages if stage.name in (*s.sources, s.state_source)] for stage in stages}
-    for stage in stages:
-        if stage.role == "input":
-            layout.add_input(stage, _length(stage, steps))
-        elif stage.role == "repeat":
-            layout.add_repeat(stage)
-        elif stage.role == "recurrent":
-            layout.add_recurrent(stage, trace_layers)
-        else:
-            layout.add_per_step_or_vector(stage, final=not consumers[stage.name])
-    for stage in stages:  # a model ending in a recurrent layer outputs its states
-        if stage.role == "recurrent" and not consumers[stage.name]:
-            layout.add_state_output(stage)
-    return layout.diagram()
+    for summary in _summaries(_banded(list(stages), steps, max_steps)):
+        for shown in range(max_steps, min(max_steps, MIN_STEPS) - 1, -1):
+            diagram = _Layout(shown).draw(summary, steps, trace_layers)
+            xmin, xmax, _, _ = diagram.bounds
+            if xmax - xmin <= max_width:
+                break
+        if _rows(diagram) <= max_rows:
+            break
+    return diagram
+
+
+def _rows(diagram) -> int:
+    return len({node.y for node in diagram.nodes if node.role != "port"})
 
 
 def _length(stage: Stage, steps) -> int | None:
@@ -72,13 +98,140 @@ def _length(stage: Stage, steps) -> int | None:
     return steps if steps is not None else stage.steps
 
 
+def _given_length(stage: Stage, steps) -> int | None:
+    """The steps ``steps`` gives for a (recurrent) stage, if any."""
+    return steps.get(stage.name) if isinstance(steps, dict) else None
+
+
+def _subscript(number: int) -> str:
+    return str(number).translate(SUBSCRIPTS)
+
+
+# ---------------------------------------------------------------- summaries of the stages
+
+
+def _consumers(stages) -> dict:
+    return {stage.name: [s for s in stages if stage.name in (*s.sources, s.state_source)] for stage in stages}
+
+
+def _runs(stages, member) -> list:
+    """Runs of consecutive ``member`` stages, each the only reader of the one before; only runs of two or more."""
+    consumers = _consumers(stages)
+    runs, run = [], []
+    for stage in stages:
+        joins = (member(stage) and run and stage.sources == (run[-1].name,) and not stage.state_source
+                 and len(consumers[run[-1].name]) == 1)
+        if not joins:
+            runs.append(run)
+            run = []
+        if member(stage):
+            run.append(stage)
+    return [run for run in [*runs, run] if len(run) > 1]
+
+
+def _merged(stages, run, role: str, extra: dict) -> list:
+    """``stages`` with ``run`` replaced by one stage of ``role``, named as its last (what reads the run still finds it)."""
+    last, names = run[-1], {stage.name for stage in run}
+    folded = [[stage.name, stage.class_name] for stage in run]
+    merged = Stage.from_dict({**last.to_dict(), "role": role, "sources": list(run[0].sources),
+                              "class_name": ", ".join(dict.fromkeys(stage.class_name for stage in run)),
+                              "extra": {**extra, "folded": folded}})
+    return [merged if stage.name == last.name else stage for stage in stages if stage.name not in names - {last.name}]
+
+
+def _banded(stages, steps, max_steps) -> list:
+    """Each chain of layers in front of a recurrent layer that changes time, as one ``"band"`` stage.
+
+    A single small window right after an input stays as it is: it is drawn as a fan.
+    """
+    by_name, consumers = {stage.name: stage for stage in stages}, _consumers(stages)
+    for stage in [s for s in stages if s.role == "recurrent"]:
+        chain = _chain_before(stage, by_name, consumers)
+        timed = [link for link in chain if "time" in link.extra]
+        unknown = [f"{link.name} ({link.class_name})" for link in timed if link.extra["time"] == "unknown"]
+        if timed and _fans(chain, by_name, stage, steps, max_steps):  # marked for the layout
+            fan = Stage.from_dict({**timed[0].to_dict(), "extra": {**timed[0].extra, "fan": True}})
+            stages = [fan if s.name == fan.name else s for s in stages]
+        elif timed:
+            extra = {"time": "unknown", "unknown": unknown[0]} if unknown else {"time": [s.extra["time"] for s in timed]}
+            stages = _merged(stages, chain, "band", extra)
+        elif chain and _disagree(chain[0], by_name, stage, steps):  # e.g. a trace saved before layers told their time
+            lengths = f"{_length(by_name[chain[0].sources[0]], steps)} input steps, {_given_length(stage, steps)} of {stage.name}"
+            stages = _merged(stages, chain, "band", {"time": "unknown", "unknown": lengths})
+    return stages
+
+
+def _disagree(first, by_name, recurrent, steps) -> bool:
+    """True when the input in front of ``first`` and the ``recurrent`` layer after it have different known lengths."""
+    source = by_name[first.sources[0]]
+    lengths = (_length(source, steps), _given_length(recurrent, steps))
+    return source.role == "input" and None not in lengths and lengths[0] != lengths[1]
+
+
+def _chain_before(stage, by_name, consumers) -> list:
+    """The layers in a line in front of a recurrent ``stage``, back to an input, a recurrent layer or a fork."""
+    chain = []
+    while len(stage.sources) == 1:
+        source = by_name[stage.sources[0]]
+        if source.role in OWN_ROWS or len(consumers[source.name]) != 1 or source.state_source:
+            break
+        chain.insert(0, source)
+        stage = source
+    return chain
+
+
+def _fans(chain, by_name, recurrent, steps, max_steps) -> bool:
+    """True when ``chain`` holds one small window after an input whose arithmetic gives the recurrent layer's steps,
+    and a fan of arrows from its inputs leaves room for enough of its steps."""
+    windows = [link.extra["time"] for link in chain if "time" in link.extra]
+    source = by_name[chain[0].sources[0]]
+    if len(windows) != 1 or windows[0] == "unknown" or windows[0]["kernel"] > FAN_KERNEL or source.role != "input":
+        return False
+    length = _length(source, steps) or _example_length(windows[0])
+    try:
+        count, _ = window_steps(windows[0], length)
+    except ValueError:  # a padding it does not know
+        return False
+    shown = [step for _, step in _fan_columns(windows[0], length, max_steps, 0.0, _written(source))[1] if step is not None]
+    return _given_length(recurrent, steps) in (None, count) and len(shown) >= min(count, FAN_STEPS)
+
+
+def _example_length(window) -> int:
+    """An input length for a window layer on an input of unknown length: one that gives DEFAULT_STEPS steps."""
+    return next(n for n in range(1, 10_000) if window_steps(window, n)[0] >= DEFAULT_STEPS)
+
+
+def _summaries(stages):
+    """``stages``, then summaries of them, each shorter than the one before."""
+    yield stages
+    for run in _runs(stages, lambda s: s.role not in OWN_ROWS and "time" not in s.extra
+                     and len(s.sources) == 1 and not s.state_source):
+        stages = _merged(stages, run, "folded", {})
+    yield stages
+    for keep_last in (True, False):
+        yield _cut_stacks(stages, keep_last=keep_last)
+
+
+def _cut_stacks(stages, *, keep_last: bool) -> list:
+    """Each stack of recurrent layers with the layers after its first (and before its last, if ``keep_last``) cut."""
+    for run in _runs(stages, lambda s: s.role == "recurrent"):
+        cut = run[1:-1] if keep_last or not run[-1].return_sequences else run[1:]
+        if cut and all(stage.return_sequences for stage in cut):
+            stages = _merged(stages, cut, "elided", {})
+    return stages
+
+
+# ---------------------------------------------------------------- layout
+
+
 @dataclass
 class _Output:
     """Where a stage's output was drawn.
 
     chains: per direction, {step: node id} of its nodes at the shown steps (none for a vector);
     finals: the node(s) holding the final value (each direction's last state, or the vector);
-    sequence: True when the output is a sequence on ``axis`` (None for a vector off any axis).
+    sequence: True when the output is a sequence on ``axis`` (None for a vector off any axis);
+    symbol: what its nodes are called (x, h, ...).
     """
 
     row: int
@@ -86,6 +239,7 @@ class _Output:
     chains: list = field(default_factory=list)
     axis: int | None = None
     sequence: bool = False
+    symbol: str = "h"
 
 
 class _Layout:
@@ -97,35 +251,74 @@ class _Layout:
         self.cursor = 0.0  # x where the next time axis starts
         self.outputs = {}  # stage name -> _Output
         self.axes = []  # per axis: the shown columns, [(x, step or None for "…")]
+        self.lengths = []  # per axis: the number of steps
+        self.widths = []  # per axis: the widest node its columns leave room for
+        self.label_x = []  # per axis: where its row labels end
+        self.fans = {}  # window stage name -> (its axis, {step: the input steps it reads})
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
 
+    def draw(self, stages, steps, trace_layers) -> Diagram:
+        consumers = _consumers(stages)
+        for stage in stages:
+            if stage.role == "input":
+                self.add_input(stage, _length(stage, steps), _fan_window(stage, consumers))
+            elif stage.role == "repeat":
+                self.add_repeat(stage)
+            elif stage.role == "recurrent":
+                self.add_recurrent(stage, trace_layers)
+            elif stage.role == "band":
+                self.add_band(stage, _given_length(consumers[stage.name][0], steps))
+            elif stage.role == "elided":
+                self.add_elided(stage)
+            else:
+                self.add_per_step_or_vector(stage, final=not consumers[stage.name])
+        for stage in stages:  # a model ending in a recurrent layer outputs its states
+            if stage.role == "recurrent" and not consumers[stage.name]:
+                self.add_state_output(stage)
+        return Diagram("unrolled", tuple(self.nodes), tuple(self.edges), tuple(self.labels), dict(self.groups))
+
     # time axes -----------------------------------------------------------
-    def new_axis(self, length):
-        columns = shown_steps(DEFAULT_STEPS if length is None else length, self.max_steps)
-        xs = [self.cursor + COLUMN * i for i in range(len(columns))]
-        self.cursor = xs[-1] + COLUMN * 2.8  # room for the next axis's row labels
-        self.axes.append(list(zip(xs, columns)))
+    def add_axis(self, columns, length, *, pitch=COLUMN, label_x=None):
+        """A time axis of ``length`` steps drawn at ``columns`` [(x, step or None)]; returns its index."""
+        self.axes.append(columns)
+        self.lengths.append(length)
+        self.widths.append(0.9 * pitch)
+        self.label_x.append(columns[0][0] - CELL_SIZE[0] / 2 - 0.25 if label_x is None else label_x)
+        self.cursor = max(self.cursor, max(x for x, _ in columns) + COLUMN * 2.8)  # room for the next axis's labels
         return len(self.axes) - 1
 
-    def sequence_output(self, axis, row, ids):
+    def new_axis(self, length, x0=None):
+        """An axis of evenly spaced columns from ``x0`` (by default, right of everything so far)."""
+        length = DEFAULT_STEPS if length is None else length
+        columns = shown_steps(length, self.max_steps)
+        x0 = self.cursor if x0 is None else x0
+        return self.add_axis([(x0 + COLUMN * i, step) for i, step in enumerate(columns)], length)
+
+    def sequence_output(self, axis, row, ids, symbol="h"):
         """The output of a layer drawn at every step of ``axis``: it ends at the last step."""
-        return _Output(row, finals=[ids[max(ids)]], chains=[ids], axis=axis, sequence=True)
+        return _Output(row, finals=[ids[max(ids)]], chains=[ids], axis=axis, sequence=True, symbol=symbol)
 
     def row_label(self, axis, row, text):
-        x0 = self.axes[axis][0][0] - CELL_SIZE[0] / 2 - 0.25
+        x0 = self.label_x[axis]
         if axis == 0 or not any(label.y == row * ROW and label.x == x0 for label in self.labels):
-            self.labels.append(Label(text, x0, row * ROW, role="row", anchor="right"))
+            self.labels.append(_text_label(text, x0, row * ROW, "right"))
 
-    def per_step(self, stage, axis, row, role, symbol, size, data=None, group=None):
-        """One node per shown step (and "…" where steps are elided); returns {step: node id}."""
+    def per_step(self, stage, axis, row, role, symbol, size, data=None, group=None, *, shape="box", labels=None,
+                 step_data=None):
+        """One node per shown step (and "…" where steps are elided); returns {step: node id}.
+
+        ``labels`` (step -> text) replaces the numbered ``symbol``; ``step_data`` (step -> dict) adds to a node's data.
+        """
         ids = {}
+        size = (min(size[0], self.widths[axis]), size[1])
         for x, step in self.axes[axis]:
             if step is None:
                 self.nodes.append(Node(f"{stage}/…/{row}", x, row * ROW, 0.5, 0.3, "ellipsis", "…", "text"))
                 continue
             node_id = f"{stage}/{step}" if group is None else f"{stage}/{group}/{step}"
-            label = f"{symbol}{str(step).translate(SUBSCRIPTS)}" if symbol else ""
-            self.nodes.append(Node(node_id, x, row * ROW, *size, role, label, data={"step": step, **(data or {})}))
+            label = labels[step] if labels else f"{symbol}{_subscript(step)}" if symbol else ""
+            node_data = {"step": step, **(data or {}), **(step_data or {}).get(step, {})}
+            self.nodes.append(Node(node_id, x, row * ROW, *size, role, label, shape, node_data))
             ids[step] = node_id
         self.groups[stage if group is None else f"{stage}/{group}"] = tuple(ids.values())
         return ids
@@ -138,20 +331,29 @@ class _Layout:
                     self.edges.append(Edge(chain[step], target, role))
 
     # stages --------------------------------------------------------------
-    def add_input(self, stage, length):
+    def add_input(self, stage, length, fan=None):
         if not stage.extra.get("sequence", stage.steps is not None):
             node_id = stage.name
             self.nodes.append(Node(node_id, self.cursor, 0.0, *IO_SIZE, "input", "x", data={"layer": stage.name}))
             self.vector_columns.add(self.cursor)
-            self.labels.append(Label("input vector", self.cursor, -0.5, role="caption"))
+            self.labels.append(_text_label("input vector", self.cursor, -0.5, "center", role="caption"))
             self.cursor += COLUMN * 3.0  # room for the next axis's row labels
             self.outputs[stage.name] = _Output(0, finals=[node_id])
             return
-        axis = self.new_axis(length)
+        if fan is None:
+            axis = self.new_axis(length)
+        else:  # the input laid out under the window that reads it
+            window = fan.extra["time"]
+            length = length or _example_length(window)
+            inputs, outputs, reads, pitch = _fan_columns(window, length, self.max_steps, self.cursor, _written(stage))
+            axis = self.add_axis(inputs, length, pitch=pitch, label_x=inputs[0][0] - 0.45 * pitch - 0.25)
+            count, _ = window_steps(window, length)
+            self.fans[fan.name] = self.add_axis(outputs, count, label_x=self.label_x[axis]), reads
         ids = self.per_step(stage.name, axis, 0, "input", "x", IO_SIZE, {"layer": stage.name})
-        self.outputs[stage.name] = self.sequence_output(axis, 0, ids)
+        self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "x")
         tokens = " (token ids)" if stage.extra.get("tokens") else ""
-        self.row_label(axis, 0, f"input{tokens}")
+        values = f"\n{stage.features} values a step" if (stage.features or 0) > WRITTEN_VALUES else ""
+        self.row_label(axis, 0, f"input{tokens}{values}")
 
     def add_repeat(self, stage):
         source_id = self.last_node(stage.sources[0])
@@ -159,14 +361,12 @@ class _Layout:
         ids = self.per_step(stage.name, axis, 0, "context", "c", IO_SIZE, {"layer": stage.name})
         for target in ids.values():
             self.edges.append(Edge(source_id, target, "repeat"))
-        self.outputs[stage.name] = self.sequence_output(axis, 0, ids)
+        self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "c")
         self.row_label(axis, 0, f"RepeatVector({stage.repeat})")
 
     def add_recurrent(self, stage, trace_layers):
-        below = self.outputs[stage.sources[0]]
+        below = self.sequence_below(stage)
         axis, row = below.axis, below.row
-        if not below.sequence:
-            raise ValueError(f"stages: recurrent layer {stage.name!r} reads a vector, expected a sequence")
         title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
         directions = ("forward", "backward") if stage.bidirectional else ("backward" if stage.go_backwards else "forward",)
         tops = []
@@ -191,6 +391,44 @@ class _Layout:
         self.outputs[stage.name] = _Output(top_row, finals=finals, chains=tops, axis=axis,
                                            sequence=stage.return_sequences)
 
+    def add_band(self, stage, given=None):
+        """Layers that change time, as one band: the shown input steps enter it, each step above names those it reads."""
+        below = self.sequence_below(stage)
+        ranges, reason = _band_ranges(stage.extra, self.lengths[below.axis], given)
+        axis = self.new_axis(len(ranges) if ranges else given, x0=self.axes[below.axis][0][0])
+        row, y = below.row + 1, (below.row + 1) * ROW
+        xs = [x for x, _ in self.axes[below.axis] + self.axes[axis]]
+        left, right = min(xs) - self.widths[axis] / 2, max(xs) + self.widths[axis] / 2
+        note = "" if ranges else f"which steps below each step reads is not known: {reason}"
+        self.nodes.append(Node(stage.name, (left + right) / 2, y, right - left, BAND_HEIGHT, "band", note,
+                               data={"layer": stage.name, "layers": [name for name, _ in stage.extra["folded"]]}))
+        for x, step in self.axes[below.axis]:  # the input steps enter at the bottom edge
+            if step is not None:
+                port = f"{stage.name}/in/{step}"
+                self.nodes.append(Node(port, x, y - BAND_HEIGHT / 2, 0.0, 0.0, "port", shape="text", data={"step": step}))
+                self.edges.extend(Edge(chain[step], port, "flow") for chain in below.chains if step in chain)
+        if ranges:
+            shown = {step: ranges[step] for _, step in self.axes[axis] if step is not None}
+            labels = {step: _range_text(below.symbol, *read) for step, read in shown.items()}
+            ids = self.per_step(stage.name, axis, row, "window", "", (0.8 * COLUMN, BAND_HEIGHT), {"layer": stage.name},
+                                shape="text", labels=labels, step_data={j: {"reads": list(r)} for j, r in shown.items()})
+        else:  # leaving at the top edge, with no claim on which inputs they come from
+            ids = self.per_step(stage.name, axis, row, "port", "", (0.0, BAND_HEIGHT), {"layer": stage.name}, shape="text")
+            self.nodes = [node for node in self.nodes if node.id != f"{stage.name}/…/{row}"]  # not over the note
+        self.outputs[stage.name] = self.sequence_output(axis, row, ids, "z")
+        count = f"{self.lengths[below.axis]} → {self.lengths[axis]} steps"
+        self.row_label(below.axis, row, f"{_names(stage)}\n{count}")
+
+    def add_elided(self, stage):
+        """Recurrent layers left out: a "⋮" at every step, between the layer below and the one above."""
+        below = self.sequence_below(stage)
+        row = below.row + 1
+        ids = self.per_step(stage.name, below.axis, row, "elided", "", (0.5, 0.5), {"layer": stage.name},
+                            shape="text", labels={step: "⋮" for _, step in self.axes[below.axis]})
+        self.link_up(below, ids, "input")
+        self.outputs[stage.name] = self.sequence_output(below.axis, row, ids)
+        self.row_label(below.axis, row, f"{_names(stage)}\nnot drawn")
+
     def chain(self, ids, *, reverse, axis):
         steps = [step for _, step in self.axes[axis]]
         shown = [s for s in steps if s is not None]
@@ -208,11 +446,22 @@ class _Layout:
         symbol = {"embedding": "e", "conv1d": "z", "masking": "x"}.get(stage.role, "d")
         if final:
             role, symbol = "output", "ŷ"
+        name = _names(stage) if stage.role == "folded" else f"{stage.name} ({stage.class_name})"
+        if stage.name in self.fans:  # a window read by a recurrent layer: arrows from every input step it reads
+            axis, reads = self.fans[stage.name]
+            ids = self.per_step(stage.name, axis, row + 1, role, symbol, IO_SIZE, {"layer": stage.name},
+                                step_data={step: {"reads": read} for step, read in reads.items()})
+            for step, target in ids.items():
+                self.edges.extend(Edge(source.chains[0][read], target, "flow") for read in reads[step])
+            self.outputs[stage.name] = self.sequence_output(axis, row + 1, ids, symbol)
+            self.row_label(axis, row + 1, f"{name}\n{_window_text(stage.extra['time'])}\n"
+                                          f"{self.lengths[source.axis]} → {self.lengths[axis]} steps")
+            return
         if source.sequence:
             ids = self.per_step(stage.name, source.axis, row + 1, role, symbol, IO_SIZE, {"layer": stage.name})
             self.link_up(source, ids, "output" if role == "output" else "flow")
-            self.outputs[stage.name] = self.sequence_output(source.axis, row + 1, ids)
-            self.row_label(source.axis, row + 1, f"{stage.name} ({stage.class_name})")
+            self.outputs[stage.name] = self.sequence_output(source.axis, row + 1, ids, symbol)
+            self.row_label(source.axis, row + 1, name)
             return
         # once, on the vector: above the end of the source's time axis, or above the vector itself
         x = self.axes[source.axis][-1][0] if source.axis is not None else self.node(source.finals[0]).x
@@ -220,11 +469,10 @@ class _Layout:
         y = (row + 1) * ROW
         self.nodes.append(Node(node_id, x, y, *IO_SIZE, role, symbol,
                                data={"layer": stage.name}))
-        text = f"{stage.name} ({stage.class_name})"
-        if x not in self.vector_columns:  # above the end of a time axis: label to the right
-            self.labels.append(Label(text, x + IO_SIZE[0] / 2 + 0.15, y, role="row", anchor="left"))
+        if x not in self.vector_columns:  # above the end of a time axis: label to the right, narrow
+            self.labels.append(_text_label(name.replace(" (", "\n("), x + IO_SIZE[0] / 2 + 0.15, y, "left"))
         else:  # on a column of its own before a time axis: caption under the node
-            self.labels.append(Label(text, x, y - 0.5, role="caption"))
+            self.labels.append(_text_label(name, x, y - 0.5, "center", role="caption"))
         for final in source.finals:
             self.edges.append(Edge(final, node_id, "output"))
         self.outputs[stage.name] = _Output(row + 1, finals=[node_id])
@@ -241,13 +489,20 @@ class _Layout:
             return
         for step in first:
             node_id = f"{stage.name}/output/{step}"
-            label = "h" + str(step).translate(SUBSCRIPTS)
+            label = "h" + _subscript(step)
             self.nodes.append(Node(node_id, self.node(first[step]).x, (row + 1) * ROW, *IO_SIZE, "output", label,
                                    data={"layer": stage.name, "step": step}))
             for ids in output.chains:  # both directions of a Bidirectional layer feed its output
                 self.edges.append(Edge(ids[step], node_id, "output"))
 
     # helpers -------------------------------------------------------------
+    def sequence_below(self, stage) -> _Output:
+        """The output ``stage`` reads, which must be a sequence."""
+        below = self.outputs[stage.sources[0]]
+        if not below.sequence:
+            raise ValueError(f"stages: {stage.role} layer {stage.name!r} reads a vector, expected a sequence")
+        return below
+
     def last_node(self, stage_name):
         """The node holding a stage's final value (a Bidirectional layer's: its forward direction's)."""
         return self.outputs[stage_name].finals[0]
@@ -255,8 +510,101 @@ class _Layout:
     def node(self, node_id):
         return next(node for node in self.nodes if node.id == node_id)
 
-    def diagram(self):
-        return Diagram("unrolled", tuple(self.nodes), tuple(self.edges), tuple(self.labels), dict(self.groups))
+
+def _text_label(text, x, y, anchor, role="row") -> Label:
+    """A label with room for its longest line."""
+    return Label(text, x, y, role=role, anchor=anchor, width=LABEL_CHARACTER * max(map(len, text.split("\n"))))
+
+
+def _range_text(symbol, first, last) -> str:
+    """"x₂…x₅", or "x₂" for one step."""
+    return f"{symbol}{_subscript(first)}" + (f"…{symbol}{_subscript(last)}" if last != first else "")
+
+
+def _names(stage) -> str:
+    """The layers a folded stage stands for: its only one, or the first and the last on two lines."""
+    names = [name for name, _ in stage.extra["folded"]]
+    if len(names) == 1:
+        return f"{names[0]}\n({stage.class_name})"
+    return f"{names[0]} …\n… {names[-1]}"
+
+
+def _window_text(window) -> str:
+    """"kernel 4, stride 2" (and the dilation and padding where they are not the default)."""
+    text = f"kernel {window['kernel']}, stride {window['stride']}"
+    text += f", dilation {window['dilation']}" if window["dilation"] != 1 else ""
+    return text + (f", {window['padding']}" if window["padding"] != "valid" else "")
+
+
+def _fan_window(stage, consumers):
+    """The window layer an input feeds through layers that keep time, if it is drawn as a fan (marked by ``_banded``)."""
+    while len(consumers[stage.name]) == 1:
+        stage = consumers[stage.name][0]
+        if stage.role in OWN_ROWS or "time" in stage.extra:
+            return stage if stage.extra.get("fan") else None
+    return None
+
+
+def _written(stage) -> int:
+    """How many values are written under each step of an input (none past WRITTEN_VALUES: its row label counts them)."""
+    return stage.features if 1 <= (stage.features or 0) <= WRITTEN_VALUES else 1
+
+
+def _fan_columns(window, length, max_steps, x0, written=1) -> tuple:
+    """Columns of an input and of the window layer reading it, so each step sits over the middle of what it reads.
+
+    Returns (input columns, window columns, {shown step: the input steps it reads}, input pitch).
+    As many steps are shown as let their inputs (with ``written`` values under each) fit the
+    width of ``max_steps`` even columns.
+    """
+    count, first = window_steps(window, length)
+    pitch = max(COLUMN / window["stride"], MIN_PITCH * written)
+    middle = first + window["dilation"] * (window["kernel"] - 1) / 2  # of step 0's window, in input steps
+    for half in range(max(max_steps // 2, 1), 0, -1):
+        shown = shown_steps(count, 2 * half)
+        blocks = [block for block in _blocks(shown) if block]
+        reads = {step: window_reads(window, length, step) for block in blocks for step in block}
+        inputs, outputs, end = [], [], None
+        for block in blocks:  # place each block, then the next right of it past an "…"
+            read = range(min(reads[block[0]]), max(reads[block[-1]]) + 1)
+            xs_in = [(step - read.start) * pitch for step in read]
+            xs_out = [(middle + step * window["stride"] - read.start) * pitch for step in block]
+            shift = x0 - min(xs_in + xs_out) if end is None else max(
+                end[0] + 2 * pitch - min(xs_in), end[1] + 2 * COLUMN - min(xs_out))
+            if end is not None:  # the "…" halfway across the gap
+                inputs.append(((end[0] + xs_in[0] + shift) / 2, None))
+                outputs.append(((end[1] + xs_out[0] + shift) / 2, None))
+            inputs += [(x + shift, step) for x, step in zip(xs_in, read)]
+            outputs += [(x + shift, step) for x, step in zip(xs_out, block)]
+            end = (inputs[-1][0], outputs[-1][0])
+        width = max(x for x, _ in inputs + outputs) - min(x for x, _ in inputs + outputs)
+        if width <= max_steps * COLUMN + 1e-9:
+            break
+    return inputs, outputs, reads, pitch
+
+
+def _blocks(shown) -> list:
+    """``shown`` (steps with None for "…") split at the "…"."""
+    blocks = [[]]
+    for step in shown:
+        if step is None:
+            blocks.append([])
+        else:
+            blocks[-1].append(step)
+    return blocks
+
+
+def _band_ranges(extra, length, given) -> tuple:
+    """(ranges, reason): for each step after a band, the first and last input step it reads; or None and why not."""
+    if extra["time"] == "unknown":
+        return None, extra["unknown"]
+    try:
+        ranges = step_ranges(extra["time"], length)
+    except (ValueError, IndexError):  # a step reading nothing but padding
+        return None, "a step reads only padding"
+    if given is not None and len(ranges) != given:
+        return None, f"their arithmetic gives {len(ranges)} steps, the layer above has {given}"
+    return ranges, ""
 
 
 def folded_diagram(kind: str = "simple_rnn", *, label: str = "h") -> Diagram:

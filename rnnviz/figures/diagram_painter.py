@@ -13,27 +13,31 @@ from matplotlib.path import Path
 from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
 from rnnviz.style import neutral
 
-def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, node_labels=None):
+def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, node_labels=None, points=None):
     """Draw every node, edge and label of ``diagram`` on ``ax``.
 
     ``label_shift`` moves the labels of nodes with a given role up by a fraction of
     their height (to make room for a value strip below the label). ``node_labels``,
-    a dict, receives each node's label text by node id (for changing it later). Returns
-    (patches by node id, arrows, texts, captions by node id): a caption under each
-    gate names its activation (σ or tanh).
+    a dict, receives each node's label text by node id (for changing it later).
+    ``points``: typographic points per diagram unit, if known (see
+    :func:`laid_out_points_per_unit`); by default estimated. Returns (patches by node
+    id, arrows, texts, captions by node id): a caption under each gate names its
+    activation (σ or tanh).
     """
     from matplotlib import rcParams
 
     fontsize = fontsize or rcParams["font.size"]
     xmin, xmax, ymin, ymax = diagram.bounds
-    points = points_per_unit(ax, (xmin - margin, xmax + margin, ymin - margin, ymax + margin))
+    points = points or points_per_unit(ax, (xmin - margin, xmax + margin, ymin - margin, ymax + margin))
     background, text_colour = neutral("background"), neutral("text")
     node_patches, texts, captions = {}, [], {}
+    text_sizes = _text_node_sizes(diagram, points, fontsize)
     for node in diagram.nodes:
         colour = node_colour(node)
         if node.shape == "text":
-            texts.append(ax.text(node.x, node.y, node.label, ha="center", va="center",
-                                 fontsize=min(fontsize * 1.2, 0.45 * points), color=text_colour))
+            if node.label:
+                texts.append(ax.text(node.x, node.y, node.label, ha="center", va="center", fontsize=text_sizes[node.id],
+                                     color=text_colour))
             continue
         if node.shape == "circle":
             patch = patches.Ellipse((node.x, node.y), node.width, node.height, facecolor=background,
@@ -50,7 +54,7 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
         node_patches[node.id] = patch
         if node.label:
             shift = (label_shift or {}).get(node.role, 0.0) * node.height
-            size = _fitting_size(node, points, fontsize)
+            size = _fitting_size(node, points, fontsize, shift=(label_shift or {}).get(node.role))
             texts.append(ax.text(node.x, node.y + shift, node.label, ha="center", va="center", fontsize=size,
                                  color=text_colour, zorder=5))
             if node_labels is not None:
@@ -64,6 +68,8 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
     arrows = [_arrow(ax, diagram, edge) for edge in diagram.edges]
     for label in diagram.labels:
         size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.3 * points)
+        if label.width:
+            size = min(size, fitting_width(label.text, label.width, points))
         texts.append(ax.text(label.x, label.y, label.text, ha=label.anchor, va="center", color=text_colour,
                              fontsize=size, style="italic" if label.role == "equation" else "normal"))
     ax.set_xlim(xmin - margin, xmax + margin)
@@ -73,25 +79,79 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
     return node_patches, arrows, texts, captions
 
 
-def _fitting_size(node, points, fontsize):
-    """The largest font size (up to ``fontsize``) at which the node's label fits its upper part."""
+def fill_width(ax) -> None:
+    """Let an equal-aspect diagram take the axes' whole laid-out box: a tall one gets wider limits (centred), a flat
+    one keeps its limits and the axes shrink to it from the top, under their title."""
+    box = ax.get_position(original=True)
+    width, height = ax.figure.get_size_inches()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    missing = (y1 - y0) * (box.width * width) / (box.height * height) - (x1 - x0)
+    if missing > 0:
+        ax.set_xlim(x0 - missing / 2, x1 + missing / 2)
+    ax.set_anchor("N")
+
+
+def _text_node_sizes(diagram, points, fontsize) -> dict:
+    """Node id -> the font size of a text node: a mark ("…") larger than text, one size for a row of the same role."""
+    sizes, rows = {}, {}
+    for node in diagram.nodes:
+        if node.shape == "text" and node.label:
+            cap = fontsize * (1.2 if len(node.label) == 1 else 1.0)
+            sizes[node.id] = min(cap, 0.45 * points, fitting_width(node.label, node.width, points))
+            rows.setdefault((node.role, node.y), []).append(node.id)
+    for ids in rows.values():
+        smallest = min(sizes[node_id] for node_id in ids)
+        sizes.update(dict.fromkeys(ids, smallest))
+    return sizes
+
+
+def _fitting_size(node, points, fontsize, *, shift=None):
+    """The largest font size (up to ``fontsize``) at which the node's label fits it.
+
+    ``shift``: the label is moved up by this share of the node's height, over a value strip.
+    """
     lines = node.label.split("\n")
-    share = 0.75 if node.shape == "circle" else 0.45  # boxes keep their lower part for a value strip
-    by_height = share * node.height * points / (1.2 * len(lines))
-    by_width = 0.9 * node.width * points / (0.6 * max(len(line) for line in lines))
-    return min(fontsize, by_height, by_width)
+    if shift is None or node.shape == "circle":
+        room = 0.75 * node.height
+    else:  # between the strip and the top, around the label's centre
+        centre = node.y + shift * node.height
+        room = 2 * min(node.y + node.height / 2 - centre, centre - strip_extent(node)[3])
+    by_height = room * points / (1.2 * len(lines))
+    return min(fontsize, by_height, fitting_width(node.label, 0.9 * node.width, points))
 
 
-def points_per_unit(ax, limits) -> float:
+def fitting_width(text, width, points) -> float:
+    """The largest font size at which every line of ``text`` fits ``width`` diagram units (``points`` per unit)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=10.0)
+    widest = max(text_to_path.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n"))
+    return 10.0 * width * points / max(widest, 1e-9)
+
+
+def points_per_unit(ax, limits, *, room=0.85) -> float:
     """Typographic points per diagram unit when ``limits`` (xmin, xmax, ymin, ymax) fill ``ax`` at equal aspect.
 
     Text is sized from this, so labels fit their boxes at any figure size and context.
+    ``room``: the share of the axes left once the figure is laid out (constrained layout
+    takes some for titles and colour bars).
     """
     width, height = ax.figure.get_size_inches()
     box = ax.get_position()
     xmin, xmax, ymin, ymax = limits
     scale = min(box.width * width / (xmax - xmin), box.height * height / (ymax - ymin))
-    return 72 * scale * 0.85  # constrained layout takes some room for titles and colour bars
+    return 72 * scale * room
+
+
+def laid_out_points_per_unit(ax, limits) -> float:
+    """:func:`points_per_unit` measured, not estimated: the figure is laid out first (its title and colour bar in place,
+    the axes off as the diagram will leave them)."""
+    ax.set_axis_off()
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(ax.figure)
+    return points_per_unit(ax, limits, room=1.0)
 
 
 def _arrow(ax, diagram, edge):
