@@ -208,9 +208,13 @@ trace = rnnviz.record(model, x)
         md("Step through the cell: switch the layer to the peephole LSTM or the GRU."),
         code("CellExplorer(trace, layer=\"lstm\", step=40)"),
         code("TimeStepExplorer(trace, layer=\"gru\", step=40)"),
-        md("A trace saves to `.npz` (no pickle) and loads without TensorFlow: the widgets take the file too."),
+        md("A trace saves to `.npz` (no pickle) and loads without TensorFlow: the widgets take the file too. "
+           "(Saved to a temporary folder here; give your own path to keep it.)"),
         code("""
-path = trace.save("gates.npz")
+import tempfile
+from pathlib import Path
+
+path = trace.save(Path(tempfile.mkdtemp()) / "gates.npz")
 CellExplorer(str(path), layer="peephole", step=10)
 """),
     ],

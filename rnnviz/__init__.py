@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from rnnviz.errors import InputError, RnnvizError, TraceFileError, UnsupportedModelError
+from rnnviz.errors import InputError, RnnvizError, TraceFileError, UnknownLayerError, UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS, CellKind
 from rnnviz.profile import GradientProfile, load_profile
 from rnnviz.trace import LayerTrace, ModelTrace, load
@@ -51,6 +51,7 @@ __all__ = [
     "ModelTrace",
     "RnnvizError",
     "TraceFileError",
+    "UnknownLayerError",
     "UnsupportedModelError",
     "load",
     "load_profile",

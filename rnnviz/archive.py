@@ -65,6 +65,13 @@ def read_archive(path, *, kind: str, max_version: int) -> tuple[dict, dict]:
     path = Path(path)
     if not path.is_file():
         raise TraceFileError(f"{path}: no such file")
+    with open(path, "rb") as raw:
+        start = raw.read(4)
+    if start != b"PK\x03\x04":  # every .npz is a zip archive; anything else is not ours
+        raise TraceFileError(
+            f"{path}: not an rnnviz file (not an .npz archive: it starts with the bytes {start!r}); "
+            "rnnviz files are written by ModelTrace.save and GradientProfile.save"
+        )
     try:
         with np.load(path, allow_pickle=False) as npz:
             names = list(npz.files)

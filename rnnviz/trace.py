@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from rnnviz.archive import read_archive, write_archive
-from rnnviz.errors import TraceFileError
+from rnnviz.errors import TraceFileError, UnknownLayerError
 from rnnviz.kinds import cell_kind
 
 TRACE_FORMAT = "rnnviz.ModelTrace"
@@ -53,6 +53,10 @@ class LayerTrace:
         The states before the first step the layer took.
     go_backwards : bool
         True when the layer consumed the sequence from its last step to its first.
+    sequences_per_sample : int
+        1, except for a layer inside ``TimeDistributed``, which runs on every slice
+        of every sample (each row of an image, say): then the batch axis runs over
+        (sample, slice) pairs, sample by sample, this many slices per sample.
     """
 
     name: str
@@ -66,10 +70,12 @@ class LayerTrace:
     config: dict = field(default_factory=dict)
     initial_states: dict = field(default_factory=dict)
     go_backwards: bool = False
+    sequences_per_sample: int = 1
 
     def __post_init__(self):
         spec = cell_kind(self.kind)
         self.units = int(self.units)
+        self.sequences_per_sample = int(self.sequences_per_sample)
         self.inputs = np.asarray(self.inputs)
         self.mask = np.asarray(self.mask, dtype=bool)
         if self.inputs.ndim != 3:
@@ -109,7 +115,8 @@ class LayerTrace:
         gates = ", ".join(self.gate_names) or "no gates"
         return (
             f"LayerTrace({self.name!r}, kind={self.kind!r}, units={self.units}, "
-            f"batch={self.batch_size}, steps={self.steps}, {gates})"
+            f"batch={self.batch_size}, steps={self.steps}, {gates}"
+            + (f", {self.sequences_per_sample} sequences per sample)" if self.sequences_per_sample > 1 else ")")
         )
 
 
@@ -149,7 +156,9 @@ class ModelTrace:
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise KeyError(f"no recurrent layer named {name!r}; this trace has {[layer.name for layer in self.layers]}")
+        directions = [other for other in self.layer_names if other.startswith(f"{name}/")]
+        hint = f"; {name!r} is Bidirectional: choose {directions}" if directions else ""
+        raise UnknownLayerError(f"layer: no recurrent layer named {name!r}{hint}; this trace has {self.layer_names}")
 
     def __iter__(self):
         return iter(self.layers)
@@ -182,6 +191,7 @@ class ModelTrace:
                     "units": layer.units,
                     "config": layer.config,
                     "go_backwards": layer.go_backwards,
+                    "sequences_per_sample": layer.sequences_per_sample,
                 }
             )
         for key in ("model_input", "model_output"):
@@ -228,6 +238,7 @@ def _layer_from_arrays(index: int, info: dict, arrays: dict) -> LayerTrace:
         initial_states=group("initial_states"),
         config=info.get("config", {}),
         go_backwards=bool(info.get("go_backwards", False)),
+        sequences_per_sample=int(info.get("sequences_per_sample", 1)),
     )
 
 

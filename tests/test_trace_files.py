@@ -121,7 +121,7 @@ def test_corrupted_file(saved, tmp_path):
 def test_text_file(tmp_path):
     path = tmp_path / "notes.npz"
     path.write_text("not a trace")
-    with pytest.raises(TraceFileError, match="notes.npz: cannot be read"):
+    with pytest.raises(TraceFileError, match="notes.npz: not an rnnviz file"):
         rnnviz.load(path)
 
 

@@ -70,9 +70,7 @@ def select_layer(trace, layer=None) -> LayerTrace:
         if not -len(trace.layers) <= layer < len(trace.layers):
             raise ValueError(f"layer: index {layer} out of range for {len(trace.layers)} layers {trace.layer_names}")
         return trace.layers[layer]
-    if layer not in trace.layer_names:
-        raise ValueError(f"layer: no recurrent layer named {layer!r}; this trace has {trace.layer_names}")
-    return trace[layer]
+    return trace[layer]  # UnknownLayerError (a ValueError and a KeyError) naming the layers there are
 
 
 def check_sample(layer: LayerTrace, sample) -> int:

@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from rnnviz.errors import InputError
+from rnnviz.recording.replay import traced_sublayers
 
 
 def check_inputs(model, x, *, allow_nonfinite=False) -> list:
@@ -39,8 +40,10 @@ def _check_one(label, array, spec, allow_nonfinite):
             f"{label}: expected a {len(expected)}-D array {wanted} for the model's input of shape "
             f"{_shape(expected)}, got shape {array.shape}.{hint}"
         )
+    # The batch axis is free: Keras runs a model on any batch, also one whose input
+    # shape kept the batch size it was built with (a Sequential built by fit()).
     for axis, (size, want) in enumerate(zip(array.shape, expected)):
-        if want is not None and size != want:
+        if axis > 0 and want is not None and size != want:
             what = {0: "batch size", 1: "number of steps", 2: "number of features"}.get(axis, f"size of axis {axis}")
             raise InputError(
                 f"{label}: the model's input has shape {_shape(expected)}, so the {what} must be {want}; "
@@ -61,6 +64,18 @@ def _check_one(label, array, spec, allow_nonfinite):
     if np.issubdtype(array.dtype, np.floating) and array.dtype != np.float32:
         array = array.astype(np.float32)
     return array
+
+
+def check_stateful_batch(layers, batch: int) -> None:
+    """Raise unless ``batch`` is the batch size every stateful layer among ``layers`` keeps states for."""
+    for layer in layers:
+        for sublayer in traced_sublayers(layer):
+            states = sublayer.states if sublayer.stateful else None
+            if states and states[0] is not None and int(states[0].shape[0]) != batch:
+                raise InputError(
+                    f"x: layer {layer.name!r} is stateful and keeps states for a batch of "
+                    f"{int(states[0].shape[0])} samples, so x must hold {int(states[0].shape[0])} samples; got {batch}"
+                )
 
 
 def check_memory(needed_bytes: int, *, max_bytes=None) -> None:

@@ -25,6 +25,7 @@ from rnnviz.profile import WRT_CHOICES, GradientProfile
 from rnnviz.recording.kinds import equations_for
 from rnnviz.recording.record import record
 from rnnviz.recording.replay import traced_replica
+from rnnviz.recording.scan import XLA_FROM
 
 
 def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, mask=None, allow_nonfinite=False):
@@ -43,7 +44,9 @@ def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, ma
         Differentiate with respect to the state ``h_t`` or the layer's input ``x_t``.
     loss, y : Keras loss (name or object) and targets, optional
         Also compute ``dL / d h_t`` for every step: the gradient training sees,
-        for ``L`` the loss averaged over the batch.
+        for ``L`` the loss averaged over the batch, through every path from
+        ``h_t`` to the loss (later steps, later layers, states handed on). Zero
+        at masked steps: Keras skips them, so no gradient reaches the cell there.
     mask, allow_nonfinite
         As for :func:`rnnviz.record`.
 
@@ -68,6 +71,7 @@ def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, ma
         loss_fn = keras.losses.get(loss)
         injections = _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer)
         loss_gradients = backpropagate(equations, keras_layer.cell, layer_trace, injections=injections)
+        loss_gradients = loss_gradients * layer_trace.mask[:, :, None]
     return GradientProfile(
         layer=layer_trace.name,
         kind=layer_trace.kind,
@@ -210,7 +214,13 @@ def _adjoint_loop(equations, cell):
             _, written, _ = tf.while_loop(lambda k, *_: k >= 0, body, (tf.constant(steps - 1), written, adjoint))
             return written.stack()
 
-        loop = _adjoint_loops[cell] = tf.function(run, jit_compile=True)
+        compiled, plain = tf.function(run, jit_compile=True), tf.function(run)
+
+        def loop(inputs, *args):
+            # As the recorder does (scan.XLA_FROM): a tiny profile runs in less time than XLA takes to compile.
+            return (plain if inputs.shape[0] * inputs.shape[1] < XLA_FROM else compiled)(inputs, *args)
+
+        _adjoint_loops[cell] = loop
     return loop
 
 
@@ -306,12 +316,7 @@ def _choose(trace, layer):
         return trace.layers[0]
     if not isinstance(layer, str):
         raise InputError(f"layer: expected a layer name (str), got {type(layer).__name__}")
-    names = trace.layer_names
-    if layer in names:
-        return trace[layer]
-    directions = [name for name in names if name.startswith(layer + "/")]
-    hint = f"; {layer!r} is Bidirectional: choose {directions}" if directions else ""
-    raise InputError(f"layer: no recurrent layer named {layer!r}{hint}; expected one of {names}")
+    return trace[layer]
 
 
 def _keras_layer(model, trace_name):
@@ -327,6 +332,8 @@ def _find(model, name):
     for layer in model.layers:
         if layer.name == name:
             return layer
+        if isinstance(layer, keras.layers.TimeDistributed) and layer.layer.name == name:
+            return layer.layer
         if isinstance(layer, keras.Model):
             inner = _find(layer, name)
             if inner is not None:
@@ -359,7 +366,7 @@ def _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer):
     seen = mask if keras_layer.zero_output_for_mask else np.logical_or.accumulate(mask, axis=1)
     h = np.zeros((layer_trace.batch_size, steps, units), np.float32)  # processing order
     if grads[0] is not None:
-        output_grad = np.asarray(grads[0])
+        output_grad = np.asarray(grads[0], dtype=np.float32)
         if keras_layer.return_sequences:
             h += output_grad * seen[:, :, None]
         else:
@@ -367,7 +374,7 @@ def _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer):
     injections = {"h": h}
     for name, grad in zip(layer_trace.state_names, grads[1:]):
         if grad is not None:
-            injections.setdefault(name, np.zeros_like(h))[:, -1] += np.asarray(grad)
+            injections.setdefault(name, np.zeros_like(h))[:, -1] += np.asarray(grad, dtype=np.float32)
     if layer_trace.go_backwards:  # back to input time order
         injections = {name: value[:, ::-1] for name, value in injections.items()}
     return injections

@@ -11,9 +11,9 @@ import tensorflow as tf
 import rnnviz
 from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import InputError, UnsupportedModelError
-from rnnviz.recording.checks import check_inputs, check_memory
+from rnnviz.recording.checks import check_inputs, check_memory, check_stateful_batch
 from rnnviz.recording.kinds import equations_for
-from rnnviz.recording.replay import check_supported, recurrent_layers, traced_replica
+from rnnviz.recording.replay import check_supported, recurrent_layers, traced_replica, traced_sublayers
 from rnnviz.trace import ModelTrace
 
 
@@ -46,11 +46,16 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
     """
     if not isinstance(model, keras.Model):
         raise UnsupportedModelError(f"model: expected a Keras 3 model (keras.Model), got {type(model).__name__}")
+    if not isinstance(model, keras.Sequential) and not getattr(model, "inputs", None):
+        raise UnsupportedModelError(
+            f"model: {model.name!r} is a subclassed model (class {type(model).__name__} with a call of its own), "
+            "so rnnviz cannot see which layers it runs in what order; build the same layers as a Sequential "
+            "or functional model (keras.Model(inputs, outputs)) to record it"
+        )
     if not model.built or not getattr(model, "inputs", None):
         raise UnsupportedModelError(
-            f"model: {model.name!r} has no defined inputs; give it a keras.Input (or call it once "
-            "on data) so rnnviz knows its input shape. Subclassed models cannot be recorded; "
-            "use a Sequential or functional model."
+            f"model: the Sequential {model.name!r} has no defined inputs; start it with a keras.Input "
+            "(or call it once on data) so rnnviz knows its input shape"
         )
     layers = recurrent_layers(model)
     if not layers:
@@ -63,6 +68,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         check_supported(layer)
 
     inputs = check_inputs(model, x, allow_nonfinite=allow_nonfinite)
+    check_stateful_batch(layers, inputs[0].shape[0])
     check_memory(_trace_bytes(layers, inputs), max_bytes=max_bytes)
     call_kwargs = {}
     if mask is not None:
@@ -75,7 +81,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         traces, output = traced_replica(model).run(inputs if len(inputs) > 1 else inputs[0], **call_kwargs)
     first_output = output[0] if isinstance(output, (list, tuple)) else output
     return ModelTrace(
-        layers=_unique_names(traces),
+        layers=traces,
         model_name=model.name,
         model_input=inputs[0] if inputs[0].dtype != object else None,
         model_output=np.asarray(first_output),
@@ -86,18 +92,17 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
 
 def _trace_bytes(layers, inputs) -> int:
     """An estimate of the bytes the traces of ``layers`` will hold for ``inputs``."""
-    batch, steps = inputs[0].shape[0], (inputs[0].shape[1] if inputs[0].ndim > 1 else 1)
+    x = inputs[0]
+    # Every position of the input but its features (one step of one slice, under TimeDistributed).
+    positions = int(np.prod(x.shape[:-1] if x.ndim > 2 else x.shape))
     total = 0
     for layer in layers:
-        sublayers = (
-            [layer.forward_layer, layer.backward_layer] if isinstance(layer, keras.layers.Bidirectional) else [layer]
-        )
-        for sublayer in sublayers:
+        for sublayer in traced_sublayers(layer):
             cell = sublayer.cell
             kind = equations_for(cell).kind
             features = cell.kernel.shape[0] if getattr(cell, "kernel", None) is not None else cell.units
             per_step = features + cell.units * (len(kind.states) + len(kind.gates)) + 1
-            total += batch * steps * per_step * 4
+            total += positions * per_step * 4
     return total
 
 
@@ -109,14 +114,3 @@ def _check_mask(mask, inputs):
     if mask.dtype != bool and not np.isin(mask, (0, 1)).all():
         raise InputError("mask: expected booleans (True where the step is real), got other values")
     return mask.astype(bool)
-
-
-def _unique_names(traces):
-    """Suffix the traces of a layer that the model calls more than once: name, name#2, ..."""
-    seen = {}
-    for trace in traces:
-        count = seen.get(trace.name, 0) + 1
-        seen[trace.name] = count
-        if count > 1:
-            trace.name = f"{trace.name}#{count}"
-    return traces

@@ -17,6 +17,7 @@ import weakref
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from rnnviz.errors import UnsupportedModelError
@@ -37,42 +38,82 @@ def recurrent_layers(model) -> list:
 
 
 def is_recurrent(layer) -> bool:
+    """Whether ``layer`` runs a recurrent layer: an RNN, a Bidirectional, or a TimeDistributed around one."""
+    if isinstance(layer, keras.layers.TimeDistributed):
+        return is_recurrent(layer.layer)
     return isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)) or hasattr(layer, "cell")
+
+
+def traced_sublayers(layer) -> list:
+    """The keras.layers.RNN layers whose traces ``layer`` gives: both directions of a Bidirectional, ..."""
+    if isinstance(layer, keras.layers.TimeDistributed):
+        return traced_sublayers(layer.layer)
+    if isinstance(layer, keras.layers.Bidirectional):
+        return [layer.forward_layer, layer.backward_layer]
+    return [layer]
 
 
 def check_supported(layer) -> None:
     """Raise :class:`UnsupportedModelError` unless rnnviz can trace ``layer``."""
-    sublayers = (
-        [layer.forward_layer, layer.backward_layer] if isinstance(layer, keras.layers.Bidirectional) else [layer]
-    )
-    for sublayer in sublayers:
+    for sublayer in traced_sublayers(layer):
         cell = getattr(sublayer, "cell", None)
         if not isinstance(sublayer, keras.layers.RNN) or equations_for(cell) is None:
             known = ", ".join(sorted({cls.__name__ for eq in EQUATIONS for cls in eq.cell_types}))
             raise UnsupportedModelError(
                 f"model: layer {layer.name!r} ({type(layer).__name__}) cannot be recorded; rnnviz traces "
                 f"recurrent layers built on the cells {known} (SimpleRNN, LSTM, GRU, rnnviz.layers.PeepholeLSTM, "
-                "or keras.layers.RNN around one of those cells), alone or inside Bidirectional"
+                "or keras.layers.RNN around one of those cells), alone or inside Bidirectional or TimeDistributed"
             )
+        if getattr(sublayer, "use_cudnn", "auto") is True and not _has_gpu():
+            raise UnsupportedModelError(
+                f"model: layer {layer.name!r} asks for use_cudnn=True, and there is no GPU here, so Keras itself "
+                "cannot run it on this machine; set use_cudnn='auto' (the same equations, on any device)"
+            )
+    if isinstance(layer, keras.layers.TimeDistributed) and getattr(layer.layer, "return_state", False):
+        raise UnsupportedModelError(f"model: layer {layer.name!r} wraps a recurrent layer with return_state=True")
+
+
+def _has_gpu() -> bool:
+    return bool(tf.config.list_physical_devices("GPU"))
 
 
 class TraceSink:
     """Where the replica's recording layers put their traces, in the order they ran.
 
-    For gradients, a tape can watch what one traced layer (or direction) hands
-    on: its output and final states (``watch_with``, then ``watched``).
+    Each trace is named as it is made: the layer's name (``"<name>/forward"``,
+    ``"<name>/backward"`` for a direction), with ``#2``, ``#3``, ... for the
+    second and later calls of a layer that the model calls more than once.
+
+    For a loss gradient, a tape watches what one traced layer (or direction)
+    hands on, its output and final states (``watch_with``, then ``watched``).
+    While watching, every other recurrent layer runs as Keras's own layer, so
+    the loss can be differentiated back through the rest of the model.
     """
 
     def __init__(self):
         self.traces = []
         self.watched = None
+        self._calls = {}
         self._tape = self._watch_name = None
+
+    def start(self) -> None:
+        """Begin a new run of the replica."""
+        self.traces, self._calls = [], {}
+
+    def next_name(self, name: str) -> str:
+        """The trace name for this call of the layer (or direction) ``name``."""
+        count = self._calls[name] = self._calls.get(name, 0) + 1
+        return name if count == 1 else f"{name}#{count}"
 
     def add(self, trace: LayerTrace) -> None:
         self.traces.append(trace)
 
     def watch_with(self, tape, name) -> None:
         self._tape, self._watch_name, self.watched = tape, name, None
+
+    def passes_through(self, names: list) -> bool:
+        """Whether a layer whose traces would be ``names`` is to run as Keras's own (a watch elsewhere)."""
+        return self._tape is not None and self._watch_name not in names
 
     def hand_on(self, name: str, parts: list) -> list:
         """Note the output and final states ``parts`` of layer ``name``; watch them if asked to."""
@@ -93,6 +134,8 @@ class TracedReplica:
         def stand_in(layer):
             if not isinstance(layer, keras.layers.Layer):  # a bare op such as keras.ops.not_equal: stateless
                 return type(layer).from_config(layer.get_config())
+            if isinstance(layer, keras.layers.TimeDistributed) and is_recurrent(layer):
+                return _RecordingTimeDistributed(layer, self.sink)
             if isinstance(layer, keras.layers.Bidirectional):
                 return _RecordingBidirectional(layer, self.sink)
             if is_recurrent(layer):
@@ -104,7 +147,7 @@ class TracedReplica:
     def run(self, inputs, **call_kwargs):
         """Call the replica eagerly on ``inputs``; return ``(layer traces, model output)``."""
         with self._lock:
-            self.sink.traces = []
+            self.sink.start()
             output = self.model(inputs, training=False, **call_kwargs)
             return self.sink.traces, output
 
@@ -127,8 +170,8 @@ def _layer_ids(model) -> tuple:
 class _StandIn(keras.layers.Layer):
     """A layer of the replica that stands for one of the user's layers."""
 
-    def __init__(self, original):
-        super().__init__(name=original.name, dtype=original.dtype_policy)
+    def __init__(self, original, dtype=None):
+        super().__init__(name=original.name, dtype=dtype or original.dtype_policy)
         # A one-element tuple keeps Keras from tracking the user's layer as ours.
         self._original = (original,)
         self.supports_masking = original.supports_masking
@@ -152,41 +195,57 @@ class _Borrowed(_StandIn):
         return self.original(inputs, *args, **kwargs)
 
 
-class _RecordingRNN(_StandIn):
+class _Recording(_StandIn):
+    """A stand-in that records in float32, whatever the layer's dtype policy.
+
+    Under a mixed precision policy Keras computes the layer in float16; the
+    recording runs the same equations in float32 on the layer's float32
+    variables, so the two agree to float16 precision. What it hands on is cast
+    to the layer's compute dtype, as Keras's output would be.
+    """
+
+    def __init__(self, original, sink):
+        super().__init__(original, dtype="float32")
+        self._sink = sink
+
+    def hand_on(self, layer, name, trace, final_states) -> list:
+        """The ``[output, *final states]`` of ``layer`` for ``trace``, in its compute dtype; watched if asked."""
+        parts = [ops.cast(part, layer.compute_dtype) for part in rnn_result(layer, trace, final_states)]
+        return self._sink.hand_on(name, parts)
+
+
+class _RecordingRNN(_Recording):
     """Records a keras.layers.RNN (SimpleRNN, LSTM, GRU, PeepholeLSTM) and returns its output."""
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
-        trace, final_states = record_rnn(self.original, sequences, initial_state, mask, name=self.name)
+        name = self._sink.next_name(self.name)
+        if self._sink.passes_through([name]):
+            return self.original(sequences, initial_state=initial_state, mask=mask, training=False)
+        trace, final_states = record_rnn(self.original, sequences, initial_state, mask, name=name)
         self._sink.add(trace)
-        output, *states = self._sink.hand_on(trace.name, rnn_result(self.original, trace, final_states))
+        output, *states = self.hand_on(self.original, name, trace, final_states)
         return [output, *states] if self.original.return_state else output
 
-    def __init__(self, original, sink):
-        super().__init__(original)
-        self._sink = sink
 
-
-class _RecordingBidirectional(_StandIn):
+class _RecordingBidirectional(_Recording):
     """Records both directions of a Bidirectional layer and merges them as Keras does."""
-
-    def __init__(self, original, sink):
-        super().__init__(original)
-        self._sink = sink
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
         layer = self.original
+        names = [self._sink.next_name(f"{self.name}/{direction}") for direction in ("forward", "backward")]
+        if self._sink.passes_through(names):
+            return layer(sequences, initial_state=initial_state, mask=mask, training=False)
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
         results = []
-        for direction, sublayer, state in (
-            ("forward", layer.forward_layer, forward_state),
-            ("backward", layer.backward_layer, backward_state),
+        for name, sublayer, state in zip(
+            names, (layer.forward_layer, layer.backward_layer), (forward_state, backward_state)
         ):
-            trace, final_states = record_rnn(sublayer, sequences, state, mask, name=f"{self.name}/{direction}")
+            trace, final_states = record_rnn(sublayer, sequences, state, mask, name=name)
             self._sink.add(trace)
-            results.append(self._sink.hand_on(trace.name, rnn_result(sublayer, trace, final_states)))
+            results.append(self.hand_on(sublayer, name, trace, final_states))
 
         (y, *forward_states), (y_rev, *backward_states) = results
         if layer.return_sequences:
@@ -208,6 +267,37 @@ class _RecordingBidirectional(_StandIn):
             return output
         outputs = output if merge_mode is None else [output]
         return [*outputs, *forward_states, *backward_states]
+
+
+class _RecordingTimeDistributed(_Recording):
+    """Records a recurrent layer inside TimeDistributed: every slice of every sample is one sequence.
+
+    Keras runs the inner layer on each slice ``inputs[:, i]`` (e.g. each row of an
+    image). The trace holds them all, sample by sample: its batch axis runs over
+    (sample, slice) pairs, ``trace.sequences_per_sample`` slices per sample.
+    """
+
+    def __init__(self, original, sink):
+        super().__init__(original, sink)
+        inner = original.layer
+        recording = _RecordingBidirectional if isinstance(inner, keras.layers.Bidirectional) else _RecordingRNN
+        self._inner = (recording(inner, sink),)  # a tuple, so Keras does not track it as a sublayer
+
+    def call(self, inputs, mask=None, training=None):
+        batch, slices = int(inputs.shape[0]), int(inputs.shape[1])
+        folded = ops.reshape(inputs, (batch * slices, *inputs.shape[2:]))
+        if mask is not None:
+            if len(mask.shape) != 3:
+                raise UnsupportedModelError(
+                    f"model: layer {self.name!r} receives a mask of shape {tuple(mask.shape)}; rnnviz records "
+                    "a recurrent layer inside TimeDistributed with a mask of (batch, slices, time) only"
+                )
+            mask = ops.reshape(mask, (batch * slices, mask.shape[2]))
+        first = len(self._sink.traces)
+        output = self._inner[0].call(folded, mask=mask)
+        for trace in self._sink.traces[first:]:
+            trace.sequences_per_sample = slices
+        return ops.reshape(output, (batch, slices, *output.shape[1:]))
 
 
 def record_rnn(layer, sequences, initial_state, mask, *, name):
