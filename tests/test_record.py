@@ -208,3 +208,29 @@ def test_fused_lstm_kernel_and_step_loop_agree(name, monkeypatch):
         for key in (*a.state_names, *a.gate_names):
             got = a.states.get(key, a.gates.get(key))
             np.testing.assert_allclose(got, b.states.get(key, b.gates.get(key)), atol=1e-6, err_msg=f"{a.name} {key}")
+
+
+class _InPlace:
+    """An executor that runs what is submitted at once, in the calling thread."""
+
+    def submit(self, function, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(function(*args, **kwargs))
+        return future
+
+
+@pytest.mark.parametrize("name", ["bidirectional_concat", "bidirectional_peephole_masked", "functional_gru_decoder"])
+def test_bidirectional_directions_recorded_at_once_equal_one_after_the_other(name, monkeypatch):
+    from rnnviz.recording import replay
+
+    model, x = build(name)
+    at_once = rnnviz.record(model, x)
+    monkeypatch.setattr(replay, "_threads", lambda: _InPlace())
+    in_turn = rnnviz.record(model, x)
+    np.testing.assert_array_equal(at_once.model_output, in_turn.model_output)
+    for a, b in zip(at_once.layers, in_turn.layers, strict=True):
+        assert a.name == b.name
+        for key in (*a.state_names, *a.gate_names):
+            np.testing.assert_array_equal(a.states.get(key, a.gates.get(key)), b.states.get(key, b.gates.get(key)))

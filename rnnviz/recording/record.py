@@ -9,7 +9,6 @@ import numpy as np
 import tensorflow as tf
 
 import rnnviz
-from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.recording.checks import check_inputs, check_memory, check_stateful_batch
 from rnnviz.recording.kinds import equations_for
@@ -78,7 +77,8 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         # Keras warns that a Sequential model "destroys" a mask passed to it; the
         # mask does reach its layers, which is all that matters here.
         warnings.filterwarnings("ignore", message=".*does not support masking.*")
-        traces, output = traced_replica(model).run(inputs if len(inputs) > 1 else inputs[0], **call_kwargs)
+        replica = traced_replica(model)
+        traces, output = replica.run(inputs if len(inputs) > 1 else inputs[0], **call_kwargs)
     first_output = output[0] if isinstance(output, (list, tuple)) else output
     return ModelTrace(
         layers=traces,
@@ -86,7 +86,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         model_input=inputs[0] if inputs[0].dtype != object else None,
         model_output=np.asarray(first_output),
         versions={"rnnviz": rnnviz.__version__, "keras": keras.__version__, "tensorflow": tf.__version__},
-        architecture=[stage.to_dict() for stage in describe_model(model)],
+        architecture=replica.architecture,
     )
 
 

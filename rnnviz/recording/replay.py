@@ -11,15 +11,18 @@ user's layers: they are only ever called eagerly on concrete tensors.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import UnsupportedModelError
 from rnnviz.recording.kinds import EQUATIONS, equations_for
 from rnnviz.recording.scan import scan_cell
@@ -143,6 +146,15 @@ class TracedReplica:
             return _Borrowed(layer)
 
         self.model = keras.models.clone_model(model, clone_function=stand_in, recursive=True)
+        self._model_ref = weakref.ref(model)
+        self._architecture = None
+
+    @property
+    def architecture(self) -> list:
+        """The model's ``describe_model`` stages as dicts: worked out once, a fresh copy each time."""
+        if self._architecture is None:
+            self._architecture = [stage.to_dict() for stage in describe_model(self._model_ref())]
+        return copy.deepcopy(self._architecture)
 
     def run(self, inputs, **call_kwargs):
         """Call the replica eagerly on ``inputs``; return ``(layer traces, model output)``."""
@@ -208,10 +220,9 @@ class _Recording(_StandIn):
         super().__init__(original, dtype="float32")
         self._sink = sink
 
-    def hand_on(self, layer, name, trace, final_states) -> list:
-        """The ``[output, *final states]`` of ``layer`` for ``trace``, in its compute dtype; watched if asked."""
-        parts = [ops.cast(part, layer.compute_dtype) for part in rnn_result(layer, trace, final_states)]
-        return self._sink.hand_on(name, parts)
+    def hand_on(self, layer, name, result) -> list:
+        """``result`` (``[output, *final states]`` of ``layer``) in its compute dtype; watched if asked."""
+        return self._sink.hand_on(name, [ops.cast(part, layer.compute_dtype) for part in result])
 
 
 class _RecordingRNN(_Recording):
@@ -221,9 +232,9 @@ class _RecordingRNN(_Recording):
         name = self._sink.next_name(self.name)
         if self._sink.passes_through([name]):
             return self.original(sequences, initial_state=initial_state, mask=mask, training=False)
-        trace, final_states = record_rnn(self.original, sequences, initial_state, mask, name=name)
+        trace, result = record_rnn(self.original, sequences, initial_state, mask, name=name)
         self._sink.add(trace)
-        output, *states = self.hand_on(self.original, name, trace, final_states)
+        output, *states = self.hand_on(self.original, name, result)
         return [output, *states] if self.original.return_state else output
 
 
@@ -239,13 +250,13 @@ class _RecordingBidirectional(_Recording):
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
+        # The two directions are independent: they run at once, as in Keras's compiled call.
+        backward = _threads().submit(record_rnn, layer.backward_layer, sequences, backward_state, mask, name=names[1])
+        recorded = [record_rnn(layer.forward_layer, sequences, forward_state, mask, name=names[0]), backward.result()]
         results = []
-        for name, sublayer, state in zip(
-            names, (layer.forward_layer, layer.backward_layer), (forward_state, backward_state)
-        ):
-            trace, final_states = record_rnn(sublayer, sequences, state, mask, name=name)
+        for name, sublayer, (trace, result) in zip(names, (layer.forward_layer, layer.backward_layer), recorded):
             self._sink.add(trace)
-            results.append(self.hand_on(sublayer, name, trace, final_states))
+            results.append(self.hand_on(sublayer, name, result))
 
         (y, *forward_states), (y_rev, *backward_states) = results
         if layer.return_sequences:
@@ -300,8 +311,26 @@ class _RecordingTimeDistributed(_Recording):
         return ops.reshape(output, (batch, slices, *output.shape[1:]))
 
 
+_pool = None
+
+
+def _threads() -> ThreadPoolExecutor:
+    """The thread that records a Bidirectional layer's backward direction while the caller records the forward one.
+
+    :func:`record_rnn` calls no Keras layer, only ops and compiled functions, so
+    it needs none of the per-thread state Keras keeps during a model's call.
+    """
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rnnviz-record")
+    return _pool
+
+
 def record_rnn(layer, sequences, initial_state, mask, *, name):
-    """Trace one keras.layers.RNN on concrete inputs; return ``(LayerTrace, final states)``."""
+    """Trace one keras.layers.RNN on concrete inputs; return ``(LayerTrace, [output, *final states])``.
+
+    The output and final states are what the Keras layer returns (as tensors).
+    """
     cell = layer.cell
     equations = equations_for(cell)
     sequences = ops.convert_to_tensor(sequences, dtype="float32")
@@ -316,7 +345,16 @@ def record_rnn(layer, sequences, initial_state, mask, *, name):
     initial_state = [ops.convert_to_tensor(state, dtype="float32") for state in initial_state]
 
     mask_array = None if mask is None else ops.convert_to_numpy(mask).astype(bool).reshape(batch, steps)
-    per_step = scan_cell(equations, cell, sequences, initial_state, mask_array, layer.go_backwards)
+    unmasked = mask_array is None or bool(mask_array.all())
+    per_step, sequence = scan_cell(
+        equations,
+        cell,
+        sequences,
+        initial_state,
+        mask_array,
+        layer.go_backwards,
+        want_sequence=bool(layer.return_sequences) and unmasked,
+    )
 
     last = 0 if layer.go_backwards else steps - 1  # input time of the last step taken
     final_states = [ops.convert_to_tensor(per_step[key][:, last]) for key in equations.kind.states]
@@ -335,17 +373,20 @@ def record_rnn(layer, sequences, initial_state, mask, *, name):
         },
         go_backwards=bool(layer.go_backwards),
     )
-    return trace, final_states
+    return trace, rnn_result(layer, trace, final_states, sequence)
 
 
-def rnn_result(layer, trace: LayerTrace, final_states) -> list:
+def rnn_result(layer, trace: LayerTrace, final_states, sequence=None) -> list:
     """``[output, *final states]`` of ``layer`` (a keras.layers.RNN) for ``trace``, composed as Keras does.
 
     The output sequence is in the order the layer ran (reversed for
     ``go_backwards``). At a masked step Keras outputs zeros when
     ``zero_output_for_mask`` is set, otherwise the previous step's output,
-    which starts at zeros (not at the initial state).
+    which starts at zeros (not at the initial state). ``sequence``, if given,
+    is that output already composed for an unmasked ``return_sequences`` layer.
     """
+    if sequence is not None:
+        return [sequence, *final_states]
     h, mask = trace.states["h"], trace.mask
     if layer.go_backwards:
         h, mask = h[:, ::-1], mask[:, ::-1]

@@ -1,9 +1,10 @@
 """Running one recurrent layer's equations over a sequence and keeping every step.
 
 The input part of every step is one large matmul; the recurrent part runs in a
-compiled ``tf.while_loop`` that writes each step's states and gates. Long
-sequences are processed in chunks of steps written straight into the final
-NumPy arrays, so recording needs little memory beyond the arrays it returns.
+compiled ``tf.while_loop`` (or the cell's fused kernel) that writes each step's
+states and gates. Long sequences are processed in chunks of steps written
+straight into the final NumPy arrays, so recording needs little memory beyond
+the arrays it returns.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ CHUNK_BYTES = 64 * 2**20  # largest block of steps the compiled loop returns at 
 _compiled_loops: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=False):
+def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=False, want_sequence=False):
     """Run ``cell`` over ``inputs`` with ``equations``; return states and gates per step.
 
     Parameters
@@ -32,12 +33,18 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
         False where the step is skipped and the state carried over.
     go_backwards : bool
         Consume the sequence from its last step to its first.
+    want_sequence : bool
+        Also return h at every step as a (batch, time, units) tensor in the
+        order the cell ran, as the Keras layer outputs it (unmasked).
 
     Returns
     -------
-    dict of ndarray, (batch, time, units)
+    per_step : dict of ndarray, (batch, time, units)
         One array per state and gate name of ``equations.kind``, indexed by input
         time, whichever direction the cell ran in.
+    sequence : tensor or None
+        The h sequence in the order the cell ran, when ``want_sequence`` and the
+        sequence was run in one piece; None otherwise (compose it from ``per_step``).
     """
     inputs = tf.convert_to_tensor(inputs, dtype=tf.float32)
     batch, steps = int(inputs.shape[0]), int(inputs.shape[1])
@@ -55,24 +62,33 @@ def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=F
     loop = _compiled_loop(equations, cell)
     fused = mask is None and equations.can_fuse(cell)
 
-    # All names side by side in one (time, batch, names * units) block, as the
-    # loop writes them; each returned array is a (batch, time, units) view of it.
     chunk = int(max(1, min(steps, CHUNK_BYTES // max(1, batch * len(names) * units * 4))))
-    block = None
-    for start in range(0, steps, chunk):
-        stop = min(start + chunk, steps)
-        # Chunk k of the processing order covers input times [first, last).
-        first, last = (steps - stop, steps - start) if go_backwards else (start, stop)
-        chunk_mask = None if mask is None else tf.convert_to_tensor(mask[:, first:last], dtype=tf.bool)
-        written, states = loop(inputs[:, first:last], chunk_mask, states, weights, go_backwards, fused)
-        if chunk == steps:
-            block = np.asarray(written)  # one chunk: a view of TensorFlow's buffer, no copy
-        else:
-            if block is None:
-                block = np.empty((steps, batch, len(names) * units), dtype=np.float32)
-            block[first:last] = np.asarray(written)
-    by_batch = block.transpose(1, 0, 2)
-    return {name: by_batch[:, :, index * units : (index + 1) * units] for index, name in enumerate(names)}
+    if chunk == steps:
+        # One piece: each array is a view of TensorFlow's buffer, no copy.
+        written, _, sequence = loop(inputs, _as_tensor(mask), states, weights, go_backwards, fused, want_sequence)
+        by_time = [_input_time_order(np.asarray(part), go_backwards) for part in written]
+    else:
+        sequence = None
+        by_time = [np.empty((steps, batch, units), dtype=np.float32) for _ in names]
+        for start in range(0, steps, chunk):
+            stop = min(start + chunk, steps)
+            # Chunk k of the processing order covers input times [first, last).
+            first, last = (steps - stop, steps - start) if go_backwards else (start, stop)
+            chunk_mask = None if mask is None else _as_tensor(mask[:, first:last])
+            written, states, _ = loop(inputs[:, first:last], chunk_mask, states, weights, go_backwards, fused, False)
+            for array, part in zip(by_time, written):
+                array[first:last] = _input_time_order(np.asarray(part), go_backwards)
+    per_step = {name: array.transpose(1, 0, 2) for name, array in zip(names, by_time)}
+    return per_step, sequence
+
+
+def _as_tensor(mask):
+    return None if mask is None else tf.convert_to_tensor(mask, dtype=tf.bool)
+
+
+def _input_time_order(part, go_backwards):
+    """A (time, batch, units) block written in the order the cell ran, as a view in input time order."""
+    return part[::-1] if go_backwards else part
 
 
 XLA_FROM = 256  # batch x steps: a tiny recording (a scene's, a test's) runs in less time than XLA takes to compile
@@ -85,54 +101,67 @@ def _compiled_loop(equations, cell):
     (``fused``: no mask, default activations), the generic step loop otherwise,
     compiled with XLA (about twice as fast here; results differ from the plain
     graph only in float rounding, ~1e-7) unless the recording is small (then the
-    plain graph: compiling would take longer than the run). Both return ``(time, batch, names * units)``
-    in input time order.
+    plain graph: compiling would take longer than the run). Both return one
+    ``(time, batch, units)`` tensor per state and gate name in the order the
+    cell ran, the final states, and (if asked for) the h sequence as
+    ``(batch, time, units)``, else None.
     """
     loop = _compiled_loops.get(cell)
     if loop is None:
         # A weak reference, so the cache entry does not keep its own key alive.
         cell_ref = weakref.ref(cell)
+        h_index = equations.kind.states.index("h")
 
+        def with_sequence(run):
+            def run_and_arrange(*args, want_sequence):
+                written, states = run(*args)
+                sequence = tf.transpose(written[h_index], [1, 0, 2]) if want_sequence else None
+                return written, states, sequence
+
+            return run_and_arrange
+
+        @with_sequence
         def run_fused(inputs, states, weights, reverse):
             if reverse:
                 inputs = tf.reverse(inputs, [1])
-            written, states = equations.fused(cell_ref(), tf.transpose(inputs, [1, 0, 2]), states, weights)
-            return (tf.reverse(written, [0]) if reverse else written), states
+            return equations.fused(cell_ref(), tf.transpose(inputs, [1, 0, 2]), states, weights)
 
+        @with_sequence
         def run_loop(inputs, mask, states, weights, reverse):
             return _while_loop(equations, cell_ref(), inputs, mask, states, weights, reverse)
 
         fused, stepped = tf.function(run_fused), tf.function(run_loop, jit_compile=True)
         stepped_small = tf.function(run_loop)
 
-        def loop(inputs, mask, states, weights, reverse, use_fused):
+        def loop(inputs, mask, states, weights, reverse, use_fused, want_sequence):
             if use_fused:
-                return fused(inputs, states, weights, reverse)
-            if inputs.shape[0] * inputs.shape[1] < XLA_FROM:
-                return stepped_small(inputs, mask, states, weights, reverse)
-            return stepped(inputs, mask, states, weights, reverse)
+                return fused(inputs, states, weights, reverse, want_sequence=want_sequence)
+            small = inputs.shape[0] * inputs.shape[1] < XLA_FROM
+            return (stepped_small if small else stepped)(
+                inputs, mask, states, weights, reverse, want_sequence=want_sequence
+            )
 
         _compiled_loops[cell] = loop
     return loop
 
 
 def _while_loop(equations, cell, inputs, mask, states, weights, reverse):
-    """Step through the sequence with ``equations.step``, writing states and gates per step."""
+    """Step through the sequence with ``equations.step``, writing states and gates in the order it runs."""
     projected = tf.transpose(equations.project(cell, inputs, weights), [1, 0, 2])
     if mask is not None:
         mask = tf.transpose(mask)[:, :, None]
     # A static step count (known whenever the chunk's shape is) makes a faster loop.
     steps = inputs.shape[1] if inputs.shape[1] is not None else tf.shape(projected)[0]
-    written = tf.TensorArray(tf.float32, size=steps)
+    names = equations.kind.states + equations.kind.gates
+    written = tuple(tf.TensorArray(tf.float32, size=steps) for _ in names)
 
     def body(step, written, states):
-        # Going backwards, step k consumes input time steps - 1 - k; writing
-        # there keeps what is written in input time order.
+        # Going backwards, step k consumes input time steps - 1 - k.
         t = steps - 1 - step if reverse else step
         new_states, gates = equations.step(cell, tf.gather(projected, t), states, weights)
         if mask is not None:
             new_states = tuple(tf.where(mask[t], new, old) for new, old in zip(new_states, states))
-        written = written.write(t, tf.concat([*new_states, *gates], axis=-1))
+        written = tuple(array.write(step, part) for array, part in zip(written, (*new_states, *gates)))
         return step + 1, written, tuple(new_states)
 
     _, written, states = tf.while_loop(
@@ -142,4 +171,4 @@ def _while_loop(equations, cell, inputs, mask, states, weights, reverse):
         parallel_iterations=32,
         maximum_iterations=steps,  # XLA needs the bound, also when a gradient tape is recording
     )
-    return written.stack(), states
+    return tuple(array.stack() for array in written), states

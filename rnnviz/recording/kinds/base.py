@@ -39,7 +39,7 @@ class CellEquations:
         return False
 
     def fused(self, cell, inputs, states, w):
-        """All steps at once: ``inputs`` (time, batch, features) -> ``(time, batch, names * units)``, states."""
+        """All steps at once: ``inputs`` (time, batch, features) -> one (time, batch, units) per name, states."""
         raise NotImplementedError
 
     def project(self, cell, x, w):

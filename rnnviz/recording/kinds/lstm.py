@@ -43,7 +43,7 @@ class LSTMEquations(CellEquations):
             cell_clip=0.0,  # no clipping
             use_peephole=self.peepholes is not None,
         )
-        return tf.concat([h, c, i, f, g, o], axis=-1), (h[-1], c[-1])
+        return (h, c, i, f, g, o), (h[-1], c[-1])
 
     def project(self, cell, x, w):
         # The bias joins the input part here, once for all steps (Keras adds it at
