@@ -139,15 +139,18 @@ _ = rnnviz.GradientDecayDisplay.from_cells(units=16, steps=40, batch=8, seed=0).
         md("""
 These layers are untrained. As initialised, Keras's SimpleRNN (an orthogonal W_h) keeps its
 gradient well and the LSTM's forget gate (near σ(1) ≈ 0.73 at the start) lets it fade. What
-matters is what training makes of them. Trained on a task that needs a long memory, the
-adding problem (the sum of two marked numbers, up to 60 steps back; about a minute), the
-gated cells keep their gradient and the SimpleRNN's fades.
+matters is what training makes of them. The lesson `memory` ships a SimpleRNN, an LSTM and a
+GRU trained on a task that needs a long memory, the adding problem (the sum of two marked
+numbers, up to 100 steps back). How much does the answer move when the first marked number
+moves by 1 (∂ŷ/∂x_first)? For the gated cells about 1, however far back; for the SimpleRNN
+the gradient has faded long before 100 steps.
 """),
         code("""
-from rnnviz.figures.long_range import train_adding
+from rnnviz import lessons
 
-adding = train_adding(seed=0)
-_ = rnnviz.GradientDecayDisplay.from_adding_problem(adding).plot()
+_ = rnnviz.AnswerGradientDisplay.from_lesson().plot()
+for claim in lessons.check("memory", remeasure=False):
+    print(claim)
 """),
         md("The same SimpleRNN with W_h rescaled: vanishing below spectral radius 1, exploding above."),
         code("_ = rnnviz.SpectralRadiusDisplay.from_sweep(radii=(0.5, 0.9, 1.0, 1.1, 1.5), units=16, steps=30, batch=4).plot()"),

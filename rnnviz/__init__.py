@@ -26,6 +26,8 @@ _LAZY = {
     "MemoryHeatmapDisplay": ("rnnviz.figures.memory", "MemoryHeatmapDisplay"),
     "ClippingDisplay": ("rnnviz.figures.clipping", "ClippingDisplay"),
     "LongRangeMemoryDisplay": ("rnnviz.figures.long_range", "LongRangeMemoryDisplay"),
+    "AnswerGradientDisplay": ("rnnviz.figures.long_range", "AnswerGradientDisplay"),
+    "lessons": ("rnnviz.lessons", None),
     "UnrolledDisplay": ("rnnviz.figures.unrolled", "UnrolledDisplay"),
     "CellDisplay": ("rnnviz.figures.cell", "CellDisplay"),
     "GateTimelineDisplay": ("rnnviz.figures.states", "GateTimelineDisplay"),

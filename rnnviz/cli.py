@@ -25,6 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="comma-separated file formats among png, svg, pdf (default: png,svg,pdf)")
     gallery.add_argument("--video", action="store_true",
                          help="also render every lecture video (manim scenes, low quality) into OUT/videos")
+    lessons = commands.add_parser("lessons", help="the lecture's trained lessons: check their claims, or train them")
+    lesson_commands = lessons.add_subparsers(dest="lessons_command", required=True, metavar="ACTION")
+    check = lesson_commands.add_parser("check", help="measure every claim on the shipped models; exit 1 if one fails")
+    check.add_argument("lesson", nargs="?", help="one lesson (default: all)")
+    train = lesson_commands.add_parser("train", help="train lessons from scratch, check their claims and report")
+    train.add_argument("lesson", nargs="?", help="one lesson (default: all)")
+    seeds = train.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=_seeds, help="random seed (default: 0)")
+    seeds.add_argument("--seeds", type=_seeds, help="several seeds, e.g. 0-4 or 0,2,5: a seed x claim table")
+    train.add_argument("--out", help="write the trained lesson (models, held-out data, results) here; "
+                       "rnnviz/lessons/shipped is what the package ships (seed 0)")
     from rnnviz.scenes.render import FORMATS, QUALITIES, SCENES
 
     render = commands.add_parser("render", help="render a lecture video (a manim scene) from a trace or a default model",
@@ -45,6 +56,20 @@ def _formats(text: str) -> list:
     if unknown or not formats:
         raise argparse.ArgumentTypeError(f"expected formats among png, svg, pdf separated by commas, got {text!r}")
     return formats
+
+
+def _seeds(text: str) -> list:
+    """``"3"``, ``"0-4"`` or ``"0,2,5"`` -> a list of seeds."""
+    try:
+        seeds = []
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            seeds.extend(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a seed, a range such as 0-4, or seeds separated by commas; got {text!r}") from None
+    if not seeds or min(seeds) < 0:
+        raise argparse.ArgumentTypeError(f"expected non-negative seeds, got {text!r}")
+    return seeds
 
 
 def _positive_int(text: str) -> int:
@@ -70,6 +95,10 @@ def main(argv=None) -> int:
             result = run_gallery(args.out, seed=args.seed, epochs=args.epochs, theme=args.theme, size=args.size,
                                  formats=args.formats, progress=_progress, video=args.video)
             print(result.summary())
+        elif args.command == "lessons":
+            from rnnviz.lessons.report import run_lessons_command
+
+            return run_lessons_command(args, write=_progress)
         elif args.command == "render":
             from rnnviz.scenes import render_scene
 

@@ -18,6 +18,7 @@ figure {{ margin: 0; }}
 img {{ width: 100%; border: 1px solid {muted}; }}
 figcaption {{ font-size: 0.95rem; margin-top: 0.3rem; }}
 figcaption a {{ color: {muted}; margin-left: 0.4rem; font-size: 0.85rem; }}
+figcaption .claim {{ display: block; color: {muted}; font-size: 0.8rem; margin-top: 0.2rem; }}
 table {{ border-collapse: collapse; margin-top: 0.5rem; }}
 td, th {{ padding: 0.2rem 0.8rem; text-align: right; border-bottom: 1px solid {muted}; }}
 td:first-child, th:first-child {{ text-align: left; }}
@@ -34,7 +35,8 @@ pre {{ color: {muted}; }}
 
 
 def contact_sheet(entries, *, title: str, summary: str = "", tables=None, colours=None) -> str:
-    """The HTML page for ``entries`` (dicts with section, caption, and files: format -> relative path).
+    """The HTML page for ``entries`` (dicts with section, caption, files: format -> relative path, and
+    optionally claims: the checks of what the caption says, as lines of text).
 
     ``tables``: section -> (header, rows) drawn under that section's heading.
     ``colours``: background, text and muted colours (the gallery's theme).
@@ -58,8 +60,9 @@ def _figure(entry) -> str:
     files = entry["files"]
     shown = files.get("png") or files.get("svg") or next(iter(files.values()))
     links = "".join(f'<a href="{escape(path)}">{fmt.upper()}</a>' for fmt, path in files.items())
+    claims = "".join(f'<span class="claim">{escape(claim)}</span>' for claim in entry.get("claims", ()))
     return (f'<figure><a href="{escape(shown)}"><img src="{escape(shown)}" alt="{escape(entry["caption"])}" '
-            f'loading="lazy"></a><figcaption>{escape(entry["caption"])}{links}</figcaption></figure>')
+            f'loading="lazy"></a><figcaption>{escape(entry["caption"])}{links}{claims}</figcaption></figure>')
 
 
 def _table(header, rows) -> str:

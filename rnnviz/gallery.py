@@ -46,12 +46,16 @@ SECTIONS = {
 
 @dataclass(frozen=True)
 class GalleryFigure:
-    """One figure of the gallery: where it goes, what it says, and how to make it (a plotted Display)."""
+    """One figure of the gallery: where it goes, what it says, and how to make it (a plotted Display).
+
+    ``claims`` names the lesson claims (``(lesson, claim)``) that check what the caption says.
+    """
 
     section: str
     name: str
     caption: str
     make: Callable[[], object]
+    claims: tuple = ()
 
 
 @dataclass
@@ -161,8 +165,22 @@ def draw_all(figures, out: Path, *, theme, size, formats, step) -> list:
         step(f"{figure.section}/{figure.name}: {figure.caption}")
         written = draw_and_save(figure, out, theme=theme, size=size, formats=formats)
         entries.append({"section": figure.section, "caption": figure.caption,
-                        "files": {path.suffix[1:]: path.relative_to(out).as_posix() for path in written}})
+                        "files": {path.suffix[1:]: path.relative_to(out).as_posix() for path in written},
+                        "claims": [str(result) for result in checked_claims(figure)]})
     return entries
+
+
+def checked_claims(figure: GalleryFigure) -> list:
+    """The lesson claims behind ``figure``'s caption, checked on the shipped results it draws."""
+    from rnnviz import lessons
+
+    results = []
+    for lesson, claim in figure.claims:
+        found = {result.claim: result for result in lessons.check(lesson, remeasure=False)}
+        if claim not in found:
+            raise ValueError(f"figure {figure.name!r}: lesson {lesson!r} has no claim {claim!r}")
+        results.append(found[claim])
+    return results
 
 
 def _draw_seeded_sections(report, out, *, seed, theme, size, formats) -> list:
@@ -384,30 +402,30 @@ def _trace_figures(traces: dict) -> list:
 
 
 def _gradient_figures(seed: int) -> list:
-    """The gradient figures, in lecture order."""
-    from functools import cache
-
+    """The gradient figures, in lecture order: the trained lesson first, then what untrained cells do."""
     from rnnviz.figures.clipping import ClippingDisplay
     from rnnviz.figures.gradient_decay import GradientDecayDisplay
-    from rnnviz.figures.long_range import LongRangeMemoryDisplay, train_adding
+    from rnnviz.figures.long_range import AnswerGradientDisplay, LongRangeMemoryDisplay
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
 
-    adding = cache(lambda: train_adding(seed=seed))  # one training run for the two figures drawn from it
     return [
-        GalleryFigure("gradients", "gradient_decay", "How fast gradients fade through time, per cell, as initialised",
-                      lambda: GradientDecayDisplay.from_cells(seed=seed).plot()),
         GalleryFigure("gradients", "gradient_decay_trained",
-                      "Trained for a long memory: the gated cells keep their gradient, the SimpleRNN's fades",
-                      lambda: GradientDecayDisplay.from_adding_problem(adding()).plot()),
+                      "Trained for a long memory (the adding problem): the LSTM's and the GRU's answers still follow "
+                      "a number 100 steps back; the SimpleRNN's gradient has faded",
+                      lambda: AnswerGradientDisplay.from_lesson().plot(),
+                      claims=(("memory", "all_learn_the_task"), ("memory", "gated_cells_keep_the_gradient"))),
+        GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: its error at 100 steps back",
+                      lambda: LongRangeMemoryDisplay.from_lesson().plot(),
+                      claims=(("memory", "simple_rnn_forgets_first"),)),
+        GalleryFigure("gradients", "gradient_decay", "Untrained cells: how fast gradients fade through time",
+                      lambda: GradientDecayDisplay.from_cells(seed=seed).plot()),
         GalleryFigure("gradients", "spectral_radius", "Vanishing below spectral radius 1, exploding above",
                       lambda: SpectralRadiusDisplay.from_sweep(seed=seed).plot()),
-        GalleryFigure("gradients", "memory_heatmap", "How long an input is felt",
+        GalleryFigure("gradients", "memory_heatmap", "Untrained cells: how long an input is felt",
                       lambda: MemoryHeatmapDisplay.from_cells(seed=seed).plot()),
         GalleryFigure("gradients", "gradient_clipping", "Clipping tames exploding gradients",
                       lambda: ClippingDisplay.from_training(seed=seed).plot()),
-        GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: the adding problem",
-                      lambda: LongRangeMemoryDisplay.from_result(adding()).plot()),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Long-range memory: the adding problem's data, its figures, and the known results of real training."""
+"""Long-range memory: the adding problem's data and the figures drawn from the lesson ``memory``."""
 
 import matplotlib
 
@@ -7,10 +7,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-import rnnviz
-from rnnviz.errors import InputError
+from rnnviz import lessons
 from rnnviz.figures.gradient_decay import GradientDecayDisplay
-from rnnviz.figures.long_range import LongRangeMemoryDisplay, adding_problem, train_adding
+from rnnviz.figures.long_range import AnswerGradientDisplay, LongRangeMemoryDisplay
+from rnnviz.figures.memory import MemoryHeatmapDisplay
+from rnnviz.lessons.memory import adding_problem, per_distance
 from rnnviz.style import color
 
 
@@ -59,40 +60,31 @@ def test_display_needs_one_error_per_distance():
         LongRangeMemoryDisplay(distances=(2, 10), mse={"LSTM": [0.1, 0.2, 0.3]})
 
 
-@pytest.fixture(scope="module")
-def adding():
-    """One training run of the three cells on the adding problem, for the figures drawn from it."""
-    return train_adding()
+def test_answer_gradient_display_draws_the_medians_and_quartiles():
+    gradients = {"SimpleRNN": [np.array([0.9, 1.0, 1.1]), np.array([0.0, 0.1, 0.2])],
+                 "LSTM": [np.array([1.0, 1.0, 1.0]), np.array([0.8, 0.9, 1.0])]}
+    display = AnswerGradientDisplay(distances=(2, 50), gradients=gradients).plot()
+    np.testing.assert_array_equal(display.lines_["SimpleRNN"].get_data()[1], [1.0, 0.1])
+    np.testing.assert_array_equal(display.lines_["LSTM"].get_data()[1], [1.0, 0.9])
+    assert display.lines_["LSTM"].get_color() == color("lstm")
+    with pytest.raises(ValueError, match=r"gradients\['LSTM'\]: expected one array per distance \(3\)"):
+        AnswerGradientDisplay(distances=(2, 10, 50), gradients={"LSTM": [np.ones(2)]})
 
 
-@pytest.mark.slow
-def test_simple_rnn_forgets_first_as_distance_grows(adding):
-    display = LongRangeMemoryDisplay.from_result(adding)
-    simple, lstm, gru = (display.mse[label] for label in ("SimpleRNN", "LSTM", "GRU"))
-    assert simple[-1] > 3 * simple[0]  # the SimpleRNN's error grows with the distance
-    assert simple[-1] > 5 * max(lstm[-1], gru[-1])  # and at the longest distance it is far behind
-    assert (np.stack([simple, lstm, gru]) < display.no_memory_mse).all()  # everyone learned something
+def test_shipped_lesson_figures_draw_the_shipped_results():
+    results = lessons.results("memory")
+    errors = LongRangeMemoryDisplay.from_lesson().plot()
+    for label in ("SimpleRNN", "LSTM", "GRU"):
+        np.testing.assert_allclose(errors.lines_[label].get_data()[1],
+                                   per_distance(results, f"squared_error_{label}", np.mean))
+    gradients = AnswerGradientDisplay.from_lesson().plot()
+    np.testing.assert_array_equal(gradients.lines_["GRU"].get_data()[0], results["distances"])
+    np.testing.assert_allclose(gradients.lines_["GRU"].get_data()[1], per_distance(results, "answer_gradient_GRU"))
+    assert "untrained" not in gradients.ax_.get_title(loc="left").lower()
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 16: this claim rests on one training run trained on the fly; it holds on some machines and "
-    "seeds only (e.g. SimpleRNN 1.5 against 0.25 for the gated cells), so it waits for the shipped lessons",
-)
-def test_trained_gated_cells_keep_their_gradient(adding):
-    display = GradientDecayDisplay.from_adding_problem(adding, sequences=8)
-    farthest = {label: np.median(norms[:, 60]) for label, norms in display.norms.items()}  # 60 steps back
-    assert min(farthest["LSTM"], farthest["GRU"]) > 10 * farthest["SimpleRNN"]
-
-
-@pytest.mark.slow
-def test_trained_decay_curves_are_the_profiles_of_the_trained_models(adding):
-    display = GradientDecayDisplay.from_adding_problem(adding, sequences=8)
-    assert list(display.norms) == ["SimpleRNN", "LSTM", "GRU"]
-    # The curves are gradient_profile's numbers for the trained models.
-    profile = rnnviz.gradient_profile(adding["models"]["GRU"], adding["x_test"][:8])
-    np.testing.assert_allclose(display.norms["GRU"], profile.by_steps_back())
-    for bad in (0, 1.5, len(adding["x_test"]) + 1):
-        with pytest.raises(InputError, match="sequences: there are 4096 test sequences; expected an integer from 1 to 4096"):
-            GradientDecayDisplay.from_adding_problem(adding, sequences=bad)
+def test_untrained_figures_say_untrained_in_their_titles():
+    decay = GradientDecayDisplay.from_cells(units=4, steps=6, batch=2).plot()
+    assert decay.ax_.get_title(loc="left").startswith("Untrained")
+    heatmap = MemoryHeatmapDisplay.from_cells(units=4, steps=6, batch=2).plot()
+    assert heatmap.figure_._suptitle.get_text().startswith("Untrained")

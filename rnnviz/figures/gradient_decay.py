@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.errors import check_integer_range
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, new_or_given_axes
 
@@ -14,9 +13,9 @@ class GradientDecayDisplay:
 
     Build it with :meth:`from_profiles` (saved or computed
     :class:`~rnnviz.GradientProfile` objects), :meth:`from_models`,
-    :meth:`from_cells` (SimpleRNN, LSTM and GRU of one size on one input, as
-    initialised) or :meth:`from_adding_problem` (the same three trained on a task
-    that needs a long memory: the lecture's comparison); then call :meth:`plot`.
+    :meth:`from_cells` (SimpleRNN, LSTM and GRU of one size on one input,
+    untrained); then call :meth:`plot`. For the trained cells of the lesson
+    ``memory`` see :class:`~rnnviz.figures.long_range.AnswerGradientDisplay`.
 
     Parameters
     ----------
@@ -28,13 +27,18 @@ class GradientDecayDisplay:
         ``"state"`` or ``"input"``, for the axis label.
     description : str
         What the models are (trained how, on what), shown under the title.
+    heading : str
+        The title.
     """
 
-    def __init__(self, *, norms: dict, kinds: dict, wrt: str = "state", description: str = ""):
+    HEADING = "Gradients through time: how much the last state feels each earlier step"
+
+    def __init__(self, *, norms: dict, kinds: dict, wrt: str = "state", description: str = "", heading: str = HEADING):
         self.norms = {label: np.asarray(values, dtype=float) for label, values in norms.items()}
         self.kinds = dict(kinds)
         self.wrt = wrt
         self.description = description
+        self.heading = heading
 
     @classmethod
     def from_profiles(cls, profiles, *, description=""):
@@ -81,28 +85,9 @@ class GradientDecayDisplay:
             f"untrained layers of {units} units (Keras's default initialisation), "
             f"the same {batch} random sequences of {steps} steps"
         )
-        return cls.from_models(models, x, description=description)
-
-    @classmethod
-    def from_adding_problem(cls, result=None, *, sequences=16, seed=0):
-        """SimpleRNN, LSTM and GRU trained on the adding problem, profiled on new sequences of it.
-
-        As initialised, an orthogonally initialised SimpleRNN can keep its gradient
-        longer than an LSTM (whose forget gate starts near σ(1) ≈ 0.73); trained on a
-        task that needs a long memory, the gated cells hold theirs and the SimpleRNN's
-        keeps fading. ``result`` is a :func:`~rnnviz.figures.long_range.train_adding`
-        result to reuse; without it, the three cells are trained here (about a minute).
-        """
-        from rnnviz.figures.long_range import train_adding
-
-        result = train_adding(seed=seed) if result is None else result
-        available = len(result["x_test"])
-        check_integer_range("sequences", sequences, 1, available, f"there are {available} test sequences")
-        description = (
-            f"{result['units']} units each, trained on the adding problem (the sum of two marked numbers, "
-            f"up to {max(result['distances'])} steps back); {sequences} new sequences"
-        )
-        return cls.from_models(result["models"], result["x_test"][:sequences], description=description)
+        display = cls.from_models(models, x, description=description)
+        display.heading = "Untrained cells: how much the last state feels each earlier step"
+        return display
 
     def plot(self, ax=None, *, spread=True, title=True, **kwargs):
         """Draw median norm against steps back on a log scale, with the batch's interquartile band.
@@ -129,6 +114,6 @@ class GradientDecayDisplay:
         self.ax_.set_xlim(0, max(values.shape[1] for values in self.norms.values()) - 1)
         self.ax_.grid(True, which="major", alpha=0.3)
         if title:
-            axes_title(self.ax_, "Gradients through time: how much the last state feels each earlier step", self.description)
+            axes_title(self.ax_, self.heading, self.description)
         self.ax_.legend(title="median, with 25–75% of the batch" if spread else None, frameon=False)
         return self

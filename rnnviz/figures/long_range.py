@@ -1,13 +1,18 @@
-"""Long-range memory: the adding problem, error against how far back the information lies.
+"""Long-range memory: the adding problem, what each cell remembers against how far back it lies.
 
 The lecture's sentence "The BA students, which had been working for days on end,
 ... were" needs something from many words back at the verb. The adding problem
 (Hochreiter & Schmidhuber 1997) is the standard synthetic version: a sequence of
 random numbers in [0, 1], two of them marked; at the end the network must say
-their sum. The first marked number lies ``distance`` steps before the end, the
-second somewhere after it. SimpleRNN, LSTM and GRU of the same size are trained on
-the same sentences of mixed distances; their error on new sequences is measured
-per distance. A network with no memory at all can only predict the average sum.
+their sum. The lesson ``memory`` (:mod:`rnnviz.lessons.memory`) trains a
+SimpleRNN, an LSTM and a GRU of the same size on it once; these displays draw
+what it measured on new sequences, per distance of the first marked number:
+
+- :class:`LongRangeMemoryDisplay`: the squared error, with what a network
+  without memory gets;
+- :class:`AnswerGradientDisplay`: the answer's gradient with respect to the first
+  marked number, ``∂ŷ / ∂x_first`` (1: the number reaches the answer whole; 0:
+  its gradient has faded on the way).
 """
 
 from __future__ import annotations
@@ -16,70 +21,37 @@ import numpy as np
 
 from rnnviz.style import axes_title, color, neutral, new_or_given_axes
 
-DEFAULT_DISTANCES = (2, 5, 10, 20, 40, 60)
 CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
 
 
-def adding_problem(count: int, *, distances=DEFAULT_DISTANCES, seed: int = 0):
-    """``count`` adding-problem sequences of length ``max(distances) + 1``.
+def _lesson_results(results):
+    if results is None:
+        from rnnviz import lessons
 
-    Returns ``(x, y, distance)``: ``x`` (count, length, 2) holds [number, marker],
-    ``y`` the sum of the two marked numbers, ``distance`` how many steps before the
-    end the first marked number lies (drawn from ``distances``).
-    """
-    distances = np.asarray(distances)
-    if distances.ndim != 1 or distances.size == 0 or distances.min() < 1:
-        raise ValueError(f"distances: expected positive step counts, got {distances.tolist()}")
-    rng = np.random.default_rng(seed)
-    length = int(distances.max()) + 1
-    distance = rng.choice(distances, size=count)
-    first = length - 1 - distance
-    second = first + 1 + np.floor(rng.uniform(size=count) * distance).astype(int)  # after the first, up to the end
-    x = np.zeros((count, length, 2), np.float32)
-    x[..., 0] = rng.uniform(0, 1, size=(count, length))
-    rows = np.arange(count)
-    x[rows, first, 1] = 1.0
-    x[rows, second, 1] = 1.0
-    y = x[rows, first, 0] + x[rows, second, 0]
-    return x, y, distance
+        results = lessons.results("memory")
+    return results
 
 
-def train_adding(*, distances=DEFAULT_DISTANCES, units=32, train=8192, test=4096, epochs=10, seed=0,
-                 cells=tuple(CELLS)):
-    """Train a SimpleRNN, an LSTM and a GRU (or the ``cells`` labels) on the adding problem; error per distance.
+def _lesson_description():
+    from rnnviz.lessons.memory import EPOCHS, HELD_OUT_SEQUENCES, UNITS
 
-    All three see the same sequences in the same order, with Adam (learning rate
-    0.005, ``global_clipnorm=1``) and XLA-compiled training steps.
+    return (f"the lesson 'memory': {UNITS} units per cell, trained together on all distances for {EPOCHS} epochs; "
+            f"{HELD_OUT_SEQUENCES} new sequences")
 
-    Returns
-    -------
-    dict with ``"mse"`` ({cell label: MSE per distance}), ``"no_memory_mse"``
-    (per distance, the MSE of always predicting the training set's average sum),
-    ``"models"`` ({cell label: the trained Keras model}), ``"x_test"`` (the test
-    sequences), and the settings ``"distances"``, ``"units"``, ``"epochs"``.
-    """
-    import keras
 
-    layers = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
-    x, y, _ = adding_problem(train, distances=distances, seed=seed)
-    x_test, y_test, distance_test = adding_problem(test, distances=distances, seed=seed + 1)
-    per_distance = [distance_test == d for d in distances]
+def _per_distance(results, key, statistic):
+    from rnnviz.lessons.memory import per_distance
 
-    mse, models = {}, {}
-    for label in cells:
-        layer = layers[label]
-        keras.utils.set_random_seed(seed)
-        model = keras.Sequential([keras.Input(x.shape[1:]), layer(units), keras.layers.Dense(1)])
-        model.compile(
-            optimizer=keras.optimizers.Adam(0.005, global_clipnorm=1.0), loss="mse", jit_compile=True
-        )
-        model.fit(x, y, epochs=epochs, batch_size=128, verbose=0)
-        squared_error = (model.predict(x_test, batch_size=1024, verbose=0)[:, 0] - y_test) ** 2
-        mse[label] = np.array([squared_error[rows].mean() for rows in per_distance])
-        models[label] = model
-    no_memory = np.array([((y.mean() - y_test[rows]) ** 2).mean() for rows in per_distance])
-    return {"mse": mse, "no_memory_mse": no_memory, "models": models, "x_test": x_test,
-            "distances": tuple(int(d) for d in distances), "units": units, "epochs": epochs}
+    return per_distance(results, key, statistic)
+
+
+def _distance_axis(ax, distances, legend_title=None):
+    ax.set_xscale("log")
+    ax.minorticks_off()
+    ax.set_xticks(distances, [str(d) for d in distances])
+    ax.set_xlabel("steps between the first marked number and the answer")
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1), title=legend_title, alignment="left")
 
 
 class LongRangeMemoryDisplay:
@@ -104,19 +76,13 @@ class LongRangeMemoryDisplay:
         self.description = description
 
     @classmethod
-    def from_training(cls, *, distances=DEFAULT_DISTANCES, units=32, epochs=10, seed=0):
-        """Train the three cells on the adding problem (:func:`train_adding`) and keep their errors."""
-        return cls.from_result(train_adding(distances=distances, units=units, epochs=epochs, seed=seed))
-
-    @classmethod
-    def from_result(cls, result):
-        """The errors of a :func:`train_adding` result (to draw more from one training run)."""
-        description = (
-            f"sum of two marked numbers; {result['units']} units per cell, trained together on all distances, "
-            f"{result['epochs']} epochs of Adam; error on new sequences"
-        )
-        return cls(distances=result["distances"], mse=result["mse"], no_memory_mse=result["no_memory_mse"],
-                   description=description)
+    def from_lesson(cls, results=None):
+        """The errors the lesson ``memory`` measured (default: its shipped results)."""
+        results = _lesson_results(results)
+        mse = {label: _per_distance(results, f"squared_error_{label}", np.mean) for label in CELLS}
+        return cls(distances=results["distances"], mse=mse,
+                   no_memory_mse=_per_distance(results, "squared_error_no_memory", np.mean),
+                   description=_lesson_description())
 
     def plot(self, ax=None, *, title=True, **kwargs):
         """MSE (log) against distance; keeps ``figure_``, ``ax_``, ``lines_`` (by cell label)."""
@@ -131,16 +97,67 @@ class LongRangeMemoryDisplay:
         if self.no_memory_mse is not None:
             (self.lines_["no memory"],) = self.ax_.plot(
                 self.distances, self.no_memory_mse, color=neutral("muted"), linestyle="--",
-                label="no memory\n(predicts the average sum)",
+                label="no memory\n(answers 1, the expected sum)",
             )
         self.ax_.set_yscale("log")
-        self.ax_.set_xscale("log")
-        self.ax_.minorticks_off()
-        self.ax_.set_xticks(self.distances, [str(d) for d in self.distances])
-        self.ax_.set_xlabel("steps between the first marked number and the answer")
         self.ax_.set_ylabel("mean squared error on new sequences")
-        self.ax_.grid(True, alpha=0.3)
-        self.ax_.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+        _distance_axis(self.ax_, self.distances)
         if title:
             axes_title(self.ax_, "Long-range memory: the SimpleRNN forgets first", self.description)
+        return self
+
+
+class AnswerGradientDisplay:
+    """``∂ŷ / ∂x_first`` against the distance of the first marked number: median and middle half, per cell.
+
+    Parameters
+    ----------
+    distances : sequence of int
+    gradients : dict of str to list of ndarray
+        For each cell, the gradients of the sequences at each distance.
+    description : str
+    """
+
+    def __init__(self, *, distances, gradients: dict, description: str = ""):
+        self.distances = np.asarray(distances)
+        self.gradients = {label: [np.asarray(v, float) for v in values] for label, values in gradients.items()}
+        for label, values in self.gradients.items():
+            if len(values) != len(self.distances):
+                raise ValueError(f"gradients[{label!r}]: expected one array per distance ({len(self.distances)}), "
+                                 f"got {len(values)}")
+        self.description = description
+
+    @classmethod
+    def from_lesson(cls, results=None):
+        """What the lesson ``memory`` measured (default: its shipped results)."""
+        results = _lesson_results(results)
+        gradients = {
+            label: [results[f"answer_gradient_{label}"][results["distance"] == d] for d in results["distances"]]
+            for label in CELLS
+        }
+        return cls(distances=results["distances"], gradients=gradients, description=_lesson_description())
+
+    def medians(self) -> dict:
+        """The median gradient per distance, per cell (what the lines show)."""
+        return {label: np.array([np.median(v) for v in values]) for label, values in self.gradients.items()}
+
+    def plot(self, ax=None, *, title=True, **kwargs):
+        """Median (line) and 25-75% (band) per distance; keeps ``figure_``, ``ax_``, ``lines_``, ``bands_``."""
+        self.figure_, self.ax_ = new_or_given_axes(ax)
+        self.lines_, self.bands_ = {}, {}
+        for label, median in self.medians().items():
+            line_color = color(CELLS.get(label, label))
+            low, high = np.array([np.percentile(v, [25, 75]) for v in self.gradients[label]]).T
+            self.bands_[label] = self.ax_.fill_between(self.distances, low, high, color=line_color, alpha=0.2, linewidth=0)
+            (self.lines_[label],) = self.ax_.plot(
+                self.distances, median,
+                **{"color": line_color, "marker": "o", "linewidth": 2.2, "label": label, **kwargs},
+            )
+        self.ax_.axhline(1, color=neutral("muted"), linestyle="--", linewidth=1.2, label="1: the number\nreaches the answer")
+        self.ax_.axhline(0, color=neutral("muted"), linestyle=":", linewidth=1.2, label="0: its gradient\nhas faded")
+        self.ax_.set_ylabel("∂ŷ / ∂x_first: the answer's change\nper unit change of the first number")
+        _distance_axis(self.ax_, self.distances, legend_title="median of the sequences;\nband: their middle half")
+        if title:
+            axes_title(self.ax_, "Gradients through time, trained: does the first number still reach the answer?",
+                       self.description)
         return self

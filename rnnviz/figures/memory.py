@@ -19,9 +19,12 @@ class MemoryHeatmapDisplay:
     description : str
     """
 
-    def __init__(self, *, maps: dict, description: str = ""):
+    HEADING = "How long an input is felt: each state's dependence on every earlier input"
+
+    def __init__(self, *, maps: dict, description: str = "", heading: str = HEADING):
         self.maps = {label: np.asarray(value, dtype=float) for label, value in maps.items()}
         self.description = description
+        self.heading = heading
 
     @classmethod
     def from_models(cls, models, x, *, layer=None, description=""):
@@ -43,7 +46,9 @@ class MemoryHeatmapDisplay:
             keras.utils.set_random_seed(seed + offset)
             models[label] = keras.Sequential([keras.Input((steps, 1)), layer_type(units)])
         description = f"untrained layers of {units} units (Keras's default initialisation), {batch} random sequences"
-        return cls.from_models(models, x, description=description)
+        display = cls.from_models(models, x, description=description)
+        display.heading = "Untrained cells: how long an input is felt by each later state"
+        return display
 
     def plot(self, ax=None, *, title=True, vmin=-8, cmap="magma", **kwargs):
         """One panel per model; colour is ``log10`` of the batch-median norm, clipped below at ``vmin``.
@@ -76,9 +81,7 @@ class MemoryHeatmapDisplay:
             self.images_[labels[-1]], ax=axes, label="log10 ‖∂h_t / ∂x_s‖ (batch median)", extend="min"
         )
         if title:
-            figure_title(
-                self.figure_, "How long an input is felt: each state's dependence on every earlier input", self.description
-            )
+            figure_title(self.figure_, self.heading, self.description)
         return self
 
 

@@ -1,0 +1,86 @@
+"""What a lesson is: data, models, a training recipe, and the claims its captions make."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim measured on one set of trained models: whether it holds, and the numbers that say so."""
+
+    lesson: str
+    claim: str
+    sentence: str
+    holds: bool
+    numbers: dict
+
+    def __str__(self) -> str:
+        numbers = ", ".join(f"{key} {_number(value)}" for key, value in self.numbers.items())
+        return f"{'holds' if self.holds else 'FAILS'}  {self.lesson}/{self.claim}: {self.sentence} ({numbers})"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence a caption states, and how to measure it on a lesson's results.
+
+    ``measure`` takes the lesson's results (named NumPy arrays, as shipped) and
+    returns ``(holds, numbers)``: the numbers that decide it, by name.
+    """
+
+    name: str
+    sentence: str
+    measure: Callable[[dict], tuple]
+
+    def check(self, lesson: str, results: dict) -> ClaimResult:
+        holds, numbers = self.measure(results)
+        return ClaimResult(lesson, self.name, self.sentence, bool(holds), dict(numbers))
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One of the lecture's experiments.
+
+    Parameters
+    ----------
+    name : str
+        The lesson's name (``"memory"``, ``"gates"``, ...).
+    title : str
+        What it teaches, in a line.
+    model_names : tuple of str
+        The models it trains, by name (``"SimpleRNN"``, ``"LSTM"``, ...).
+    make_data : callable ``seed -> dict``
+        ``"x"``, ``"y"`` (training), ``"held_out_x"``, ``"held_out_y"`` and any other
+        held-out arrays the measurements need, as NumPy arrays.
+    train : callable ``(data, seed, progress) -> dict``
+        Builds and trains every model (name -> Keras model) from ``seed``.
+    measure : callable ``(models, data) -> dict``
+        The numbers the lesson's pictures draw and its claims check (name -> array).
+    claims : tuple of Claim
+    recipe : str
+        The training recipe in words, for captions and the README.
+    """
+
+    name: str
+    title: str
+    model_names: tuple
+    make_data: Callable[[int], dict]
+    train: Callable
+    measure: Callable[[dict, dict], dict]
+    claims: tuple
+    recipe: str = ""
+    data_seed: int = field(default=0)
+
+    def check(self, results: dict) -> list:
+        """Every claim of this lesson measured on ``results``."""
+        return [claim.check(self.name, results) for claim in self.claims]
+
+
+def _number(value) -> str:
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return f"{float(value):.3g}" if value.dtype.kind == "f" else str(value.item())
+    return "[" + ", ".join(f"{float(v):.3g}" for v in value.ravel()) + "]"
