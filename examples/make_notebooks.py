@@ -152,73 +152,89 @@ _ = rnnviz.AnswerGradientDisplay.from_lesson().plot()
 for claim in lessons.check("memory", remeasure=False):
     print(claim)
 """),
-        md("The same SimpleRNN with W_h rescaled: vanishing below spectral radius 1, exploding above."),
-        code("_ = rnnviz.SpectralRadiusDisplay.from_sweep(radii=(0.5, 0.9, 1.0, 1.1, 1.5), units=16, steps=30, batch=4).plot()"),
+        md("""
+Where does the signal go? `∂ŷ/∂x_s` for every step s, one row per distance of the first marked
+number (ringed): the trained memory heatmap.
+"""),
+        code("_ = rnnviz.AnswerGradientMapDisplay.from_lesson().plot()"),
+        md("""
+The lesson `gradients`: one SimpleRNN with W_h rescaled to several spectral radii. Below 1 the
+gradient vanishes, well above 1 it explodes; with relu, about half the units are off at each
+step, so just above 1 it still vanishes.
+"""),
+        code("""
+_ = rnnviz.SpectralRadiusDisplay.from_lesson().plot()
+for claim in lessons.check("gradients", remeasure=False)[:3]:
+    print(claim)
+"""),
         md("Try it: the cell, the sequence length and the spectral radius of every recurrent block."),
         code("""
 from rnnviz.widgets import GradientExplorer
 
 GradientExplorer("simple_rnn", steps=60, radius=1.0, units=16, batch=4)
 """),
-        md("How long is an input felt? ‖∂h_t/∂x_s‖ for every pair of steps."),
+        md("Untrained cells: how long is an input felt? ‖∂h_t/∂x_s‖ for every pair of steps."),
         code("_ = rnnviz.MemoryHeatmapDisplay.from_cells(units=8, steps=20, batch=4).plot()"),
         md("""
 ## Gradient clipping
 
-A real Keras training run of a SimpleRNN whose gradients explode, with and without
-Keras's own `clipnorm` / `global_clipnorm`.
+A real Keras training run (shipped with the lesson `gradients`) of a relu SimpleRNN whose
+gradients explode, with and without Keras's own `clipnorm` / `global_clipnorm`, from the same
+start and the same batches.
 """),
-        code("_ = rnnviz.ClippingDisplay.from_training(seed=0).plot()"),
+        code("""
+_ = rnnviz.ClippingDisplay.from_lesson().plot()
+for claim in lessons.check("gradients", remeasure=False)[3:]:
+    print(claim)
+"""),
         md("""
 ## Memory
 
-The same training run: the error of each cell against how far back the first marked
+The lesson `memory` again: the error of each cell against how far back the first marked
 number lies. The SimpleRNN forgets first.
 """),
-        code("_ = rnnviz.LongRangeMemoryDisplay.from_result(adding).plot()"),
+        code("_ = rnnviz.LongRangeMemoryDisplay.from_lesson().plot()"),
     ],
     "04_lstm_peephole_gru.ipynb": [
         md("""
 # 4 · LSTM, peephole LSTM and GRU: the gates at work
 
-Keras never shows a gate's activation; `rnnviz.record` does. One model with the three
-gated cells, recorded on a noisy sine.
+Keras never shows a gate's activation; `rnnviz.record` does. The lesson `gates` ships an LSTM,
+a peephole LSTM and a GRU trained on a task that needs their gates: a sequence of numbers, one
+to three of them marked; at the end, say the *last* marked number. A cell must write the number
+at a marker, erase the old one at a new marker, and hold it in between. The shipped traces are
+the trained cells recorded on new sequences (the first has markers at steps 2 and 6).
 """),
         code("""
-import keras
-import numpy as np
 import rnnviz
-from rnnviz.layers import PeepholeLSTM
+from rnnviz import lessons
 from rnnviz.widgets import CellExplorer, TimeStepExplorer
 
-keras.utils.set_random_seed(0)
-steps = 80
-t = np.arange(steps)
-x = (np.sin(2 * np.pi * t / 20)[None, :, None] + 0.2 * np.random.default_rng(1).normal(size=(4, steps, 1))).astype("float32")
-model = keras.Sequential([
-    keras.Input((steps, 1)),
-    keras.layers.LSTM(16, return_sequences=True, name="lstm"),
-    PeepholeLSTM(12, return_sequences=True, name="peephole"),
-    keras.layers.GRU(8, name="gru"),
-    keras.layers.Dense(1),
-])
-trace = rnnviz.record(model, x)
-[(layer.name, layer.kind, list(layer.gates)) for layer in trace.layers]
+trace = lessons.trace("gates", "LSTM")  # no training, no TensorFlow: a saved trace
+print(lessons.get("gates").recipe)
+for claim in lessons.check("gates", remeasure=False):
+    print(claim)
 """),
-        md("Inside the LSTM cell at one step: every gate's activation, one colour per unit."),
-        code("_ = rnnviz.CellDisplay.from_trace(trace, \"lstm\", step=40).plot()"),
-        code("_ = rnnviz.GateTimelineDisplay.from_trace(trace, \"lstm\").plot()"),
-        md("Step through the cell: switch the layer to the peephole LSTM or the GRU."),
-        code("CellExplorer(trace, layer=\"lstm\", step=40)"),
-        code("TimeStepExplorer(trace, layer=\"gru\", step=40)"),
-        md("A trace saves to `.npz` (no pickle) and loads without TensorFlow: the widgets take the file too. "
-           "(Saved to a temporary folder here; give your own path to keep it.)"),
+        md("The LSTM's gates over time: the input gate opens at the markers, the forget gate drops at the new marker "
+           "and holds the number in between."),
+        code("_ = rnnviz.GateTimelineDisplay.from_trace(trace).plot()"),
+        md("Inside the LSTM cell at the new marker (step 6): forget gate shut, input gate open."),
+        code("_ = rnnviz.CellDisplay.from_trace(trace, step=6).plot()"),
+        md("The GRU does it with one gate: z ≈ 0 lets the marked number in, z ≈ 1 holds."),
+        code("_ = rnnviz.GateTimelineDisplay.from_trace(lessons.trace(\"gates\", \"GRU\")).plot()"),
+        md("Step through the cells (the explorers show the lesson's LSTM when given nothing)."),
+        code("CellExplorer(step=6)"),
+        code("TimeStepExplorer(lessons.trace(\"gates\", \"PeepholeLSTM\"), step=6)"),
+        md("""
+Your own model works the same: record it on your inputs. Here the shipped Keras GRU, recorded
+again on three new sequences of the task.
+"""),
         code("""
-import tempfile
-from pathlib import Path
+from rnnviz.lessons.gates import marked_numbers
 
-path = trace.save(Path(tempfile.mkdtemp()) / "gates.npz")
-CellExplorer(str(path), layer="peephole", step=10)
+x, y, marks = marked_numbers(3, seed=7)
+own = rnnviz.record(lessons.model("gates", "GRU"), x)
+CellExplorer(own, step=int(marks[0].argmax()))
 """),
     ],
     "05_architectures_and_forecasting.ipynb": [
@@ -239,27 +255,29 @@ for name, (model, x) in architecture_models(seed=0).items():
         md("""
 ## Forecasting with the TensorFlow Data API
 
-Windows from `make_windows`, the naive and seasonal-naive baselines and recurrent forecasters
-trained for a few epochs; then the validation error of each and their forecasts.
+The lesson `forecasting` ships the lecture's forecasters, trained on windows from
+`make_windows` until early stopping ended each run: their forecasts of every validation
+window against the naive and seasonal-naive baselines, and their learning curves.
 """),
         code("""
-from rnnviz.data import make_windows, synthetic_series
-from rnnviz.forecasting import train_models
+from rnnviz import lessons
+from rnnviz.lessons import forecasting
 
-series = synthetic_series(length=730, seed=0)
-windows = make_windows(series, input_steps=30, horizon=5, batch_size=32)
-results = train_models(windows, ["linear", "simple_rnn", "lstm", "gru"],  # and the naive baselines
-                       epochs=3, period=series.period, seed=0)
+results = forecasting.forecast_results()  # the shipped numbers: no training
+windows, _ = forecasting.windows(seed=0)
 print(results.table())
+for claim in lessons.check("forecasting", remeasure=False):
+    print(claim)
 """),
         code("_ = rnnviz.ForecastDisplay.from_results(results, windows).plot()"),
         code("_ = rnnviz.ForecastErrorsDisplay.from_results(results).plot()"),
+        code("_ = rnnviz.LearningCurvesDisplay.from_results(results).plot()"),
         md("What the trained LSTM forecaster does inside, on validation windows:"),
         code("""
 from rnnviz.widgets import TimeStepExplorer
 
 inputs, _ = windows.numpy("validation")
-TimeStepExplorer(results.models["lstm"], inputs[:4], step=15)
+TimeStepExplorer(lessons.model("forecasting", "lstm"), inputs[:4], step=15)
 """),
     ],
 }

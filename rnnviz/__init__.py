@@ -27,6 +27,7 @@ _LAZY = {
     "ClippingDisplay": ("rnnviz.figures.clipping", "ClippingDisplay"),
     "LongRangeMemoryDisplay": ("rnnviz.figures.long_range", "LongRangeMemoryDisplay"),
     "AnswerGradientDisplay": ("rnnviz.figures.long_range", "AnswerGradientDisplay"),
+    "AnswerGradientMapDisplay": ("rnnviz.figures.long_range", "AnswerGradientMapDisplay"),
     "lessons": ("rnnviz.lessons", None),
     "UnrolledDisplay": ("rnnviz.figures.unrolled", "UnrolledDisplay"),
     "CellDisplay": ("rnnviz.figures.cell", "CellDisplay"),

@@ -44,7 +44,8 @@ def write_archive(path, *, kind: str, version: int, meta: dict, arrays: dict) ->
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
             for name, array in members.items():
                 buffer = io.BytesIO()
-                np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+                contiguous = np.ascontiguousarray(array) if array.ndim else array  # (it would make a scalar 1-d)
+                np.lib.format.write_array(buffer, contiguous, allow_pickle=False)
                 info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_EPOCH)
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, buffer.getvalue())

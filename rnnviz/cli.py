@@ -13,12 +13,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rnnviz", description="Teach RNNs with the real numbers of real Keras models.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     gallery = commands.add_parser(
-        "gallery", help="train the lecture's small models and write everything rnnviz makes from them"
+        "gallery", help="write every figure of the lecture, drawn from the lessons shipped with rnnviz (no training)"
     )
     gallery.add_argument("--out", default="gallery", help="output directory (default: ./gallery)")
-    gallery.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same output")
-    gallery.add_argument("--epochs", type=_positive_int, default=12,
-                         help="at most this many training epochs per model, with early stopping (default: 12)")
+    gallery.add_argument("--retrain", action="store_true",
+                         help="train every lesson from scratch first (into OUT/lessons), print every claim's check, "
+                         "state a failed claim on its figure and in index.html, and exit 1 if one fails")
+    gallery.add_argument("--seed", type=_seeds_one, default=0,
+                         help="with --retrain: the seed to train with (the shipped lessons are seed 0)")
     gallery.add_argument("--theme", choices=("light", "dark"), default="light", help="figure theme (default: light)")
     gallery.add_argument("--size", choices=("16:9", "4:3"), default="16:9", help="slide size (default: 16:9)")
     gallery.add_argument("--formats", type=_formats, default="png,svg,pdf",
@@ -72,13 +74,14 @@ def _seeds(text: str) -> list:
     return seeds
 
 
-def _positive_int(text: str) -> int:
+def _seeds_one(text: str) -> int:
+    """One non-negative seed."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
     return value
 
 
@@ -92,9 +95,11 @@ def main(argv=None) -> int:
         if args.command == "gallery":
             from rnnviz.gallery import run_gallery
 
-            result = run_gallery(args.out, seed=args.seed, epochs=args.epochs, theme=args.theme, size=args.size,
+            result = run_gallery(args.out, seed=args.seed, retrain=args.retrain, theme=args.theme, size=args.size,
                                  formats=args.formats, progress=_progress, video=args.video)
             print(result.summary())
+            if result.failed:
+                return 1
         elif args.command == "lessons":
             from rnnviz.lessons.report import run_lessons_command
 

@@ -1,16 +1,18 @@
-"""``rnnviz gallery``: train the lecture's small models and write everything rnnviz draws from them.
+"""``rnnviz gallery``: every figure of the lecture, drawn from the lessons trained once and shipped with rnnviz.
 
-The run trains a sequence-to-vector forecaster per cell kind (SimpleRNN, LSTM,
-peephole LSTM, GRU) on a seeded series, records each on validation windows, and
-writes every figure — diagrams with the recorded values, states and gates,
-gradients, clipping, memory, the architecture family — in the chosen formats,
-sized for slides and themed, with an ``index.html`` contact sheet and the traces
-as ``.npz``. Every file is written atomically: an interrupted run leaves no
-half-written file under a final name.
+The figures draw the shipped lessons (:mod:`rnnviz.lessons`): the forecasters
+trained to convergence, the memory, gates and gradients experiments, each with
+the claims its captions make checked on the numbers drawn. Nothing is trained,
+so for the same options the files are the same on every machine. With
+``retrain`` every lesson is trained again from scratch (with the seed) first,
+into ``out/lessons``; every claim is printed, a claim that fails is stated on its
+figure and in ``index.html``, and the run reports failure.
 
-The figures that need only the seed (series, gradients, architectures) are drawn
-by a helper process while this one trains the forecasters: on two cores the run
-takes about two thirds of the time, and the files are the same.
+Figures go in the chosen formats, sized for slides and themed, with an
+``index.html`` contact sheet and the recorded traces as ``.npz``. Every file is
+written atomically: an interrupted run leaves no half-written file under a final
+name. The figures that need no forecaster are drawn by a helper process
+meanwhile, on the other core.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +30,10 @@ import numpy as np
 from rnnviz.errors import InputError
 from rnnviz.forecasting.models import title
 from rnnviz.kinds import CELL_KINDS
+from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
 
-INPUT_STEPS = 40
-HORIZON = 5
-EPOCHS = 12  # at most, with early stopping: keeps the whole run near 2 minutes on 2 cores
-RECORDED = ("simple_rnn", "lstm", "peephole_lstm", "gru")  # forecasters whose insides are drawn, one per cell kind
+SHIPPED_SEED = 0  # the seed the shipped lessons were trained with
+GATE_LESSON_KINDS = ("lstm", "peephole_lstm", "gru")  # cells whose insides the lesson ``gates`` shows (trained to gate)
 
 
 SECTIONS = {
@@ -60,19 +62,24 @@ class GalleryFigure:
 
 @dataclass
 class GalleryResult:
-    """What a gallery run wrote, with the forecasters' validation errors."""
+    """What a gallery run wrote, the forecasters' validation errors, and the claims that failed."""
 
     out: Path
     files: list
     mae_table: str
     seconds: float
+    failed: list = field(default_factory=list)  # ClaimResult of every claim that does not hold
 
     def summary(self) -> str:
         figures = [path for path in self.files if path.suffix in (".png", ".svg", ".pdf")]
         lines = [f"rnnviz gallery: {len(self.files)} files in {self.out} ({self.seconds:.0f} s)",
                  f"  {len(figures)} figure files, {sum(p.suffix == '.npz' for p in self.files)} traces; "
                  f"open {self.out / 'index.html'}", ""]
-        return "\n".join(lines + ["  " + line for line in self.mae_table.splitlines()])
+        lines += ["  " + line for line in self.mae_table.splitlines()]
+        if self.failed:
+            lines += ["", f"  {len(self.failed)} claim(s) do NOT hold on these models:"]
+            lines += [f"  {result}" for result in self.failed]
+        return "\n".join(lines)
 
 
 def check_out_dir(out) -> Path:
@@ -89,52 +96,93 @@ def check_out_dir(out) -> Path:
     return out
 
 
-def run_gallery(out, *, seed: int = 0, epochs: int = EPOCHS, theme: str = "light", size: str = "16:9",
+def run_gallery(out, *, seed: int = SHIPPED_SEED, retrain: bool = False, theme: str = "light", size: str = "16:9",
                 formats=("png", "svg", "pdf"), progress=None, video: bool = False) -> GalleryResult:
-    """Build the data, train the lecture's models, record them, and write every figure to ``out``.
+    """Draw every figure of the lecture from the shipped lessons (or, with ``retrain``, from lessons trained anew).
 
-    Figures go to ``out/figures/<section>/<name>.<format>``, traces to ``out/traces``,
-    and a contact sheet to ``out/index.html``. Every file is written atomically.
-    With ``video``, every lecture video too (:mod:`rnnviz.scenes`, low quality) as ``out/videos/<scene>.mp4``.
+    Figures go to ``out/figures/<section>/<name>.<format>``, the forecasters' traces to
+    ``out/traces``, and a contact sheet to ``out/index.html``. Every file is written
+    atomically. ``seed``: the seed the lessons are trained with; only with ``retrain``
+    (the shipped lessons are seed :data:`SHIPPED_SEED`). With ``retrain`` every lesson is
+    trained from scratch into ``out/lessons`` and every claim printed. With ``video``,
+    every lecture video too (:mod:`rnnviz.scenes`, low quality) as ``out/videos/<scene>.mp4``.
     """
     started = time.perf_counter()
     formats = check_options(theme=theme, size=size, formats=formats)
+    if seed != SHIPPED_SEED and not retrain:
+        raise InputError(f"--seed: the shipped lessons were trained with seed {SHIPPED_SEED}; add --retrain to train "
+                         f"them again with seed {seed}")
     out = check_out_dir(out)
-    import rnnviz
-    from rnnviz.data import make_windows, synthetic_series
-    from rnnviz.forecasting import MODELS, train_models
+    write = progress or print
+    bar = ProgressBar(0, write=write)
+    with _lessons_from(retrain_lessons(out / "lessons", seed=seed, bar=bar) if retrain else None):
+        # The sections that need no forecaster are drawn by a second process meanwhile, on the other core.
+        with _Helper(bar, _draw_seeded_sections, out, seed=seed, theme=theme, size=size, formats=formats) as helper:
+            results, windows, traces = shipped_forecasters(seed)
+            files = [trace.save(out / "traces" / f"{name}.npz") for name, trace in traces.items()]
+            figures = [*_forecast_figures(results, windows), *_trace_figures(traces)]
+            bar.expect(len(figures) + 1)  # and the contact sheet
+            entries = draw_all(figures, out, theme=theme, size=size, formats=formats, step=bar.step)
+            entries += helper.result()
+        if retrain:
+            from rnnviz import lessons
 
-    bar = ProgressBar(len(MODELS) + len(RECORDED), write=progress or print)  # then the figures
-    # The sections that need only the seed are drawn by a second process meanwhile, on the other core.
-    with _Helper(bar, _draw_seeded_sections, out, seed=seed, theme=theme, size=size, formats=formats) as helper:
-        series = synthetic_series(seed=seed)
-        windows = make_windows(series, input_steps=INPUT_STEPS, horizon=HORIZON, shuffle_seed=seed)
-        results = train_models(windows, epochs=epochs, period=series.period, seed=seed, progress=bar.per_model())
-        files, traces = [], {}
-        inputs, _ = windows.numpy("validation")
-        sample = inputs[:: max(1, len(inputs) // 8)][:8]
-        for name in RECORDED:
-            bar.step(f"recording the {name} forecaster on 8 validation windows")
-            traces[name] = rnnviz.record(results.models[name], sample)
-            files.append(traces[name].save(out / "traces" / f"{name}.npz"))
-
-        figures = [*_forecast_figures(results, windows), *_trace_figures(traces)]
-        bar.expect(len(figures) + 1)  # and the contact sheet
-        entries = draw_all(figures, out, theme=theme, size=size, formats=formats, step=bar.step)
-        entries += helper.result()
+            write("every claim, checked on the lessons trained now:")
+            for claim in lessons.check(remeasure=False):
+                write(f"  {claim}")
     if video:
         files += render_videos(out, step=bar.step, expect=bar.expect)
     entries.sort(key=lambda entry: list(SECTIONS).index(entry["section"]))  # lecture order; stable within a section
     for entry in entries:
         files.extend(out / path for path in entry["files"].values())
         entry["section"] = SECTIONS[entry["section"]]
-    result = GalleryResult(out, files, results.table(), time.perf_counter() - started)
+    failed = list({str(claim): claim for entry in entries for claim in entry.pop("failed")}.values())
+    result = GalleryResult(out, files, results.table(), time.perf_counter() - started, failed)
     bar.step("index.html: the contact sheet")
     table = (["forecaster", "validation MAE", "/ naive"],
              [(title(name), f"{error:.3f}", f"{ratio:.2f}") for name, error, ratio in results.rows()])
     files.append(write_index(out, entries, result, theme=theme, tables={SECTIONS["forecasting"]: table}))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def retrain_lessons(root: Path, *, seed: int, bar) -> Path:
+    """Train every lesson from scratch with ``seed`` into ``root``; ``root``."""
+    from rnnviz import lessons
+
+    bar.expect(len(lessons.LESSONS))
+    for name in lessons.LESSONS:
+        bar.step(f"training the lesson {name!r} from scratch (seed {seed})")
+        lessons.train(name, seed=seed, out=root, progress=bar.note)
+    return root
+
+
+@contextmanager
+def _lessons_from(root):
+    """Within the block, lessons (here and in the helper process) come from ``root``; None: the shipped ones."""
+    from rnnviz.lessons.store import ROOT_VARIABLE
+
+    before = os.environ.get(ROOT_VARIABLE)
+    if root is not None:
+        os.environ[ROOT_VARIABLE] = str(root)
+    try:
+        yield
+    finally:
+        if root is not None:
+            if before is None:
+                os.environ.pop(ROOT_VARIABLE, None)
+            else:
+                os.environ[ROOT_VARIABLE] = before
+
+
+def shipped_forecasters(seed: int) -> tuple:
+    """``(ForecastResults, windows, traces)`` of the lesson ``forecasting`` (the shipped one, or the retrained one)."""
+    from rnnviz import lessons
+    from rnnviz.lessons import forecasting
+
+    results = forecasting.forecast_results()
+    traces = {name: lessons.trace("forecasting", name) for name in forecasting.RECORDED}
+    return results, forecasting.windows(seed)[0], traces
 
 
 def render_videos(out: Path, *, step, expect) -> list:
@@ -155,7 +203,7 @@ def render_videos(out: Path, *, step, expect) -> list:
 
 def seeded_figures(seed: int) -> list:
     """The figures that need only the seed (not the trained forecasters): series, gradients, architectures."""
-    return [*_series_figures(seed), *_gradient_figures(seed), *_architecture_figures(seed)]
+    return [*_series_figures(seed), *_gate_lesson_figures(), *_gradient_figures(seed), *_architecture_figures(seed)]
 
 
 def draw_all(figures, out: Path, *, theme, size, formats, step) -> list:
@@ -163,10 +211,12 @@ def draw_all(figures, out: Path, *, theme, size, formats, step) -> list:
     entries = []
     for figure in figures:
         step(f"{figure.section}/{figure.name}: {figure.caption}")
-        written = draw_and_save(figure, out, theme=theme, size=size, formats=formats)
+        claims = checked_claims(figure)
+        failed = [claim for claim in claims if not claim.holds]
+        written = draw_and_save(figure, out, theme=theme, size=size, formats=formats, failed=failed)
         entries.append({"section": figure.section, "caption": figure.caption,
                         "files": {path.suffix[1:]: path.relative_to(out).as_posix() for path in written},
-                        "claims": [str(result) for result in checked_claims(figure)]})
+                        "claims": [str(result) for result in claims], "failed": failed})
     return entries
 
 
@@ -274,8 +324,11 @@ def check_options(*, theme, size, formats) -> list:
     return formats
 
 
-def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats) -> list:
-    """Make the figure at slide size in the theme, write it in every format, close it."""
+def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats, failed=()) -> list:
+    """Make the figure at slide size in the theme, write it in every format, close it.
+
+    ``failed``: claims of its caption that do not hold, stated across its foot.
+    """
     import matplotlib.pyplot as plt
 
     from rnnviz import style
@@ -283,10 +336,21 @@ def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats) -> 
 
     with style.context("slides", theme=theme, size=size):
         display = figure.make()
+        if failed:
+            state_failed_claims(display.figure_, failed)
         try:
             return save_figure(display.figure_, out / "figures" / figure.section / figure.name, formats=formats)
         finally:
             plt.close(display.figure_)
+
+
+def state_failed_claims(figure, failed) -> None:
+    """Write across the foot of ``figure`` that its caption's claims ``failed`` do not hold, with their numbers."""
+    from rnnviz.style import neutral
+
+    lines = [f"CLAIM DOES NOT HOLD on these models: {claim.sentence} ({claim.numbers_text()})" for claim in failed]
+    figure.text(0.01, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=12, wrap=True,
+                color=neutral("text"), backgroundcolor=neutral("background"), fontweight="bold")
 
 
 def write_index(out: Path, entries: list, result: GalleryResult, *, theme: str, tables=None) -> Path:
@@ -348,10 +412,13 @@ def _forecast_figures(results, windows) -> list:
     return [
         GalleryFigure("forecasting", "forecast", f"Every model forecasting the next {HORIZON} steps, with a today marker",
                       lambda: ForecastDisplay.from_results(results, windows).plot()),
-        GalleryFigure("forecasting", "errors", "Validation MAE of each forecaster against the naive forecast",
-                      lambda: ForecastErrorsDisplay.from_results(results).plot()),
-        GalleryFigure("forecasting", "learning_curves", "Learning curves: training and validation loss per epoch",
-                      lambda: LearningCurvesDisplay.from_results(results).plot()),
+        GalleryFigure("forecasting", "errors", "Validation MAE of each forecaster against the naive forecast: every "
+                      "trained one beats it", lambda: ForecastErrorsDisplay.from_results(results).plot(),
+                      claims=(("forecasting", "trained_beat_naive"),)),
+        GalleryFigure("forecasting", "learning_curves", "Learning curves: training and validation loss per epoch; "
+                      "early stopping ended every run (best weights kept)",
+                      lambda: LearningCurvesDisplay.from_results(results).plot(),
+                      claims=(("forecasting", "converged"),)),
     ]
 
 
@@ -381,7 +448,7 @@ def _series_figures(seed: int) -> list:
 
 
 def _trace_figures(traces: dict) -> list:
-    """Per recorded forecaster: unrolled with its states, its cell mid-sequence, its states and gates over time."""
+    """Per recorded forecaster: unrolled with its states; the insides of those the lesson ``gates`` does not show."""
     from rnnviz.figures.cell import CellDisplay
     from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
     from rnnviz.figures.unrolled import UnrolledDisplay
@@ -391,13 +458,55 @@ def _trace_figures(traces: dict) -> list:
         title = CELL_KINDS[trace.layers[0].kind].title
         figures.append(GalleryFigure("unrolled", f"unrolled_{name}", f"The {title} forecaster unrolled, with its states",
                                      lambda t=trace: UnrolledDisplay.from_trace(t, max_steps=8).plot()))
-        figures.append(GalleryFigure("cells", f"cell_{name}", f"Inside the {title} cell at step {INPUT_STEPS // 2}",
+        if name in GATE_LESSON_KINDS:
+            continue
+        figures.append(GalleryFigure("cells", f"cell_{name}", f"Inside the {title} forecaster's cell at step "
+                                     f"{INPUT_STEPS // 2}",
                                      lambda t=trace: CellDisplay.from_trace(t, step=INPUT_STEPS // 2).plot()))
-        figures.append(GalleryFigure("cells", f"states_{name}", f"The {title}'s states over time",
+        figures.append(GalleryFigure("cells", f"states_{name}", f"The {title} forecaster's states over time",
                                      lambda t=trace: StateHeatmapDisplay.from_trace(t).plot()))
         if trace.layers[0].gates:
-            figures.append(GalleryFigure("cells", f"gates_{name}", f"The {title}'s gates over time",
+            figures.append(GalleryFigure("cells", f"gates_{name}", f"The {title} forecaster's gates over time",
                                          lambda t=trace: GateTimelineDisplay.from_trace(t).plot()))
+    return figures
+
+
+def _gate_lesson_figures() -> list:
+    """The lesson ``gates`` (shipped, trained to keep the last marked number): each cell's gates, states and inside."""
+    from rnnviz import lessons
+    from rnnviz.figures.cell import CellDisplay
+    from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
+    from rnnviz.lessons.gates import LAYER_NAMES, SHOWCASE_MARKS
+
+    first, new = SHOWCASE_MARKS
+    task = f"trained to say the last marked number (markers at steps {first} and {new})"
+    lstm_gates = ("the input gate opens at each marker, the forget gate erases the old number at the new marker and "
+                  "holds the number between")
+    shown = ("gates", "the_shown_sequence_shows_it")
+    lstm_claims = (("gates", "lstm_input_gate_writes"), ("gates", "lstm_forget_gate_erases_and_holds"), shown)
+    lstm_cell = f"at the new marker (step {new}): forget gate shut, input gate open"
+    captions = {  # model -> (gates caption, claims, cell caption)
+        "LSTM": (f"The trained LSTM's gates, {task}: {lstm_gates}", lstm_claims,
+                 f"Inside the trained LSTM cell {lstm_cell}"),
+        "PeepholeLSTM": (f"The trained peephole LSTM's gates (they see the cell state too), {task}: {lstm_gates}",
+                         lstm_claims, f"Inside the trained peephole LSTM cell {lstm_cell}"),
+        "GRU": (f"The trained GRU's gates, {task}: the update gate z drops to let each marked number in and "
+                "holds it between", (("gates", "gru_update_gate_writes_and_holds"), shown),
+                f"Inside the trained GRU cell at the new marker (step {new}): the update gate z lets the number in"),
+    }
+    figures = []
+    for name, (gates_caption, claims, cell_caption) in captions.items():
+        trace = lessons.trace("gates", name)
+        kind = LAYER_NAMES[name]
+        figures += [
+            GalleryFigure("cells", f"gates_{kind}", gates_caption,
+                          lambda t=trace: GateTimelineDisplay.from_trace(t, description=f"trained, {task}").plot(),
+                          claims=(("gates", "all_learn_the_task"), *claims)),
+            GalleryFigure("cells", f"states_{kind}", f"The trained {CELL_KINDS[kind].title}'s states, {task}",
+                          lambda t=trace: StateHeatmapDisplay.from_trace(t, description=f"trained, {task}").plot()),
+            GalleryFigure("cells", f"cell_{kind}", cell_caption,
+                          lambda t=trace: CellDisplay.from_trace(t, step=new).plot(), claims=claims),
+        ]
     return figures
 
 
@@ -405,7 +514,7 @@ def _gradient_figures(seed: int) -> list:
     """The gradient figures, in lecture order: the trained lesson first, then what untrained cells do."""
     from rnnviz.figures.clipping import ClippingDisplay
     from rnnviz.figures.gradient_decay import GradientDecayDisplay
-    from rnnviz.figures.long_range import AnswerGradientDisplay, LongRangeMemoryDisplay
+    from rnnviz.figures.long_range import AnswerGradientDisplay, AnswerGradientMapDisplay, LongRangeMemoryDisplay
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
 
@@ -415,22 +524,32 @@ def _gradient_figures(seed: int) -> list:
                       "a number 100 steps back; the SimpleRNN's gradient has faded",
                       lambda: AnswerGradientDisplay.from_lesson().plot(),
                       claims=(("memory", "all_learn_the_task"), ("memory", "gated_cells_keep_the_gradient"))),
+        GalleryFigure("gradients", "memory_heatmap_trained",
+                      "Trained (the adding problem): how strongly the answer follows each input; the LSTM and the GRU "
+                      "still follow the first marked number 100 steps back, the SimpleRNN's gradient has faded",
+                      lambda: AnswerGradientMapDisplay.from_lesson().plot(),
+                      claims=(("memory", "gated_cells_keep_the_gradient"),)),
         GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: its error at 100 steps back",
                       lambda: LongRangeMemoryDisplay.from_lesson().plot(),
                       claims=(("memory", "simple_rnn_forgets_first"),)),
         GalleryFigure("gradients", "gradient_decay", "Untrained cells: how fast gradients fade through time",
-                      lambda: GradientDecayDisplay.from_cells(seed=seed).plot()),
-        GalleryFigure("gradients", "spectral_radius", "Vanishing below spectral radius 1, exploding above",
-                      lambda: SpectralRadiusDisplay.from_sweep(seed=seed).plot()),
+                      lambda: GradientDecayDisplay.from_lesson().plot()),
+        GalleryFigure("gradients", "spectral_radius", "Vanishing below spectral radius 1, exploding well above it; "
+                      "with relu, just above 1 still vanishes",
+                      lambda: SpectralRadiusDisplay.from_lesson().plot(),
+                      claims=(("gradients", "vanish_below_one"), ("gradients", "explode_well_above_one"),
+                              ("gradients", "relu_just_above_one_vanishes"))),
         GalleryFigure("gradients", "memory_heatmap", "Untrained cells: how long an input is felt",
-                      lambda: MemoryHeatmapDisplay.from_cells(seed=seed).plot()),
-        GalleryFigure("gradients", "gradient_clipping", "Clipping tames exploding gradients",
-                      lambda: ClippingDisplay.from_training(seed=seed).plot()),
+                      lambda: MemoryHeatmapDisplay.from_lesson().plot()),
+        GalleryFigure("gradients", "gradient_clipping", "Clipping tames exploding gradients: without it training "
+                      "overflows; clipped by norm, the same model trains",
+                      lambda: ClippingDisplay.from_lesson().plot(),
+                      claims=(("gradients", "unclipped_overflows"), ("gradients", "clipped_trains"))),
     ]
 
 
 def _architecture_figures(seed: int) -> list:
-    """The architecture family, each a small real Keras model recorded on seeded inputs and drawn unrolled."""
+    """The architecture family, each a small untrained Keras model recorded on seeded inputs and drawn unrolled."""
     import rnnviz
     from rnnviz.figures.unrolled import UnrolledDisplay
 
@@ -438,7 +557,13 @@ def _architecture_figures(seed: int) -> list:
 
     def make(name):
         model, x = models[name]
-        return lambda: UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6).plot()
+
+        def draw():
+            display = UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6)
+            display.heading = "Untrained: the architecture unrolled through time, with its real states"
+            return display.plot()
+
+        return draw
 
     return [GalleryFigure("architectures", name, caption, make(name)) for name, caption in ARCHITECTURES.items()]
 

@@ -34,7 +34,7 @@ from rnnviz.figures.states import select_layer
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.cell import CellMobject
 from rnnviz.scenes.painter import THEME, SceneText, text
-from rnnviz.scenes.traces import check_kind, default_cell_trace, trace_from_environment
+from rnnviz.scenes.traces import check_kind, default_gate_trace, trace_from_environment
 from rnnviz.style import PALETTE, neutral
 
 SECONDS_PER_STEP = 1.0
@@ -52,8 +52,10 @@ class GatesScene(Scene):
     def __init__(self, trace=None, *, layer=None, sample: int = 0, max_steps: int = 10, **kwargs):
         what = f"the {CELL_KINDS[self.kind].title} gates scene"
         trace = trace if trace is not None else trace_from_environment(kinds=(self.kind,), what=what)
+        self.about = "values recorded from Keras"
         if trace is None:
-            trace = default_cell_trace(self.kind)
+            trace, shown = default_gate_trace(self.kind)
+            self.about = f"{shown}; {self.about}"
         check_kind(trace, (self.kind,), source="trace", what=what)
         self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=8.6, height=5.9)
         self.layer_trace = select_layer(trace, layer)
@@ -67,7 +69,7 @@ class GatesScene(Scene):
         title = text(f"Inside the {CELL_KINDS[self.kind].title} cell", font_size=32).to_corner(UL, buff=0.3)
         shown = f"{steps} steps" if steps == self.layer_trace.steps else f"steps 0–{steps - 1} of {self.layer_trace.steps}"
         subtitle = text(f"{self.layer_trace.name}: {self.layer_trace.units} units, sample {self.sample}, "
-                        f"{shown}, values recorded from Keras", font_size=17,
+                        f"{shown}\n{self.about}", font_size=17,
                         colour=neutral("muted", THEME)).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12)
         tracker = ValueTracker(0)
         readout = self.readout(tracker)

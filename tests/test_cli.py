@@ -23,14 +23,15 @@ def test_ci_runs_the_readme_test_command():
 @pytest.mark.slow
 def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["gallery", "--out", str(out), "--epochs", "1", "--formats", "png,svg", "--theme", "dark"]) == 0
+    assert main(["gallery", "--out", str(out), "--formats", "png,svg", "--theme", "dark"]) == 0
     written = sorted(p.name for p in (out / "traces").iterdir())
     assert written == ["gru.npz", "lstm.npz", "peephole_lstm.npz", "simple_rnn.npz"]
     figures = {p.relative_to(out / "figures").as_posix() for p in (out / "figures").rglob("*.*")}
     kinds = ("gru", "lstm", "peephole_lstm", "simple_rnn")
     expected = (
         [f"gradients/{name}" for name in ("gradient_clipping", "gradient_decay", "gradient_decay_trained",
-                                          "long_range_memory", "memory_heatmap", "spectral_radius")]
+                                          "long_range_memory", "memory_heatmap", "memory_heatmap_trained",
+                                          "spectral_radius")]
         + [f"unrolled/unrolled_{kind}" for kind in kinds]
         + [f"cells/{figure}_{kind}" for figure in ("cell", "states") for kind in kinds]
         + [f"cells/gates_{kind}" for kind in kinds if kind != "simple_rnn"]
@@ -48,7 +49,7 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
     trace = rnnviz.load(out / "traces" / "lstm.npz")
     assert trace.layers[0].kind == "lstm" and trace.layers[0].batch_size == 8
     output = capsys.readouterr().out
-    steps = len(expected) + 8 + 4 + 1  # figures, models trained, forecasters recorded, the contact sheet
+    steps = len(expected) + 1  # the figures and the contact sheet: nothing is trained
     assert re.search(rf"\] {steps}/{steps} +\d+ s  index.html", output)  # the progress bar reached the end
     assert "validation MAE" in output and "naive" in output and "<table>" in index
 
@@ -72,11 +73,13 @@ def test_gallery_refuses_a_file_as_out(tmp_path, capsys):
     assert "--out: cannot create directory" in capsys.readouterr().err
 
 
-def test_bad_option_is_reported(capsys):
+def test_bad_option_is_reported(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_info:
-        main(["gallery", "--epochs", "zero"])
+        main(["gallery", "--seed", "-1"])
     assert exit_info.value.code == 2
-    assert "--epochs: expected a positive integer" in capsys.readouterr().err
+    assert "--seed: expected a non-negative integer" in capsys.readouterr().err
+    assert main(["gallery", "--seed", "3", "--out", str(tmp_path)]) == 2  # the shipped lessons are seed 0
+    assert "--seed: the shipped lessons were trained with seed 0; add --retrain" in capsys.readouterr().err
 
 
 def test_readme_quick_start_runs(tmp_path, monkeypatch):

@@ -79,12 +79,83 @@ def test_cli_rejects_an_unknown_lesson_and_bad_seeds(capsys):
 
 
 def test_gallery_captions_name_claims_that_hold():
-    from rnnviz.gallery import _gradient_figures, checked_claims
+    from rnnviz.gallery import _gate_lesson_figures, _gradient_figures, checked_claims
 
-    with_claims = [figure for figure in _gradient_figures(seed=0) if figure.claims]
-    assert {figure.name for figure in with_claims} >= {"gradient_decay_trained", "long_range_memory"}
+    with_claims = [figure for figure in [*_gradient_figures(seed=0), *_gate_lesson_figures()] if figure.claims]
+    assert {figure.name for figure in with_claims} >= {
+        "gradient_decay_trained", "memory_heatmap_trained", "long_range_memory", "spectral_radius",
+        "gradient_clipping", "gates_lstm", "gates_peephole_lstm", "gates_gru", "cell_lstm", "cell_gru"}
     for figure in with_claims:
         assert all(result.holds for result in checked_claims(figure)), figure.name
+
+
+def test_the_trained_memory_heatmap_draws_the_numbers_the_claim_checks():
+    from rnnviz.figures.long_range import AnswerGradientMapDisplay
+    from rnnviz.lessons.memory import per_distance
+
+    results = lessons.results("memory")
+    at_first = AnswerGradientMapDisplay.from_lesson(results).at_first_number()
+    for name, values in at_first.items():
+        np.testing.assert_allclose(values, per_distance(results, f"answer_gradient_{name}"), rtol=1e-6)
+
+
+def test_the_gate_traces_are_the_showcase_and_load_without_keras():
+    from rnnviz.lessons.gates import SHOWCASE_MARKS
+
+    for name, kind in (("LSTM", "lstm"), ("PeepholeLSTM", "peephole_lstm"), ("GRU", "gru")):
+        trace = lessons.trace("gates", name)
+        assert trace.layers[0].kind == kind
+        np.testing.assert_array_equal(np.flatnonzero(trace.model_input[0, :, 1]), SHOWCASE_MARKS)
+        inputs, _ = lessons.data("gates")
+        np.testing.assert_array_equal(trace.model_input, inputs[: len(trace.model_input)])
+    with pytest.raises(InputError, match="lesson: 'memory' ships no traces"):
+        lessons.trace("memory", "LSTM")
+
+
+def test_the_forecasting_results_rebuild_without_training():
+    from rnnviz.lessons.forecasting import EPOCH_CAP, forecast_results
+
+    results = forecast_results()
+    assert set(results.model_names) == set(lessons.get("forecasting").model_names)
+    assert {"naive", "seasonal_naive"} <= set(results.names)
+    for name in results.model_names:  # early stopping, not the cap, ended every run
+        assert len(results.history[name]["val_loss"]) < EPOCH_CAP
+        assert results.mae()[name] < results.mae()["naive"]
+
+
+def test_a_failed_claim_is_stated_on_its_figure():
+    import matplotlib.pyplot as plt
+
+    from rnnviz.gallery import state_failed_claims
+
+    failed = lessons.ClaimResult("gradients", "clipped_trains", "Clipped by norm, the model trains", False,
+                                 {"clipnorm=1: last / first loss": 0.5})
+    figure = plt.figure()
+    state_failed_claims(figure, [failed])
+    stated = " ".join(text.get_text() for text in figure.texts)
+    plt.close(figure)
+    assert "CLAIM DOES NOT HOLD" in stated and "Clipped by norm, the model trains" in stated and "0.5" in stated
+
+
+@pytest.mark.slow
+def test_the_gallery_states_a_failed_claim_and_exits_1(tmp_path, monkeypatch, capsys):
+    """Lessons whose clipping run did not overflow: the claim fails, and the gallery says so everywhere."""
+    import shutil
+
+    from rnnviz.archive import write_archive
+
+    root = tmp_path / "lessons"
+    shutil.copytree(store.SHIPPED, root)
+    results, meta = store.load_results("gradients")
+    results = {**results, "clipping_loss_no clipping": np.ones_like(results["clipping_loss_no clipping"])}
+    write_archive(root / "gradients" / "results.npz", kind=store.RESULTS_FORMAT, version=store.FORMAT_VERSION,
+                  meta=meta, arrays=results)
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(root))
+    assert main(["gallery", "--out", str(tmp_path / "out"), "--formats", "png"]) == 1
+    output = capsys.readouterr().out
+    assert "claim(s) do NOT hold" in output and "FAILS  gradients/unclipped_overflows" in output
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "FAILS  gradients/unclipped_overflows" in index
 
 
 @pytest.mark.slow
@@ -98,3 +169,20 @@ def test_memory_retrained_from_scratch_keeps_its_claims(tmp_path):
         store.load_held_out("memory", root=tmp_path),
     )
     np.testing.assert_allclose(reloaded["answer_gradient_LSTM"], measured["answer_gradient_LSTM"], rtol=1e-5, atol=1e-6)
+
+
+def test_the_readme_lists_every_claimed_figure_with_its_checks():
+    """README: figure -> claim -> check, one row per gallery figure whose caption makes a claim."""
+    import re
+    from pathlib import Path
+
+    from rnnviz.gallery import _forecast_figures, _gate_lesson_figures, _gradient_figures
+    from rnnviz.lessons import forecasting
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = {match[0]: set(re.findall(r"`(\w+) / (\w+)`", match[1]))
+            for match in re.findall(r"^\| `(\w+/\w+)` \| [^|]+ \| (.+) \|$", readme, flags=re.M)}
+    figures = [*_forecast_figures(forecasting.forecast_results(), forecasting.windows(0)[0]),
+               *_gate_lesson_figures(), *_gradient_figures(seed=0)]
+    claimed = {f"{figure.section}/{figure.name}": set(figure.claims) for figure in figures if figure.claims}
+    assert rows == claimed

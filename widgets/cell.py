@@ -21,7 +21,7 @@ class CellExplorer(TraceExplorer):
 
     figsize = (11, 6.6)
 
-    def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, theme: str = "light",
+    def __init__(self, source=None, x=None, *, layer=None, sample: int = 0, step: int = 0, theme: str = "light",
                  dpi: int = 80):
         super().__init__()
         self._start_trace(source, x, layer=layer, sample=sample, step=step, theme=theme, dpi=dpi)

@@ -7,8 +7,20 @@ from os import PathLike
 from rnnviz.trace import ModelTrace, load
 
 
+DEFAULT_LESSON = ("gates", "LSTM")  # what an explorer shows when given nothing: a trained LSTM that gates
+
+
 def trace_from(source, x=None) -> ModelTrace:
-    """A :class:`~rnnviz.ModelTrace` from ``source``: a trace, a path to a saved one, or a Keras model recorded on ``x``."""
+    """A :class:`~rnnviz.ModelTrace` from ``source``: a trace, a path to a saved one, or a Keras model recorded on ``x``.
+
+    None: the shipped trace of the lesson ``gates``' LSTM (trained to say the last marked number; its gates
+    open, erase and hold), which needs no TensorFlow.
+    """
+    if source is None:
+        _no_input(x, "the lesson 'gates'")
+        from rnnviz import lessons
+
+        return lessons.trace(*DEFAULT_LESSON)
     if isinstance(source, ModelTrace):
         _no_input(x, "a trace")
         return source

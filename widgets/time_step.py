@@ -37,7 +37,7 @@ class TimeStepExplorer(TraceExplorer):
 
     figsize = (11, 7.4)
 
-    def __init__(self, source, x=None, *, layer=None, sample: int = 0, step: int = 0, window: int = 7,
+    def __init__(self, source=None, x=None, *, layer=None, sample: int = 0, step: int = 0, window: int = 7,
                  theme: str = "light", dpi: int = 80):
         super().__init__()
         self.window = checked_int("window", window, 2)  # cells in the chain

@@ -17,7 +17,8 @@ class TraceExplorer(Explorer):
 
     Parameters every trace explorer takes
     -------------------------------------
-    source : ModelTrace, path of a saved trace, or a Keras model (then give ``x``)
+    source : ModelTrace, path of a saved trace, a Keras model (then give ``x``), or None: the trained LSTM of the
+        lesson ``gates`` (:func:`rnnviz.lessons.trace`)
     x : array (batch, time, features), for a model
     layer : name or index of the layer (default: the first)
     sample, step : int

@@ -11,7 +11,7 @@ SETTING_COLOURS = (OKABE_ITO["vermilion"], OKABE_ITO["blue"], OKABE_ITO["green"]
 
 
 def train_with_clipping(settings=None, *, units=16, steps=40, samples=256, batch_size=32, epochs=4, radius=2.0,
-                        learning_rate=0.05, seed=0):
+                        learning_rate=0.05, seed=0, recurrent_start="scaled"):
     """Train the same relu SimpleRNN once per optimizer setting; return per-step gradient norms and losses.
 
     The model starts with its recurrent matrix at spectral radius ``radius`` > 1,
@@ -36,8 +36,11 @@ def train_with_clipping(settings=None, *, units=16, steps=40, samples=256, batch
     keras.utils.set_random_seed(seed)
     template = keras.Sequential([keras.Input((steps, 1)), keras.layers.SimpleRNN(units, activation="relu"), keras.layers.Dense(1)])
     recurrent = template.layers[0].cell.recurrent_kernel
-    value = keras.ops.convert_to_numpy(recurrent)
-    recurrent.assign(value * radius / np.abs(np.linalg.eigvals(value)).max())
+    if recurrent_start == "orthogonal":  # every singular value = radius: the same growth in every direction
+        recurrent.assign(radius * np.linalg.qr(rng.normal(size=(units, units)))[0].astype("float32"))
+    else:  # Keras's own start, rescaled
+        value = keras.ops.convert_to_numpy(recurrent)
+        recurrent.assign(value * radius / np.abs(np.linalg.eigvals(value)).max())
     initial = template.get_weights()
 
     runs = {}
@@ -82,6 +85,20 @@ class ClippingDisplay:
             f"spectral radius {radius:g}, SGD at learning rate {learning_rate:g}"
         )
         return cls(runs=runs, description=description)
+
+    @classmethod
+    def from_lesson(cls, results=None):
+        """The clipping runs of the lesson ``gradients`` (default: its shipped results); no TensorFlow needed."""
+        from rnnviz import lessons
+        from rnnviz.lessons import gradients
+
+        results = lessons.results("gradients") if results is None else results
+        description = (
+            f"relu SimpleRNN learning the mean of {gradients.CLIP_STEPS}-step sequences, recurrent matrix started at "
+            f"{gradients.CLIP_RADIUS:g} × an orthogonal matrix, SGD at learning rate {gradients.CLIP_LEARNING_RATE:g}; "
+            "the same start and batches for every setting"
+        )
+        return cls(runs=gradients.clipping_runs(results), description=description)
 
     def plot(self, ax=None, *, title=True, **kwargs):
         """Two panels (gradient norm, loss) against training step; non-finite steps marked with an x.

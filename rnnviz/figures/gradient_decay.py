@@ -8,6 +8,9 @@ from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, new_or_given_axes
 
 
+UNTRAINED_HEADING = "Untrained cells: how much the last state feels each earlier step"
+
+
 class GradientDecayDisplay:
     """How fast the dependence of the last state on earlier steps fades, per cell.
 
@@ -86,8 +89,19 @@ class GradientDecayDisplay:
             f"the same {batch} random sequences of {steps} steps"
         )
         display = cls.from_models(models, x, description=description)
-        display.heading = "Untrained cells: how much the last state feels each earlier step"
+        display.heading = UNTRAINED_HEADING
         return display
+
+    @classmethod
+    def from_lesson(cls, results=None):
+        """:meth:`from_cells` as the lesson ``gradients`` measured and shipped it (default: the shipped results)."""
+        from rnnviz import lessons
+        from rnnviz.lessons.gradients import untrained_decay
+
+        norms, description = untrained_decay(lessons.results("gradients") if results is None else results)
+        titles = {CELL_KINDS[kind].title: kind for kind in CELL_KINDS}
+        return cls(norms=norms, kinds={label: titles[label] for label in norms}, description=description,
+                   heading=UNTRAINED_HEADING)
 
     def plot(self, ax=None, *, spread=True, title=True, **kwargs):
         """Draw median norm against steps back on a log scale, with the batch's interquartile band.

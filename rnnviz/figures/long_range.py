@@ -12,7 +12,9 @@ what it measured on new sequences, per distance of the first marked number:
   without memory gets;
 - :class:`AnswerGradientDisplay`: the answer's gradient with respect to the first
   marked number, ``∂ŷ / ∂x_first`` (1: the number reaches the answer whole; 0:
-  its gradient has faded on the way).
+  its gradient has faded on the way);
+- :class:`AnswerGradientMapDisplay`: the trained memory heatmap, the answer's
+  gradient with respect to the number at every step, per distance.
 """
 
 from __future__ import annotations
@@ -160,4 +162,70 @@ class AnswerGradientDisplay:
         if title:
             axes_title(self.ax_, "Gradients through time, trained: does the first number still reach the answer?",
                        self.description)
+        return self
+
+
+class AnswerGradientMapDisplay:
+    """The trained memory heatmap: ``∂ŷ / ∂x_s`` for every step ``s``, one row per distance of the first marked number.
+
+    A row is the median over the held-out sequences of that distance; a ring marks
+    where the first marked number lies (column = distance). A cell that carries the
+    number to the answer shows 1 there at every distance; one whose gradient faded
+    shows 0 at the far rows. The second marked number lies anywhere after the first,
+    so its share is spread along the row.
+
+    Parameters
+    ----------
+    distances : sequence of int
+    maps : dict of str to ndarray (distances, steps back)
+    description : str
+    """
+
+    def __init__(self, *, distances, maps: dict, description: str = ""):
+        self.distances = np.asarray(distances)
+        self.maps = {label: np.asarray(values, float) for label, values in maps.items()}
+        for label, values in self.maps.items():
+            if values.ndim != 2 or values.shape[0] != self.distances.size:
+                raise ValueError(f"maps[{label!r}]: expected (distances, steps back) with {self.distances.size} rows, "
+                                 f"got {values.shape}")
+        self.description = description
+
+    @classmethod
+    def from_lesson(cls, results=None):
+        """The maps the lesson ``memory`` measured (default: its shipped results)."""
+        results = _lesson_results(results)
+        return cls(distances=results["distances"], description=_lesson_description(),
+                   maps={label: results[f"answer_gradient_map_{label}"] for label in CELLS})
+
+    def at_first_number(self) -> dict:
+        """Per cell, the map at the first marked number of each row (what the rings mark)."""
+        return {label: values[np.arange(self.distances.size), self.distances] for label, values in self.maps.items()}
+
+    def plot(self, ax=None, *, title=True, cmap="viridis", **kwargs):
+        """One panel per cell, steps back on x (the answer on the right), distances on y, colour 0 to 1.
+
+        Keeps ``figure_``, ``axes_`` and ``images_`` (by label) and ``colorbar_``.
+        """
+        from rnnviz.style import figure_title, new_or_given_panels
+
+        labels = list(self.maps)
+        self.figure_, axes = new_or_given_panels(ax, len(labels), what="one per cell", figsize=(13, 5.2), sharey=True)
+        self.axes_, self.images_ = dict(zip(labels, axes)), {}
+        rows = np.arange(self.distances.size)
+        for label, panel in self.axes_.items():
+            values = self.maps[label]
+            steps = values.shape[1]
+            self.images_[label] = panel.imshow(values, aspect="auto", cmap=cmap, vmin=0, vmax=1, origin="lower",
+                                               extent=(steps - 0.5, -0.5, -0.5, rows.size - 0.5), **kwargs)
+            panel.scatter(self.distances, rows, s=140, facecolors="none", edgecolors=neutral("text"), linewidths=1.6,
+                          label="the first marked number")
+            panel.set_title(label, loc="left")
+            panel.set_xlabel("steps before the answer")
+        axes[0].set_yticks(rows, [str(d) for d in self.distances])
+        axes[0].set_ylabel("first marked number,\nsteps before the answer")
+        axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.18))
+        self.colorbar_ = self.figure_.colorbar(self.images_[labels[-1]], ax=axes, extend="both",
+                                               label="∂ŷ / ∂x_s (median): how much\nthe answer follows step s")
+        if title:
+            figure_title(self.figure_, "Trained: how strongly the answer still follows each input", self.description)
         return self

@@ -9,6 +9,9 @@ import numpy as np
 from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 
+UNTRAINED_HEADING = "Untrained cells: how long an input is felt by each later state"
+
+
 class MemoryHeatmapDisplay:
     """For each model, the batch median of ``log10 ||d h_t / d x_s||`` as an image over (s, t).
 
@@ -47,8 +50,17 @@ class MemoryHeatmapDisplay:
             models[label] = keras.Sequential([keras.Input((steps, 1)), layer_type(units)])
         description = f"untrained layers of {units} units (Keras's default initialisation), {batch} random sequences"
         display = cls.from_models(models, x, description=description)
-        display.heading = "Untrained cells: how long an input is felt by each later state"
+        display.heading = UNTRAINED_HEADING
         return display
+
+    @classmethod
+    def from_lesson(cls, results=None):
+        """:meth:`from_cells` as the lesson ``gradients`` measured and shipped it (default: the shipped results)."""
+        from rnnviz import lessons
+        from rnnviz.lessons.gradients import untrained_memory
+
+        maps, description = untrained_memory(lessons.results("gradients") if results is None else results)
+        return cls(maps=maps, description=description, heading=UNTRAINED_HEADING)
 
     def plot(self, ax=None, *, title=True, vmin=-8, cmap="magma", **kwargs):
         """One panel per model; colour is ``log10`` of the batch-median norm, clipped below at ``vmin``.

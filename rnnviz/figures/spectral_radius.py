@@ -59,6 +59,19 @@ class SpectralRadiusDisplay:
         )
         return cls(norms=norms, radii=radii, activations=activations, description=description)
 
+    @classmethod
+    def from_lesson(cls, results=None):
+        """The sweep of the lesson ``gradients`` (default: its shipped results); no TensorFlow needed."""
+        from rnnviz import lessons
+        from rnnviz.lessons import gradients
+
+        results = lessons.results("gradients") if results is None else results
+        sweep = gradients.SWEEP
+        description = (f"SimpleRNN, {sweep['units']} units, W_h = ρ · (a random matrix of spectral radius 1); "
+                       f"{sweep['batch']} sequences of {sweep['steps']} steps, inputs ~ N(0, {sweep['input_scale']}²)")
+        return cls(norms=gradients.swept(results), radii=tuple(float(r) for r in results["radii"]),
+                   activations=gradients.ACTIVATIONS, description=description)
+
     def plot(self, ax=None, *, title=True, **kwargs):
         """One panel per activation, one line (batch median) per radius; ``ax``: one axes per activation.
 
@@ -92,7 +105,8 @@ class SpectralRadiusDisplay:
         axes[0].set_ylabel("‖∂h_T / ∂h_t‖ (batch median)")
         axes[-1].legend(title="spectral radius of W_h", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         if title:
-            figure_title(self.figure_, "Gradients vanish below spectral radius 1 and can explode above it", self.description)
+            figure_title(self.figure_, "Gradients vanish below spectral radius 1 and explode well above it "
+                         "(relu: still vanishing at 1.1)", self.description)
         return self
 
 

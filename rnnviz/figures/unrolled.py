@@ -24,13 +24,19 @@ class UnrolledDisplay:
     inputs : dict of str to ndarray
         Node id -> the input vector (features,) written under that input.
     description : str
+    heading : str
+        The title (say "untrained" here for a model that is).
     """
 
-    def __init__(self, *, diagram, states: dict, inputs: dict | None = None, description: str = ""):
+    HEADING = "The network unrolled through time, with its real states"
+
+    def __init__(self, *, diagram, states: dict, inputs: dict | None = None, description: str = "",
+                 heading: str = HEADING):
         self.diagram = diagram
         self.states = {key: np.asarray(value, float) for key, value in states.items()}
         self.inputs = {key: np.asarray(value) for key, value in (inputs or {}).items()}
         self.description = description
+        self.heading = heading
 
     @classmethod
     def from_trace(cls, trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None):
@@ -84,7 +90,7 @@ class UnrolledDisplay:
             self.colorbar_ = self.figure_.colorbar(ScalarMappable(self.norm_, cmap), ax=self.ax_, shrink=0.35,
                                                    fraction=0.03, pad=0.01, label="state value\n(one colour per unit)")
         if title:
-            axes_title(self.ax_, "The network unrolled through time, with its real states", self.description)
+            axes_title(self.ax_, self.heading, self.description)
         xmin, xmax, ymin, ymax = self.diagram.bounds
         points = laid_out_points_per_unit(self.ax_, (xmin - MARGIN, xmax + MARGIN, ymin - MARGIN, ymax + MARGIN))
         self.patches_, self.arrows_, self.texts_, _ = paint_diagram(self.diagram, self.ax_, label_shift={"cell": 0.22},

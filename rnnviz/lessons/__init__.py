@@ -10,6 +10,7 @@ results, so they are the same on every machine.
     >>> from rnnviz import lessons
     >>> lessons.model("memory", "LSTM")      # a shipped, trained Keras model
     >>> lessons.data("memory")               # (inputs, targets) held out, NumPy
+    >>> lessons.trace("gates", "GRU")        # the shipped GRU's recorded gates, no TensorFlow
     >>> lessons.check()                      # every claim with its numbers
 """
 
@@ -23,9 +24,12 @@ from rnnviz.lessons.base import Claim, ClaimResult, Lesson
 
 LESSONS = {  # name -> module defining LESSON
     "memory": "rnnviz.lessons.memory",
+    "gates": "rnnviz.lessons.gates",
+    "forecasting": "rnnviz.lessons.forecasting",
+    "gradients": "rnnviz.lessons.gradients",
 }
 
-__all__ = ["LESSONS", "Claim", "ClaimResult", "Lesson", "check", "data", "get", "model", "results", "train"]
+__all__ = ["LESSONS", "Claim", "ClaimResult", "Lesson", "check", "data", "get", "model", "results", "trace", "train"]
 
 
 def get(lesson: str) -> Lesson:
@@ -47,6 +51,17 @@ def data(lesson: str) -> tuple:
     """``(inputs, targets)``: the held-out data the shipped models of ``lesson`` were measured on."""
     held_out = store.load_held_out(get(lesson).name)
     return held_out["held_out_x"], held_out["held_out_y"]
+
+
+def trace(lesson: str, name: str):
+    """The shipped showcase trace of model ``name`` of ``lesson`` (held-out sample 0 first); no TensorFlow needed."""
+    found = get(lesson)
+    if found.showcase is None:
+        raise InputError(f"lesson: {lesson!r} ships no traces; the lessons with traces are "
+                         f"{', '.join(name for name in LESSONS if get(name).showcase is not None)}")
+    if name not in found.model_names:
+        raise InputError(f"name: lesson {lesson!r} has the models {', '.join(found.model_names)}; got {name!r}")
+    return store.load_trace(lesson, name)
 
 
 def results(lesson: str) -> dict:
@@ -93,5 +108,6 @@ def train(lesson: str, *, seed: int = 0, out=None, progress=print):
 
         meta = {"seed": seed, "recipe": found.recipe, "versions": {
             "rnnviz": rnnviz.__version__, "keras": keras.__version__, "tensorflow": tf.__version__}}
-        store.save(lesson, models, made, measured, meta=meta, root=out)
+        traces = found.showcase(models, made) if found.showcase is not None else None
+        store.save(lesson, models, made, measured, meta=meta, root=out, traces=traces)
     return models, measured, claims

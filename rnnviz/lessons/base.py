@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,9 +18,12 @@ class ClaimResult:
     holds: bool
     numbers: dict
 
+    def numbers_text(self, separator: str = ", ") -> str:
+        """The numbers as ``name value`` pairs."""
+        return separator.join(f"{key} {_number(value)}" for key, value in self.numbers.items())
+
     def __str__(self) -> str:
-        numbers = ", ".join(f"{key} {_number(value)}" for key, value in self.numbers.items())
-        return f"{'holds' if self.holds else 'FAILS'}  {self.lesson}/{self.claim}: {self.sentence} ({numbers})"
+        return f"{'holds' if self.holds else 'FAILS'}  {self.lesson}/{self.claim}: {self.sentence} ({self.numbers_text()})"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class Lesson:
     claims : tuple of Claim
     recipe : str
         The training recipe in words, for captions and the README.
+    showcase : callable ``(models, data) -> dict``, optional
+        Traces to ship (name -> :class:`~rnnviz.ModelTrace`): what the lesson's
+        gate figures, videos and widgets draw, so they need no TensorFlow.
     """
 
     name: str
@@ -72,7 +78,7 @@ class Lesson:
     measure: Callable[[dict, dict], dict]
     claims: tuple
     recipe: str = ""
-    data_seed: int = field(default=0)
+    showcase: Callable | None = None
 
     def check(self, results: dict) -> list:
         """Every claim of this lesson measured on ``results``."""

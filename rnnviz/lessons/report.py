@@ -17,13 +17,11 @@ def run_lessons_command(args, *, write=print) -> int:
         return 0 if all(result.holds for result in checked) else 1
 
     seeds = args.seeds or args.seed or [0]
-    if args.out is not None and len(seeds) > 1:
-        write("rnnviz lessons train: --out keeps one trained lesson; give one --seed with it")
-        return 2
     table = {}  # (lesson, claim) -> {seed: ClaimResult}
     for name in names:
         for seed in seeds:
-            _, _, checked = lessons.train(name, seed=seed, out=args.out, progress=write)
+            out = args.out if seed == seeds[0] else None  # --out keeps the first seed's lesson (0: what ships)
+            _, _, checked = lessons.train(name, seed=seed, out=out, progress=write)
             for result in checked:
                 write(f"seed {seed}: {result}")
                 table.setdefault((name, result.claim), {})[seed] = result
@@ -33,10 +31,11 @@ def run_lessons_command(args, *, write=print) -> int:
 
 
 def claim_table(table: dict, seeds: list) -> str:
-    """A Markdown table: one row per claim, one column per seed, 'holds' or 'FAILS'."""
+    """A Markdown table: one row per claim, one column per seed: 'holds' or 'FAILS' and the claim's numbers."""
     lines = ["| lesson / claim | " + " | ".join(f"seed {seed}" for seed in seeds) + " |",
              "|---|" + "---|" * len(seeds)]
     for (lesson, claim), row in table.items():
-        cells = ["holds" if row[seed].holds else "**FAILS**" for seed in seeds]
+        cells = [("holds" if row[seed].holds else "**FAILS**") + ": " + row[seed].numbers_text(", ")
+                 for seed in seeds]
         lines.append(f"| {lesson} / {claim} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

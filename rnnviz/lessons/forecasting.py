@@ -1,0 +1,143 @@
+"""Lesson ``forecasting``: the lecture's forecasters on the gallery's series, each trained until it stops improving.
+
+The series is :func:`rnnviz.data.synthetic_series` (level, trend, a 30-day
+season, noise) of the lesson's seed, cut into windows of :data:`INPUT_STEPS`
+days that forecast the next :data:`HORIZON`. Every registered forecaster
+(:data:`rnnviz.forecasting.MODELS`: linear, 1D convolution, SimpleRNN, deep
+SimpleRNN, LSTM, peephole LSTM, GRU, sequence-to-sequence GRU) is trained with
+Adam and early stopping on the validation windows (:data:`PATIENCE` epochs
+without improvement, the best weights kept) under a cap of :data:`EPOCH_CAP`
+epochs that is there only as a guard: the claim ``converged`` checks that early
+stopping, not the cap, ended every run.
+
+Shipped with the models: every forecast of every validation and test window,
+the learning curves, and the recurrent forecasters recorded on
+:data:`SHOWCASE_WINDOWS` validation windows, so the gallery's forecasting and
+unrolled figures need no training (:func:`forecast_results`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.lessons.base import Claim, Lesson
+
+INPUT_STEPS, HORIZON = 40, 5
+EPOCH_CAP, PATIENCE, LEARNING_RATE = 200, 10, 0.005
+SHOWCASE_WINDOWS = 8
+RECORDED = ("simple_rnn", "lstm", "peephole_lstm", "gru")  # one forecaster per cell kind, recorded for the pictures
+BEATS_NAIVE = 1.0  # a trained forecaster's validation MAE below this fraction of the naive forecast's
+
+
+def _names() -> tuple:
+    from rnnviz.forecasting.models import MODELS
+
+    return tuple(MODELS)
+
+
+def windows(seed: int):
+    """The lesson's series cut into windows (:func:`rnnviz.data.make_windows`), as trained on with ``seed``."""
+    from rnnviz.data import make_windows, synthetic_series
+
+    series = synthetic_series(seed=seed)
+    return make_windows(series, input_steps=INPUT_STEPS, horizon=HORIZON, shuffle_seed=seed), series.period
+
+
+def make_data(seed: int) -> dict:
+    made, period = windows(seed)
+    inputs, targets = made.numpy("validation")
+    return {"windows": made, "period": period, "held_out_x": inputs, "held_out_y": targets,
+            "held_out_seed": np.int64(seed)}
+
+
+def train(data: dict, seed: int, progress) -> dict:
+    from rnnviz.forecasting import train_models
+
+    results = train_models(data["windows"], epochs=EPOCH_CAP, patience=PATIENCE, learning_rate=LEARNING_RATE,
+                           period=data["period"], seed=seed, progress=progress)
+    for name, history in results.history.items():  # what training saw; measured with the models, shipped with them
+        for key, values in history.items():
+            data[f"training_{key}_{name}"] = values
+    data["training_reference_loss"] = np.float64(results.reference_loss)
+    return results.models
+
+
+def measure(models: dict, data: dict) -> dict:
+    """Every forecast (the models' and the baselines') of the validation and test windows, the truth, and the
+    learning curves; everything :func:`forecast_results` needs."""
+    from rnnviz.forecasting.evaluate import PARTS, ForecastResults, _add_baselines, _WindowArrays
+    from rnnviz.forecasting.models import model_spec
+
+    seed = int(data["held_out_seed"])
+    made, period = windows(seed)
+    arrays = _WindowArrays(made)
+    forecast = ForecastResults(input_steps=INPUT_STEPS, horizon=HORIZON, period=period,
+                               forecasts={part: {} for part in PARTS}, truth={part: arrays.truth(part) for part in PARTS})
+    _add_baselines(forecast, arrays, period)
+    results = {"seed": np.int64(seed), "reference_loss": data["training_reference_loss"]}
+    for part in PARTS:
+        results[f"truth_{part}"] = forecast.truth[part]
+        for name, model in models.items():
+            forecast.forecasts[part][name] = arrays.forecast(model, part, model_spec(name).targets)
+        for name, values in forecast.forecasts[part].items():
+            results[f"forecast_{part}_{name}"] = values
+    for key, value in data.items():
+        if key.startswith(("training_loss_", "training_val_loss_")):
+            results[key.removeprefix("training_")] = value
+    return results
+
+
+def forecast_results(results: dict | None = None):
+    """The shipped (or given) results as a :class:`~rnnviz.forecasting.ForecastResults` without models; no training."""
+    from rnnviz import lessons
+    from rnnviz.forecasting.evaluate import PARTS, ForecastResults
+
+    results = lessons.results("forecasting") if results is None else results
+    forecasts = {part: {key.removeprefix(f"forecast_{part}_"): value for key, value in results.items()
+                        if key.startswith(f"forecast_{part}_")} for part in PARTS}
+    return ForecastResults(
+        input_steps=INPUT_STEPS, horizon=HORIZON, period=windows(int(results["seed"]))[1], forecasts=forecasts,
+        truth={part: results[f"truth_{part}"] for part in PARTS}, reference_loss=float(results["reference_loss"]),
+        history={name: {key: results[f"{key}_{name}"] for key in ("loss", "val_loss")} for name in _names()})
+
+
+def showcase(models: dict, data: dict) -> dict:
+    """The recurrent forecasters (:data:`RECORDED`) recorded on :data:`SHOWCASE_WINDOWS` validation windows."""
+    import rnnviz
+
+    inputs = data["held_out_x"]
+    sample = inputs[:: max(1, len(inputs) // SHOWCASE_WINDOWS)][:SHOWCASE_WINDOWS]
+    return {name: rnnviz.record(models[name], sample) for name in RECORDED}
+
+
+def _converged(results):
+    epochs = {name: len(results[f"loss_{name}"]) for name in _names()}
+    return all(count < EPOCH_CAP for count in epochs.values()), {f"{name} epochs": count for name, count in epochs.items()}
+
+
+def _beat_naive(results):
+    errors = forecast_results(results).mae("validation")
+    naive_mae = errors["naive"]
+    ratios = {name: errors[name] / naive_mae for name in _names()}
+    return all(ratio < BEATS_NAIVE for ratio in ratios.values()), {
+        "naive MAE": naive_mae, **{f"{name} / naive": ratio for name, ratio in ratios.items()}}
+
+
+LESSON = Lesson(
+    name="forecasting",
+    title="Forecasting the next five days: baselines, a linear model, 1D convolutions and RNNs, trained to convergence",
+    model_names=_names(),
+    make_data=make_data,
+    train=train,
+    measure=measure,
+    claims=(
+        Claim("converged", f"Every forecaster trained until its validation loss stopped improving: early stopping "
+              f"(patience {PATIENCE}) ended every run, not the cap of {EPOCH_CAP} epochs", _converged),
+        Claim("trained_beat_naive", "Every trained forecaster's validation error is below the naive forecast's",
+              _beat_naive),
+    ),
+    recipe=(f"the synthetic daily series (30-day season), windows of {INPUT_STEPS} days forecasting {HORIZON}; "
+            f"Adam (learning rate {LEARNING_RATE}), early stopping on the validation windows (patience {PATIENCE}, "
+            f"best weights kept), at most {EPOCH_CAP} epochs"),
+    showcase=showcase,
+)

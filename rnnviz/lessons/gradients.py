@@ -1,0 +1,179 @@
+"""Lesson ``gradients``: vanishing and exploding gradients against the spectral radius, and gradient clipping.
+
+Two experiments, both on a SimpleRNN:
+
+- *The sweep* (no training): one random recurrent matrix of spectral radius 1,
+  rescaled to each radius in :data:`RADII`, with tanh and with relu;
+  ``‖∂h_T/∂h_t‖`` against steps back from :func:`rnnviz.gradient_profile`.
+  Below radius 1 the gradient vanishes, well above it (3) explodes; with tanh,
+  saturation can hold the growth back at 2; with relu, the units a step switches
+  off (about half) cut their paths, so just above 1 it still vanishes.
+- *Untrained cells* (no training): SimpleRNN, LSTM and GRU as Keras initialises
+  them, their ``‖∂h_T/∂h_t‖`` and ``‖∂h_t/∂x_s‖`` (what the untrained figures draw).
+- *Clipping* (trained): a relu SimpleRNN whose recurrent matrix starts as
+  :data:`CLIP_RADIUS` × an orthogonal matrix (every direction grows by that
+  factor per step) learns the mean of :data:`CLIP_STEPS`-step sequences with SGD
+  at learning rate :data:`CLIP_LEARNING_RATE`, once per setting: no clipping,
+  ``clipnorm=1`` and ``global_clipnorm=1`` (Keras's own), from the same weights
+  and batches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.lessons.base import Claim, Lesson
+
+RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
+ACTIVATIONS = ("tanh", "relu")
+SWEEP = {"units": 32, "steps": 50, "batch": 8, "input_scale": 0.5}
+CLIP_RADIUS, CLIP_STEPS, CLIP_LEARNING_RATE = 2.5, 20, 0.2
+CLIP_SETTINGS = {"no clipping": {}, "clipnorm=1": {"clipnorm": 1.0}, "global_clipnorm=1": {"global_clipnorm": 1.0}}
+
+VANISHED, EXPLODED = 0.01, 10.0  # the median gradient at the far end against the nearest step: at most / at least
+BELOW_ONE, WELL_ABOVE_ONE, JUST_ABOVE_ONE = (0.5, 0.9), (3.0,), 1.1  # tanh at 2: saturation can hold it back
+CLIPPED_FALLS = 0.1  # a clipped run's last loss at most this fraction of its first
+
+
+def make_data(seed: int) -> dict:
+    return {"held_out_seed": np.int64(seed)}
+
+
+def train(data: dict, seed: int, progress) -> dict:
+    """The clipping runs; their gradient norms and losses go into ``data`` (there are no models to keep)."""
+    from rnnviz.figures.clipping import train_with_clipping
+
+    progress(f"lesson gradients: training one relu SimpleRNN {len(CLIP_SETTINGS)} ways (clipping)")
+    runs = train_with_clipping(CLIP_SETTINGS, radius=CLIP_RADIUS, steps=CLIP_STEPS, learning_rate=CLIP_LEARNING_RATE,
+                               seed=seed, recurrent_start="orthogonal")
+    for label, run in runs.items():
+        for key, values in run.items():
+            data[f"training_{key}_{label}"] = values
+    return {}
+
+
+def sweep(seed: int) -> dict:
+    """``{(activation, radius): (batch, steps back)}``: ‖∂h_T/∂h_t‖ of the swept SimpleRNN."""
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+
+    return SpectralRadiusDisplay.from_sweep(radii=RADII, activations=ACTIVATIONS, seed=seed, **SWEEP).norms
+
+
+def measure(models: dict, data: dict) -> dict:
+    """The sweep, the untrained cells' gradient decay and memory maps (no training), and the clipping runs."""
+    from rnnviz.figures.gradient_decay import GradientDecayDisplay
+    from rnnviz.figures.memory import MemoryHeatmapDisplay
+
+    seed = int(data["held_out_seed"])
+    results = {"seed": data["held_out_seed"], "radii": np.array(RADII)}
+    for (activation, radius), values in sweep(seed).items():
+        results[f"sweep_{activation}_{radius:g}"] = values
+    decay = GradientDecayDisplay.from_cells(seed=seed)
+    results |= {f"untrained_decay_{label}": norms for label, norms in decay.norms.items()}
+    memory = MemoryHeatmapDisplay.from_cells(seed=seed)
+    results |= {f"untrained_memory_{label}": maps for label, maps in memory.maps.items()}
+    results["untrained_decay_description"] = np.array(decay.description)
+    results["untrained_memory_description"] = np.array(memory.description)
+    for key, value in data.items():
+        if key.startswith("training_"):
+            results[f"clipping_{key.removeprefix('training_')}"] = value
+    return results
+
+
+def untrained_decay(results: dict) -> tuple:
+    """``(norms by cell title, description)``: the untrained cells' ‖∂h_T/∂h_t‖ (the gallery's ``gradient_decay``)."""
+    return _by_label(results, "untrained_decay_"), str(results["untrained_decay_description"])
+
+
+def untrained_memory(results: dict) -> tuple:
+    """``(maps by cell title, description)``: the untrained cells' ‖∂h_t/∂x_s‖ (the gallery's ``memory_heatmap``)."""
+    return _by_label(results, "untrained_memory_"), str(results["untrained_memory_description"])
+
+
+def _by_label(results: dict, prefix: str) -> dict:
+    return {key.removeprefix(prefix): value for key, value in results.items()
+            if key.startswith(prefix) and key != f"{prefix}description"}
+
+
+def swept(results: dict) -> dict:
+    """The sweep's norms from ``results``, by (activation, radius)."""
+    return {(activation, float(radius)): results[f"sweep_{activation}_{radius:g}"]
+            for activation in ACTIVATIONS for radius in results["radii"]}
+
+
+def clipping_runs(results: dict) -> dict:
+    """The clipping runs from ``results``: ``{setting: {"gradient_norm": ..., "loss": ...}}``."""
+    return {label: {key: results[f"clipping_{key}_{label}"] for key in ("gradient_norm", "loss")}
+            for label in CLIP_SETTINGS}
+
+
+def far_over_near(results: dict, activation: str, radius: float) -> float:
+    """The median gradient at the far end of the sequence over the median at the last step."""
+    median = np.median(swept(results)[activation, radius], axis=0)
+    return float(median[-1] / median[0])
+
+
+def _ratios(results, radii) -> dict:
+    return {f"{activation} ρ={radius:g}": far_over_near(results, activation, radius)
+            for activation in ACTIVATIONS for radius in radii}
+
+
+def _vanish_below_one(results):
+    ratios = _ratios(results, BELOW_ONE)
+    return all(ratio <= VANISHED for ratio in ratios.values()), ratios
+
+
+def _explode_well_above_one(results):
+    ratios = _ratios(results, WELL_ABOVE_ONE)
+    return all(ratio >= EXPLODED for ratio in ratios.values()), ratios
+
+
+def _relu_just_above_one_vanishes(results):
+    ratio = far_over_near(results, "relu", JUST_ABOVE_ONE)
+    return ratio <= VANISHED, {f"relu ρ={JUST_ABOVE_ONE:g}": ratio}
+
+
+def _unclipped_overflows(results):
+    loss = clipping_runs(results)["no clipping"]["loss"]
+    finite = np.isfinite(loss)
+    return not finite.all(), {"first loss": loss[0], "steps with a finite loss": int(finite.sum()),
+                              "of": len(loss)}
+
+
+def _clipped_trains(results):
+    numbers, holds = {}, True
+    for label, run in clipping_runs(results).items():
+        if label == "no clipping":
+            continue
+        loss = run["loss"]
+        falls = loss[-1] / loss[0]
+        holds &= bool(np.isfinite(loss).all()) and falls <= CLIPPED_FALLS
+        numbers[f"{label}: last / first loss"] = falls
+    return holds, numbers
+
+
+LESSON = Lesson(
+    name="gradients",
+    title="Vanishing and exploding gradients against the spectral radius, and what clipping does",
+    model_names=(),
+    make_data=make_data,
+    train=train,
+    measure=measure,
+    claims=(
+        Claim("vanish_below_one", f"Below spectral radius 1 (ρ = {', '.join(map(str, BELOW_ONE))}) the gradient "
+              f"vanishes with tanh and with relu: {SWEEP['steps']} steps back it is under {VANISHED:g}x its size at "
+              "the last step", _vanish_below_one),
+        Claim("explode_well_above_one", f"Well above 1 (ρ = {', '.join(map(str, WELL_ABOVE_ONE))}) it explodes: "
+              f"{SWEEP['steps']} steps back it is over {EXPLODED:g}x its size at the last step", _explode_well_above_one),
+        Claim("relu_just_above_one_vanishes", f"With relu, ρ = {JUST_ABOVE_ONE:g} still vanishes (under "
+              f"{VANISHED:g}x): the units a step switches off cut their paths", _relu_just_above_one_vanishes),
+        Claim("unclipped_overflows", "Without clipping, the exploding gradient throws the weights so far that "
+              "training overflows (the loss becomes inf or NaN)", _unclipped_overflows),
+        Claim("clipped_trains", f"Clipped by norm (clipnorm=1, global_clipnorm=1), the same model from the same start "
+              f"trains: its loss stays finite and falls at least {1 / CLIPPED_FALLS:g}x", _clipped_trains),
+    ),
+    recipe=(f"sweep: SimpleRNN({SWEEP['units']}), no bias, W_h = ρ × a random matrix of spectral radius 1, "
+            f"{SWEEP['batch']} sequences of {SWEEP['steps']} steps, inputs ~ N(0, {SWEEP['input_scale']}²); clipping: "
+            f"relu SimpleRNN(16) learning the mean of {CLIP_STEPS}-step sequences, W_h = {CLIP_RADIUS:g} × an orthogonal "
+            f"matrix, SGD at learning rate {CLIP_LEARNING_RATE:g}, 32 steps of 32 sequences"),
+)
