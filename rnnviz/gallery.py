@@ -476,7 +476,7 @@ def _gate_lesson_figures() -> list:
     from rnnviz import lessons
     from rnnviz.figures.cell import CellDisplay
     from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
-    from rnnviz.lessons.gates import LAYER_NAMES, SHOWCASE_MARKS
+    from rnnviz.lessons.gates import INPUT_NAMES, LAYER_NAMES, SHOWCASE_MARKS
 
     first, new = SHOWCASE_MARKS
     task = f"trained to say the last marked number (markers at steps {first} and {new})"
@@ -494,16 +494,20 @@ def _gate_lesson_figures() -> list:
                 "holds it between", (("gates", "gru_update_gate_writes_and_holds"), shown),
                 f"Inside the trained GRU cell at the new marker (step {new}): the update gate z lets the number in"),
     }
+    def named(display):
+        display.input_names = INPUT_NAMES
+        return display.plot()
+
     figures = []
     for name, (gates_caption, claims, cell_caption) in captions.items():
         trace = lessons.trace("gates", name)
         kind = LAYER_NAMES[name]
         figures += [
             GalleryFigure("cells", f"gates_{kind}", gates_caption,
-                          lambda t=trace: GateTimelineDisplay.from_trace(t, description=f"trained, {task}").plot(),
+                          lambda t=trace: named(GateTimelineDisplay.from_trace(t, description=task)),
                           claims=(("gates", "all_learn_the_task"), *claims)),
             GalleryFigure("cells", f"states_{kind}", f"The trained {CELL_KINDS[kind].title}'s states, {task}",
-                          lambda t=trace: StateHeatmapDisplay.from_trace(t, description=f"trained, {task}").plot()),
+                          lambda t=trace: named(StateHeatmapDisplay.from_trace(t, description=task))),
             GalleryFigure("cells", f"cell_{kind}", cell_caption,
                           lambda t=trace: CellDisplay.from_trace(t, step=new).plot(), claims=claims),
         ]
@@ -525,8 +529,8 @@ def _gradient_figures(seed: int) -> list:
                       lambda: AnswerGradientDisplay.from_lesson().plot(),
                       claims=(("memory", "all_learn_the_task"), ("memory", "gated_cells_keep_the_gradient"))),
         GalleryFigure("gradients", "memory_heatmap_trained",
-                      "Trained (the adding problem): how strongly the answer follows each input; the LSTM and the GRU "
-                      "still follow the first marked number 100 steps back, the SimpleRNN's gradient has faded",
+                      "Trained memory as a heatmap: how much the answer still follows a number d steps back; the LSTM "
+                      "and the GRU still do at 100 steps, the SimpleRNN's gradient has faded",
                       lambda: AnswerGradientMapDisplay.from_lesson().plot(),
                       claims=(("memory", "gated_cells_keep_the_gradient"),)),
         GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: its error at 100 steps back",

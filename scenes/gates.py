@@ -68,7 +68,8 @@ class GatesScene(Scene):
         cell.move_to(LEFT * 2.2 + DOWN * 0.55)
         title = text(f"Inside the {CELL_KINDS[self.kind].title} cell", font_size=32).to_corner(UL, buff=0.3)
         shown = f"{steps} steps" if steps == self.layer_trace.steps else f"steps 0–{steps - 1} of {self.layer_trace.steps}"
-        subtitle = text(f"{self.layer_trace.name}: {self.layer_trace.units} units, sample {self.sample}, "
+        units = self.layer_trace.units
+        subtitle = text(f"{self.layer_trace.name}: {units} unit{'s' * (units != 1)}, sample {self.sample}, "
                         f"{shown}\n{self.about}", font_size=17,
                         colour=neutral("muted", THEME)).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12)
         tracker = ValueTracker(0)

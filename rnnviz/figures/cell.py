@@ -39,7 +39,7 @@ class CellDisplay:
         values = cell_values(layer_trace, diagram, sample, step)
         variant = f", reset_after={reset_after}" if layer_trace.kind == "gru" else ""
         masked = "" if layer_trace.mask[sample, step] else " (a masked step: Keras keeps the previous state)"
-        description = f"{layer_trace.name} ({layer_trace.kind}{variant}, {layer_trace.units} units), sample {sample}, step {step}{masked}"
+        description = f"{layer_trace.name} ({layer_trace.kind}{variant}, {layer_trace.units} unit{'s' * (layer_trace.units != 1)}), sample {sample}, step {step}{masked}"
         return cls(diagram=diagram, values=values, description=description)
 
     @classmethod

@@ -13,8 +13,8 @@ what it measured on new sequences, per distance of the first marked number:
 - :class:`AnswerGradientDisplay`: the answer's gradient with respect to the first
   marked number, ``∂ŷ / ∂x_first`` (1: the number reaches the answer whole; 0:
   its gradient has faded on the way);
-- :class:`AnswerGradientMapDisplay`: the trained memory heatmap, the answer's
-  gradient with respect to the number at every step, per distance.
+- :class:`AnswerGradientMapDisplay`: the trained memory heatmap, the same
+  medians as a table of colours: cell against distance.
 """
 
 from __future__ import annotations
@@ -166,66 +166,60 @@ class AnswerGradientDisplay:
 
 
 class AnswerGradientMapDisplay:
-    """The trained memory heatmap: ``∂ŷ / ∂x_s`` for every step ``s``, one row per distance of the first marked number.
+    """The trained memory heatmap: the median ``∂ŷ / ∂x_first`` per cell (rows) and distance (columns), written in.
 
-    A row is the median over the held-out sequences of that distance; a ring marks
-    where the first marked number lies (column = distance). A cell that carries the
-    number to the answer shows 1 there at every distance; one whose gradient faded
-    shows 0 at the far rows. The second marked number lies anywhere after the first,
-    so its share is spread along the row.
+    1 (bright): the answer still follows the number that far back; 0 (dark): its
+    gradient has faded on the way. The same numbers as :class:`AnswerGradientDisplay`'s
+    lines, as a table a class can read from the back.
 
     Parameters
     ----------
     distances : sequence of int
-    maps : dict of str to ndarray (distances, steps back)
+    medians : dict of str to ndarray (one value per distance)
     description : str
     """
 
-    def __init__(self, *, distances, maps: dict, description: str = ""):
+    def __init__(self, *, distances, medians: dict, description: str = ""):
         self.distances = np.asarray(distances)
-        self.maps = {label: np.asarray(values, float) for label, values in maps.items()}
-        for label, values in self.maps.items():
-            if values.ndim != 2 or values.shape[0] != self.distances.size:
-                raise ValueError(f"maps[{label!r}]: expected (distances, steps back) with {self.distances.size} rows, "
+        self.medians = {label: np.asarray(values, float) for label, values in medians.items()}
+        for label, values in self.medians.items():
+            if values.shape != self.distances.shape:
+                raise ValueError(f"medians[{label!r}]: expected one value per distance {self.distances.shape}, "
                                  f"got {values.shape}")
         self.description = description
 
     @classmethod
     def from_lesson(cls, results=None):
-        """The maps the lesson ``memory`` measured (default: its shipped results)."""
+        """What the lesson ``memory`` measured (default: its shipped results)."""
         results = _lesson_results(results)
-        return cls(distances=results["distances"], description=_lesson_description(),
-                   maps={label: results[f"answer_gradient_map_{label}"] for label in CELLS})
-
-    def at_first_number(self) -> dict:
-        """Per cell, the map at the first marked number of each row (what the rings mark)."""
-        return {label: values[np.arange(self.distances.size), self.distances] for label, values in self.maps.items()}
+        medians = {label: _per_distance(results, f"answer_gradient_{label}", np.median) for label in CELLS}
+        return cls(distances=results["distances"], medians=medians, description=_lesson_description())
 
     def plot(self, ax=None, *, title=True, cmap="viridis", **kwargs):
-        """One panel per cell, steps back on x (the answer on the right), distances on y, colour 0 to 1.
+        """One row per cell, one column per distance, each value written in its square.
 
-        Keeps ``figure_``, ``axes_`` and ``images_`` (by label) and ``colorbar_``.
+        Keeps ``figure_``, ``ax_``, ``image_``, ``texts_`` (by (label, distance)) and ``colorbar_``.
         """
-        from rnnviz.style import figure_title, new_or_given_panels
-
-        labels = list(self.maps)
-        self.figure_, axes = new_or_given_panels(ax, len(labels), what="one per cell", figsize=(13, 5.2), sharey=True)
-        self.axes_, self.images_ = dict(zip(labels, axes)), {}
-        rows = np.arange(self.distances.size)
-        for label, panel in self.axes_.items():
-            values = self.maps[label]
-            steps = values.shape[1]
-            self.images_[label] = panel.imshow(values, aspect="auto", cmap=cmap, vmin=0, vmax=1, origin="lower",
-                                               extent=(steps - 0.5, -0.5, -0.5, rows.size - 0.5), **kwargs)
-            panel.scatter(self.distances, rows, s=140, facecolors="none", edgecolors=neutral("text"), linewidths=1.6,
-                          label="the first marked number")
-            panel.set_title(label, loc="left")
-            panel.set_xlabel("steps before the answer")
-        axes[0].set_yticks(rows, [str(d) for d in self.distances])
-        axes[0].set_ylabel("first marked number,\nsteps before the answer")
-        axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.18))
-        self.colorbar_ = self.figure_.colorbar(self.images_[labels[-1]], ax=axes, extend="both",
-                                               label="∂ŷ / ∂x_s (median): how much\nthe answer follows step s")
+        self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 4.6))
+        labels = list(self.medians)
+        values = np.array([self.medians[label] for label in labels])
+        self.image_ = self.ax_.imshow(values, cmap=cmap, vmin=0, vmax=1, aspect="auto", **kwargs)
+        self.texts_ = {}
+        for row, label in enumerate(labels):
+            for column, distance in enumerate(self.distances):
+                value = values[row, column]
+                self.texts_[label, int(distance)] = self.ax_.text(
+                    column, row, f"{value:.2f}", ha="center", va="center", fontsize=16,
+                    color="black" if value > 0.5 else "white")
+        self.ax_.set_xticks(range(self.distances.size), [str(d) for d in self.distances])
+        self.ax_.set_yticks(range(len(labels)), labels)
+        for tick, label in zip(self.ax_.get_yticklabels(), labels):
+            tick.set_color(color(CELLS.get(label, label)))
+        self.ax_.set_xlabel("steps between the first marked number and the answer")
+        self.ax_.tick_params(length=0)
+        self.colorbar_ = self.figure_.colorbar(self.image_, ax=self.ax_, extend="both",
+                                               label="∂ŷ / ∂x_first (median)")
         if title:
-            figure_title(self.figure_, "Trained: how strongly the answer still follows each input", self.description)
+            axes_title(self.ax_, "Trained memory: how much the answer still follows a number d steps back",
+                       self.description)
         return self

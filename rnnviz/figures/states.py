@@ -19,7 +19,7 @@ from typing import NamedTuple
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import Normalize
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
 from rnnviz.kinds import CELL_KINDS, cell_kind
@@ -225,7 +225,12 @@ def _one_sample(chosen, sample, description):
 
 
 class _OneSampleDisplay:
-    """What every one-sample display holds and draws: the layer's input above, padding greyed, integer time."""
+    """What every one-sample display holds and draws: the layer's input above, padding greyed, integer time.
+
+    Set ``input_names`` (one name per input feature) to name the input lines instead of ``x[0]``, ``x[1]``, ...
+    """
+
+    input_names = None
 
     @classmethod
     def from_model(cls, model, x, layer=None, sample=0, *, mask=None, **options):
@@ -279,6 +284,11 @@ class _OneSampleDisplay:
         self.markers_, self.labels_ = {}, {}
         return self.axes_
 
+    def _input_name(self, feature: int, features: int) -> str:
+        if self.input_names is not None and len(self.input_names) == features:
+            return f"x[{feature}]: {self.input_names[feature]}"
+        return "x" if features == 1 else f"x[{feature}]"
+
     def _draw_input(self, ax, input_kw):
         """The sample's input over time: lines (few features) or a heatmap (many); keeps the artists."""
         features = self.inputs.shape[1]
@@ -292,7 +302,7 @@ class _OneSampleDisplay:
             steps = np.arange(self.steps)
             for feature in range(features):
                 style = {"color": colours[feature], "linewidth": 2, "marker": "o" if self.steps <= 60 else None,
-                         "markersize": 3, "label": "x" if features == 1 else f"x[{feature}]", **(input_kw or {})}
+                         "markersize": 3, "label": self._input_name(feature, features), **(input_kw or {})}
                 (line,) = ax.plot(steps, shown[:, feature], **style)
                 self.input_lines_.append(line)
             ax.set_ylabel("input x")
@@ -334,7 +344,10 @@ class _OneSampleDisplay:
 
 def _unit_ticks(ax, units):
     """Whole-number unit ticks, as many as fit the panel's height at its font size (every unit when there is room)."""
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=min(units, 8) if units <= 3 else "auto", integer=True))
+    if units <= 3:  # every unit (MaxNLocator would fall back to fractions with fewer than two whole numbers in view)
+        ax.yaxis.set_major_locator(FixedLocator(range(units)))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
 
 
 def _false_runs(mask):

@@ -43,6 +43,7 @@ SHOWCASE_MARKS = (2, 6)  # write, hold, overwrite, hold: within the first 10 ste
 TRAIN_SEQUENCES, HELD_OUT_SEQUENCES = 8192, 1000
 EPOCHS, BATCH, LEARNING_RATE = 60, 64, 0.01
 RESTARTS = 3  # initialisations per model; the one with the lowest final training loss is kept
+INPUT_NAMES = ("number", "marker")  # the two input features, as pictures name them
 GUESS = 0.0  # the mean of a U(−1, 1) number: the best answer without memory
 
 LEARNS = 0.1  # MSE at most this fraction of guessing's

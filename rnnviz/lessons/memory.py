@@ -101,19 +101,8 @@ def measure(models: dict, data: dict) -> dict:
         gradient = tape.gradient(total, inputs).numpy()
         results[f"squared_error_{name}"] = (answer.numpy() - y) ** 2
         results[f"answer_gradient_{name}"] = gradient[rows, first, 0]
-        results[f"answer_gradient_map_{name}"] = answer_gradient_map(gradient[..., 0], distance)
     results["squared_error_no_memory"] = (EXPECTED_SUM - y) ** 2
     return results
-
-
-def answer_gradient_map(gradient: np.ndarray, distance: np.ndarray) -> np.ndarray:
-    """(distances, steps back): per distance of the first marked number, the median over its sequences of
-    ``∂ŷ / ∂x_s`` at each step, counted back from the answer (column 0: the last step).
-
-    The column ``d`` of the row for distance ``d`` is the median ``∂ŷ / ∂x_first`` the claims check.
-    """
-    back = gradient[:, ::-1]  # column k: k steps before the end
-    return np.stack([np.median(back[distance == d], axis=0) for d in DISTANCES])
 
 
 def per_distance(results: dict, key: str, statistic=np.median) -> np.ndarray:

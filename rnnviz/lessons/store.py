@@ -72,6 +72,7 @@ def load_model(lesson: str, name: str, root=None):
     """A shipped trained Keras model."""
     import keras
 
+    import rnnviz.forecasting.layers  # noqa: F401  (registers the forecasters' ChangeFrom and AddBack for loading)
     import rnnviz.layers  # noqa: F401  (registers PeepholeLSTM for loading)
 
     return keras.saving.load_model(_existing(lesson, f"{name}.keras", root), compile=False, safe_mode=True)
