@@ -204,3 +204,33 @@ def test_the_gate_videos_and_explorers_default_to_the_trained_lesson(kind, name)
         np.testing.assert_array_equal(trace.layers[0].gates[gate], values)
     default = trace_from(None)  # what CellExplorer() and TimeStepExplorer() show
     np.testing.assert_array_equal(default.layers[0].states["c"], lessons.trace("gates", "LSTM").layers[0].states["c"])
+
+
+def test_the_shipped_lessons_fit_in_the_wheel_budget():
+    """Everything the lessons ship (models, data, results, traces) is package data: at most 10 MB in all."""
+    files = [path for path in store.SHIPPED.rglob("*") if path.is_file()]
+    assert {path.parent.name for path in files} == set(lessons.LESSONS)
+    assert sum(path.stat().st_size for path in files) <= 10_000_000
+    assert all(path.suffix in (".keras", ".npz") for path in files)  # what pyproject's package-data takes
+
+
+@pytest.mark.slow
+def test_gallery_retrain_draws_from_the_lessons_it_trained(tmp_path, monkeypatch, capsys):
+    """--retrain: every lesson trained into OUT/lessons (here copied, as if trained), then drawn from there."""
+    import shutil
+
+    trained = []
+
+    def train_as_if(name, *, seed, out, progress):
+        trained.append((name, seed))
+        shutil.copytree(store.SHIPPED / name, store.lesson_dir(name, out))
+
+    monkeypatch.setattr(lessons, "train", train_as_if)
+    out = tmp_path / "out"
+    assert main(["gallery", "--retrain", "--out", str(out), "--formats", "png"]) == 0
+    assert trained == [(name, 0) for name in lessons.LESSONS]
+    assert sorted(path.name for path in (out / "lessons").iterdir()) == sorted(lessons.LESSONS)
+    printed = capsys.readouterr().out
+    assert "every claim, checked on the lessons trained now:" in printed
+    assert printed.count("  holds  ") == sum(len(lessons.get(name).claims) for name in lessons.LESSONS)
+    assert store.ROOT_VARIABLE not in __import__("os").environ  # the shipped lessons again after the run
