@@ -38,7 +38,8 @@ class ArchitecturesScene(Scene):
         for caption, trace in self.traces.items():
             heading, _, example = caption.partition(": ")
             title = text(heading, font_size=34).to_corner(UL, buff=0.3)
-            subtitle = text(example, font_size=20, colour=neutral("muted", THEME))
+            subtitle = text(f"{example}; an untrained model, its real values", font_size=20,
+                            colour=neutral("muted", THEME))
             subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
             unrolled = UnrolledMobject(trace, max_steps=6, width=12.4, height=5.6).move_to(DOWN * 0.55)
             if shown:

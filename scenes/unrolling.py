@@ -79,7 +79,7 @@ class UnrollingScene(Scene):
         """The folded cell grows into every step's cell, the inputs and links appear."""
         cells = [chain.diagram.get_node(node_id) for step in chain.steps() for node_id in chain.cells_at(step)]
         centre = folded.get_node("cell").get_center()
-        caption = text("unrolled through time: one copy of the cell per step, the same weights", font_size=20,
+        caption = text("unrolled through time: one copy of the cell per step, the same (untrained) weights", font_size=20,
                        colour=neutral("muted", THEME)).to_edge(DOWN, buff=0.3)
         rest = chain.skeleton(leave_out=cells)
         self.play(FadeOut(folded), LaggedStart(*[GrowFromPoint(cell, centre) for cell in cells], lag_ratio=0.12),
