@@ -174,8 +174,8 @@ def test_the_default_gradient_scene_shows_trained_models_where_the_lstm_keeps_it
 
     scene = VanishingGradientsScene()
     (_, simple), (_, lstm) = scene.decay["SimpleRNN"], scene.decay["LSTM"]
-    assert scene.steps == 61 and len(scene.cell_steps) == 16 and scene.cell_steps[[0, -1]].tolist() == [0, 60]
-    assert lstm[60] > 10 * simple[60]
+    assert scene.steps == 101 and len(scene.cell_steps) == 16 and scene.cell_steps[[0, -1]].tolist() == [0, 100]
+    assert lstm[100] > 10 * simple[100]
     assert "trained on the adding problem" in scene.description
     assert all(path.is_file() for path in DEFAULT_PROFILES.values())
     config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
