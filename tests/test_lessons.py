@@ -234,3 +234,13 @@ def test_gallery_retrain_draws_from_the_lessons_it_trained(tmp_path, monkeypatch
     assert "every claim, checked on the lessons trained now:" in printed
     assert printed.count("  holds  ") == sum(len(lessons.get(name).claims) for name in lessons.LESSONS)
     assert store.ROOT_VARIABLE not in __import__("os").environ  # the shipped lessons again after the run
+
+
+def test_an_explorer_given_nothing_shows_the_trained_lstm_and_says_what_its_gates_do():
+    from rnnviz.widgets import CellExplorer
+
+    explorer = CellExplorer(step=6)
+    np.testing.assert_array_equal(explorer.trace.layers[0].gates["forget"],
+                                  lessons.trace("gates", "LSTM").layers[0].gates["forget"])
+    caption = explorer.children[0].children[0].value
+    assert "trained to say the last marked number" in caption and "markers at steps 2 and 6" in caption

@@ -6,7 +6,7 @@ import ipywidgets
 
 from rnnviz.figures.states import check_sample, check_step, select_layer
 from rnnviz.widgets.explorer import Explorer, observe, step_controls
-from rnnviz.widgets.sources import trace_from
+from rnnviz.widgets.sources import default_caption, trace_from
 
 
 class TraceExplorer(Explorer):
@@ -36,7 +36,10 @@ class TraceExplorer(Explorer):
         self.sample = ipywidgets.IntSlider(value=sample, min=0, max=first.batch_size - 1, description="sample",
                                            disabled=first.batch_size == 1)
         self.layer = ipywidgets.Dropdown(options=self.trace.layer_names, value=first.name, description="layer")
-        self._start([[self.step, self.play], [self.sample, self.layer]], theme=theme, dpi=dpi)
+        rows = [[self.step, self.play], [self.sample, self.layer]]
+        if source is None:  # the shipped lesson: say what it shows
+            rows.insert(0, [ipywidgets.HTML(default_caption())])
+        self._start(rows, theme=theme, dpi=dpi)
         observe(self, self.step, self.sample)
         self.layer.observe(self._new_layer, names="value")
 
