@@ -31,9 +31,9 @@ from rnnviz.errors import InputError
 from rnnviz.forecasting.models import title
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
+from rnnviz.lessons.gates import LAYER_NAMES as GATE_LAYERS
 
-SHIPPED_SEED = 0  # the seed the shipped lessons were trained with
-GATE_LESSON_KINDS = ("lstm", "peephole_lstm", "gru")  # cells whose insides the lesson ``gates`` shows (trained to gate)
+GATE_LESSON_KINDS = tuple(GATE_LAYERS.values())  # cells whose insides the lesson ``gates`` shows (trained to gate)
 
 
 SECTIONS = {
@@ -96,22 +96,28 @@ def check_out_dir(out) -> Path:
     return out
 
 
-def run_gallery(out, *, seed: int = SHIPPED_SEED, retrain: bool = False, theme: str = "light", size: str = "16:9",
+def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: str = "light", size: str = "16:9",
                 formats=("png", "svg", "pdf"), progress=None, video: bool = False) -> GalleryResult:
     """Draw every figure of the lecture from the shipped lessons (or, with ``retrain``, from lessons trained anew).
 
     Figures go to ``out/figures/<section>/<name>.<format>``, the forecasters' traces to
     ``out/traces``, and a contact sheet to ``out/index.html``. Every file is written
-    atomically. ``seed``: the seed the lessons are trained with; only with ``retrain``
-    (the shipped lessons are seed :data:`SHIPPED_SEED`). With ``retrain`` every lesson is
-    trained from scratch into ``out/lessons`` and every claim printed. With ``video``,
-    every lecture video too (:mod:`rnnviz.scenes`, low quality) as ``out/videos/<scene>.mp4``.
+    atomically. ``seed``: with ``retrain``, the seed to train every lesson with (default 0)
+    into ``out/lessons``, every claim then printed; without, it must be the seed the
+    lessons were trained with (the shipped ones: 0), which is also the series' seed. With
+    ``video``, every lecture video too (:mod:`rnnviz.scenes`, low quality) as
+    ``out/videos/<scene>.mp4``, drawn from the same lessons.
     """
+    from rnnviz import lessons
+
     started = time.perf_counter()
     formats = check_options(theme=theme, size=size, formats=formats)
-    if seed != SHIPPED_SEED and not retrain:
-        raise InputError(f"--seed: the shipped lessons were trained with seed {SHIPPED_SEED}; add --retrain to train "
-                         f"them again with seed {seed}")
+    if not retrain:
+        trained = trained_seed()
+        if seed is not None and seed != trained:
+            raise InputError(f"--seed: the lessons drawn were trained with seed {trained}; add --retrain to train "
+                             f"them again with seed {seed}")
+    seed = (0 if seed is None else seed) if retrain else trained
     out = check_out_dir(out)
     write = progress or print
     bar = ProgressBar(0, write=write)
@@ -124,19 +130,20 @@ def run_gallery(out, *, seed: int = SHIPPED_SEED, retrain: bool = False, theme: 
             bar.expect(len(figures) + 1)  # and the contact sheet
             entries = draw_all(figures, out, theme=theme, size=size, formats=formats, step=bar.step)
             entries += helper.result()
+        checked = lessons.check(remeasure=False)  # every claim, also one no figure states
         if retrain:
-            from rnnviz import lessons
-
             write("every claim, checked on the lessons trained now:")
-            for claim in lessons.check(remeasure=False):
+            for claim in checked:
                 write(f"  {claim}")
-    if video:
-        files += render_videos(out, step=bar.step, expect=bar.expect)
+        if video:
+            files += render_videos(out, step=bar.step, expect=bar.expect)
     entries.sort(key=lambda entry: list(SECTIONS).index(entry["section"]))  # lecture order; stable within a section
     for entry in entries:
         files.extend(out / path for path in entry["files"].values())
         entry["section"] = SECTIONS[entry["section"]]
-    failed = list({str(claim): claim for entry in entries for claim in entry.pop("failed")}.values())
+    failed = [claim for claim in checked if not claim.holds]
+    for entry in entries:
+        del entry["failed"]
     result = GalleryResult(out, files, results.table(), time.perf_counter() - started, failed)
     bar.step("index.html: the contact sheet")
     table = (["forecaster", "validation MAE", "/ naive"],
@@ -144,6 +151,13 @@ def run_gallery(out, *, seed: int = SHIPPED_SEED, retrain: bool = False, theme: 
     files.append(write_index(out, entries, result, theme=theme, tables={SECTIONS["forecasting"]: table}))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def trained_seed() -> int:
+    """The seed the lessons drawn were trained with (the shipped ones, or those in $RNNVIZ_LESSONS)."""
+    from rnnviz import lessons
+
+    return int(lessons.results("forecasting")["seed"])
 
 
 def retrain_lessons(root: Path, *, seed: int, bar) -> Path:
@@ -164,7 +178,7 @@ def _lessons_from(root):
 
     before = os.environ.get(ROOT_VARIABLE)
     if root is not None:
-        os.environ[ROOT_VARIABLE] = str(root)
+        os.environ[ROOT_VARIABLE] = str(Path(root).resolve())  # the helper process may start elsewhere
     try:
         yield
     finally:
@@ -373,20 +387,6 @@ class ProgressBar:
         self.started = time.perf_counter()
         self.lock = threading.Lock()  # steps come from this process and, relayed, from the helper
 
-    def per_model(self):
-        """A progress function for :func:`train_models`: one step per model ("[k/n] ..."), its other lines as notes."""
-        seen = set()
-
-        def report(line: str) -> None:
-            key = line.split("]")[0]
-            if key in seen:
-                self.note(line)
-            else:
-                seen.add(key)
-                self.step(line)
-
-        return report
-
     def expect(self, count: int) -> None:
         """``count`` more steps to come."""
         with self.lock:
@@ -476,10 +476,10 @@ def _gate_lesson_figures() -> list:
     from rnnviz import lessons
     from rnnviz.figures.cell import CellDisplay
     from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
-    from rnnviz.lessons.gates import INPUT_NAMES, LAYER_NAMES, SHOWCASE_MARKS
+    from rnnviz.lessons.gates import INPUT_NAMES, SHOWCASE_MARKS, shown_task
 
-    first, new = SHOWCASE_MARKS
-    task = f"trained to say the last marked number (markers at steps {first} and {new})"
+    new = SHOWCASE_MARKS[-1]
+    task = shown_task()
     lstm_gates = ("the input gate opens at each marker, the forget gate erases the old number at the new marker and "
                   "holds the number between")
     shown = ("gates", "the_shown_sequence_shows_it")
@@ -501,7 +501,7 @@ def _gate_lesson_figures() -> list:
     figures = []
     for name, (gates_caption, claims, cell_caption) in captions.items():
         trace = lessons.trace("gates", name)
-        kind = LAYER_NAMES[name]
+        kind = GATE_LAYERS[name]
         figures += [
             GalleryFigure("cells", f"gates_{kind}", gates_caption,
                           lambda t=trace: named(GateTimelineDisplay.from_trace(t, description=task)),

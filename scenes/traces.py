@@ -96,19 +96,17 @@ def default_cell_trace(kind: str, *, units: int = 4, steps: int = STEPS, seed: i
     return rnnviz.record(model, pulses(steps, seed=seed))
 
 
-LESSON_MODELS = {"lstm": "LSTM", "peephole_lstm": "PeepholeLSTM", "gru": "GRU"}  # kind -> model of the lesson ``gates`` (trained to gate)
-
-
 def default_gate_trace(kind: str) -> tuple:
     """``(trace, what it shows)``: the lesson ``gates``' trained cell of ``kind`` (shipped; sample 0 writes, holds,
     overwrites and holds), or for a kind the lesson has no model of, :func:`default_cell_trace`."""
-    if kind not in LESSON_MODELS:
+    from rnnviz.lessons.gates import LAYER_NAMES, shown_task
+
+    models = {layer: name for name, layer in LAYER_NAMES.items()}  # kind -> the lesson's model of it
+    if kind not in models:
         return default_cell_trace(kind), "untrained (weights x 2.5), on two pulses"
     from rnnviz import lessons
-    from rnnviz.lessons.gates import SHOWCASE_MARKS
 
-    marks = " and ".join(map(str, SHOWCASE_MARKS))
-    return lessons.trace("gates", LESSON_MODELS[kind]), f"trained to say the last marked number (markers at steps {marks})"
+    return lessons.trace("gates", models[kind]), shown_task()
 
 
 def default_stack_traces(*, steps: int = STEPS, seed: int = 0) -> dict:

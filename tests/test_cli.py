@@ -79,7 +79,7 @@ def test_bad_option_is_reported(capsys, tmp_path):
     assert exit_info.value.code == 2
     assert "--seed: expected a non-negative integer" in capsys.readouterr().err
     assert main(["gallery", "--seed", "3", "--out", str(tmp_path)]) == 2  # the shipped lessons are seed 0
-    assert "--seed: the shipped lessons were trained with seed 0; add --retrain" in capsys.readouterr().err
+    assert "--seed: the lessons drawn were trained with seed 0; add --retrain" in capsys.readouterr().err
 
 
 def test_readme_quick_start_runs(tmp_path, monkeypatch):

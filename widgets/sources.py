@@ -12,11 +12,11 @@ DEFAULT_LESSON = ("gates", "LSTM")  # what an explorer shows when given nothing:
 
 def default_caption() -> str:
     """What an explorer given nothing shows, and what its gates do (HTML)."""
-    from rnnviz.lessons.gates import SHOWCASE_MARKS
+    from rnnviz.lessons.gates import shown_task
 
-    return ("The lesson <i>gates</i>: an LSTM of one unit trained to say the last marked number (sample 0: markers "
-            f"at steps {' and '.join(map(str, SHOWCASE_MARKS))}). Its input gate opens at each marker, its forget gate "
-            "erases the old number at the new marker and holds the number in between; its cell state c is the answer.")
+    return (f"The lesson <i>gates</i>: an LSTM of one unit {shown_task()}, sample 0. Its input gate opens at each "
+            "marker, its forget gate erases the old number at the new marker and holds the number in between; its cell "
+            "state c is the answer.")
 
 
 def trace_from(source, x=None) -> ModelTrace:

@@ -53,11 +53,8 @@ class SpectralRadiusDisplay:
             for radius in radii:
                 layer.cell.recurrent_kernel.assign((radius * recurrent).astype("float32"))
                 norms[activation, radius] = gradient_profile(model, x, allow_nonfinite=True).by_steps_back()
-        description = (
-            f"SimpleRNN, {units} units, W_h = ρ · (a random matrix of spectral radius 1); "
-            f"{batch} sequences of {steps} steps, inputs ~ N(0, {input_scale}²)"
-        )
-        return cls(norms=norms, radii=radii, activations=activations, description=description)
+        return cls(norms=norms, radii=radii, activations=activations,
+                   description=_sweep_description(units=units, steps=steps, batch=batch, input_scale=input_scale))
 
     @classmethod
     def from_lesson(cls, results=None):
@@ -66,11 +63,8 @@ class SpectralRadiusDisplay:
         from rnnviz.lessons import gradients
 
         results = lessons.results("gradients") if results is None else results
-        sweep = gradients.SWEEP
-        description = (f"SimpleRNN, {sweep['units']} units, W_h = ρ · (a random matrix of spectral radius 1); "
-                       f"{sweep['batch']} sequences of {sweep['steps']} steps, inputs ~ N(0, {sweep['input_scale']}²)")
         return cls(norms=gradients.swept(results), radii=tuple(float(r) for r in results["radii"]),
-                   activations=gradients.ACTIVATIONS, description=description)
+                   activations=gradients.ACTIVATIONS, description=_sweep_description(**gradients.SWEEP))
 
     def plot(self, ax=None, *, title=True, **kwargs):
         """One panel per activation, one line (batch median) per radius; ``ax``: one axes per activation.
@@ -121,3 +115,8 @@ def radius_colours(radii) -> dict:
             colours[radius] = cmap(0.45 + 0.5 * abs(radius - 1) / spread)
     colours.update({r: neutral("text") for r in radii if r == 1})
     return colours
+
+
+def _sweep_description(*, units, steps, batch, input_scale) -> str:
+    return (f"SimpleRNN, {units} units, W_h = ρ · (a random matrix of spectral radius 1); "
+            f"{batch} sequences of {steps} steps, inputs ~ N(0, {input_scale}²)")

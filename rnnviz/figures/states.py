@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
+from rnnviz.errors import InputError
 from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
 from rnnviz.kinds import CELL_KINDS, cell_kind
 from rnnviz.style import OKABE_ITO, color, figure_title, new_or_given_panels
@@ -285,9 +286,12 @@ class _OneSampleDisplay:
         return self.axes_
 
     def _input_name(self, feature: int, features: int) -> str:
-        if self.input_names is not None and len(self.input_names) == features:
-            return f"x[{feature}]: {self.input_names[feature]}"
-        return "x" if features == 1 else f"x[{feature}]"
+        if self.input_names is None:
+            return "x" if features == 1 else f"x[{feature}]"
+        if len(self.input_names) != features:
+            raise InputError(f"input_names: expected one name per input feature ({features}), "
+                             f"got {len(self.input_names)}: {list(self.input_names)}")
+        return f"x[{feature}]: {self.input_names[feature]}"
 
     def _draw_input(self, ax, input_kw):
         """The sample's input over time: lines (few features) or a heatmap (many); keeps the artists."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.errors import InputError
 from rnnviz.lessons.base import Claim, Lesson
 
 MODELS = ("LSTM", "PeepholeLSTM", "GRU")
@@ -49,6 +50,11 @@ GUESS = 0.0  # the mean of a U(−1, 1) number: the best answer without memory
 
 LEARNS = 0.1  # MSE at most this fraction of guessing's
 OPENS, SHUT, HOLDS = 0.75, 0.25, 0.9  # a gate at least / at most this: open to write / shut / holding
+
+
+def shown_task() -> str:
+    """What the pictures of this lesson say it is (the sequence they draw: held-out sample 0)."""
+    return f"trained to say the last marked number (markers at steps {' and '.join(map(str, SHOWCASE_MARKS))})"
 
 
 def marked_numbers(count: int, *, steps: int | None = None, seed: int = 0, showcase: bool = False):
@@ -96,6 +102,8 @@ def build(name: str, steps: int | None = None):
 
     from rnnviz.layers import PeepholeLSTM
 
+    if name not in MODELS:
+        raise InputError(f"name: expected one of {', '.join(MODELS)}, got {name!r}")
     steps = STEPS if steps is None else steps
     inputs = keras.Input((steps, 2), name="numbers_and_markers")
     if name == "GRU":
@@ -164,11 +172,16 @@ def showcase(models: dict, data: dict) -> dict:
     return {name: rnnviz.record(model, data["held_out_x"][:SHOWCASE_SEQUENCES]) for name, model in models.items()}
 
 
+def from_last_marker(marks: np.ndarray) -> np.ndarray:
+    """True at the last marked step of each sequence and every step after it (every marker seen)."""
+    seen = np.cumsum(marks, axis=1)
+    return (seen == seen[:, -1:]) & (seen > 0)
+
+
 def keeping(states: np.ndarray, answer: np.ndarray, marks: np.ndarray) -> np.ndarray:
     """Per unit: how well its state follows the answer from the last marker to the end (|correlation| over every
     such step of every sequence). The unit that keeps the number scores highest."""
-    kept = np.cumsum(marks[:, ::-1], axis=1)[:, ::-1] == 1  # from the last marker on
-    kept &= np.cumsum(marks, axis=1) > 0
+    kept = from_last_marker(marks)
     follows = np.broadcast_to(answer[:, None], marks.shape)[kept]
     return np.array([abs(np.corrcoef(states[..., unit][kept], follows)[0, 1]) for unit in range(states.shape[-1])])
 

@@ -108,7 +108,7 @@ def clipping_runs(results: dict) -> dict:
 
 
 def far_over_near(results: dict, activation: str, radius: float) -> float:
-    """The median gradient at the far end of the sequence over the median at the last step."""
+    """The median gradient at the first step (``SWEEP["steps"] - 1`` steps back) over the median at the last step."""
     median = np.median(swept(results)[activation, radius], axis=0)
     return float(median[-1] / median[0])
 
@@ -161,10 +161,10 @@ LESSON = Lesson(
     measure=measure,
     claims=(
         Claim("vanish_below_one", f"Below spectral radius 1 (ρ = {', '.join(map(str, BELOW_ONE))}) the gradient "
-              f"vanishes with tanh and with relu: {SWEEP['steps']} steps back it is under {VANISHED:g}x its size at "
+              f"vanishes with tanh and with relu: {SWEEP['steps'] - 1} steps back it is under {VANISHED:g}x its size at "
               "the last step", _vanish_below_one),
         Claim("explode_well_above_one", f"Well above 1 (ρ = {', '.join(map(str, WELL_ABOVE_ONE))}) it explodes: "
-              f"{SWEEP['steps']} steps back it is over {EXPLODED:g}x its size at the last step", _explode_well_above_one),
+              f"{SWEEP['steps'] - 1} steps back it is over {EXPLODED:g}x its size at the last step", _explode_well_above_one),
         Claim("relu_just_above_one_vanishes", f"With relu, ρ = {JUST_ABOVE_ONE:g} still vanishes (under "
               f"{VANISHED:g}x): the units a step switches off cut their paths", _relu_just_above_one_vanishes),
         Claim("unclipped_overflows", "Without clipping, the exploding gradient throws the weights so far that "
