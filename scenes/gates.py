@@ -19,10 +19,12 @@ from manim import (
     UL,
     DecimalNumber,
     Dot,
+    Create,
     FadeIn,
-    Indicate,
+    FadeOut,
     MoveAlongPath,
     Scene,
+    SurroundingRectangle,
     ValueTracker,
     VGroup,
     VMobject,
@@ -86,8 +88,12 @@ class GatesScene(Scene):
             self.play(tracker.animate.set_value(step), MoveAlongPath(carried, belt), rate_func=linear,
                       run_time=SECONDS_PER_STEP)
             self.remove(carried)
-            if step == 1:  # once: where the candidate joins the state
-                self.play(Indicate(cell.get_gate("candidate"), color=PALETTE["candidate"]), run_time=0.6)
+            if step == 1:  # once: where the candidate joins the state. A ring around it, not an animation of the
+                # cell's own parts: animating a part (Indicate) left every strip frozen at this step's colours.
+                ring = SurroundingRectangle(cell.get_gate("candidate")[0], color=PALETTE["candidate"], buff=0.08,
+                                            stroke_width=6)
+                self.play(Create(ring), run_time=0.4)
+                self.play(FadeOut(ring), run_time=0.3)
         cell.clear_updaters()
         self.wait(0.5)
 
