@@ -142,8 +142,6 @@ def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: s
         files.extend(out / path for path in entry["files"].values())
         entry["section"] = SECTIONS[entry["section"]]
     failed = [claim for claim in checked if not claim.holds]
-    for entry in entries:
-        del entry["failed"]
     result = GalleryResult(out, files, results.table(), time.perf_counter() - started, failed)
     bar.step("index.html: the contact sheet")
     table = (["forecaster", "validation MAE", "/ naive"],
@@ -230,7 +228,7 @@ def draw_all(figures, out: Path, *, theme, size, formats, step) -> list:
         written = draw_and_save(figure, out, theme=theme, size=size, formats=formats, failed=failed)
         entries.append({"section": figure.section, "caption": figure.caption,
                         "files": {path.suffix[1:]: path.relative_to(out).as_posix() for path in written},
-                        "claims": [str(result) for result in claims], "failed": failed})
+                        "claims": [str(result) for result in claims]})
     return entries
 
 

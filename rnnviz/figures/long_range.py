@@ -47,6 +47,16 @@ def _per_distance(results, key, statistic):
     return per_distance(results, key, statistic)
 
 
+def _one_per_distance(argument: str, values: dict, distances: np.ndarray) -> dict:
+    """``values`` (label -> one number per distance) as float arrays; ValueError naming ``argument`` otherwise."""
+    arrays = {label: np.asarray(row, float) for label, row in values.items()}
+    for label, row in arrays.items():
+        if row.shape != distances.shape:
+            raise ValueError(f"{argument}[{label!r}]: expected one value per distance {distances.shape}, "
+                             f"got {row.shape}")
+    return arrays
+
+
 def _distance_axis(ax, distances, legend_title=None):
     ax.set_xscale("log")
     ax.minorticks_off()
@@ -70,10 +80,7 @@ class LongRangeMemoryDisplay:
 
     def __init__(self, *, distances, mse: dict, no_memory_mse=None, description: str = ""):
         self.distances = np.asarray(distances)
-        self.mse = {label: np.asarray(values, float) for label, values in mse.items()}
-        for label, values in self.mse.items():
-            if values.shape != self.distances.shape:
-                raise ValueError(f"mse[{label!r}]: expected one value per distance {self.distances.shape}, got {values.shape}")
+        self.mse = _one_per_distance("mse", mse, self.distances)
         self.no_memory_mse = None if no_memory_mse is None else np.asarray(no_memory_mse, float)
         self.description = description
 
@@ -181,11 +188,7 @@ class AnswerGradientMapDisplay:
 
     def __init__(self, *, distances, medians: dict, description: str = ""):
         self.distances = np.asarray(distances)
-        self.medians = {label: np.asarray(values, float) for label, values in medians.items()}
-        for label, values in self.medians.items():
-            if values.shape != self.distances.shape:
-                raise ValueError(f"medians[{label!r}]: expected one value per distance {self.distances.shape}, "
-                                 f"got {values.shape}")
+        self.medians = _one_per_distance("medians", medians, self.distances)
         self.description = description
 
     @classmethod

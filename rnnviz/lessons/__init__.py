@@ -41,10 +41,13 @@ def get(lesson: str) -> Lesson:
 
 def model(lesson: str, name: str):
     """The shipped trained Keras model ``name`` of ``lesson`` (e.g. ``model("memory", "LSTM")``)."""
-    found = get(lesson)
-    if name not in found.model_names:
-        raise InputError(f"name: lesson {lesson!r} has the models {', '.join(found.model_names)}; got {name!r}")
+    _check_model(get(lesson), name)
     return store.load_model(lesson, name)
+
+
+def _check_model(found: Lesson, name: str) -> None:
+    if name not in found.model_names:
+        raise InputError(f"name: lesson {found.name!r} has the models {', '.join(found.model_names)}; got {name!r}")
 
 
 def data(lesson: str) -> tuple:
@@ -59,8 +62,7 @@ def trace(lesson: str, name: str):
     if found.showcase is None:
         raise InputError(f"lesson: {lesson!r} ships no traces; the lessons with traces are "
                          f"{', '.join(name for name in LESSONS if get(name).showcase is not None)}")
-    if name not in found.model_names:
-        raise InputError(f"name: lesson {lesson!r} has the models {', '.join(found.model_names)}; got {name!r}")
+    _check_model(found, name)
     return store.load_trace(lesson, name)
 
 
