@@ -22,6 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
+from rnnviz.kinds import CELL_KINDS
+
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky": "#56B4E9",
@@ -36,10 +38,7 @@ OKABE_ITO = {
 
 PALETTE = {
     # cell kinds
-    "simple_rnn": OKABE_ITO["vermilion"],
-    "lstm": OKABE_ITO["blue"],
-    "peephole_lstm": OKABE_ITO["purple"],
-    "gru": OKABE_ITO["green"],
+    **{kind.name: OKABE_ITO[kind.colour] for kind in CELL_KINDS.values()},
     # gates
     "input": OKABE_ITO["sky"],
     "forget": OKABE_ITO["vermilion"],

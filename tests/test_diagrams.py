@@ -131,7 +131,7 @@ def test_gru_variants_place_the_reset_gate_as_keras_computes():
 
 
 def test_unknown_cell_kind():
-    with pytest.raises(ValueError, match="kind: no cell diagram for 'elman'"):
+    with pytest.raises(ValueError, match="kind: unknown cell kind .elman."):
         cell_diagram("elman")
 
 

@@ -10,16 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-RECURRENT_CLASSES = {
-    "SimpleRNN": "simple_rnn",
-    "LSTM": "lstm",
-    "GRU": "gru",
-    "PeepholeLSTM": "peephole_lstm",
-    "SimpleRNNCell": "simple_rnn",
-    "LSTMCell": "lstm",
-    "GRUCell": "gru",
-    "PeepholeLSTMCell": "peephole_lstm",
-}
+from rnnviz.kinds import CELL_KINDS
+
+RECURRENT_CLASSES = {name: kind.name for kind in CELL_KINDS.values() for name in (kind.layer_name, kind.cell_name)}
 STAGE_ROLES = {
     "InputLayer": "input",
     "Embedding": "embedding",

@@ -11,6 +11,7 @@ multiplies ``h_{t-1}`` before it.
 from __future__ import annotations
 
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
+from rnnviz.kinds import cell_kind
 
 GATE = (1.35, 1.0)
 OPERATION = (0.62, 0.62)
@@ -28,9 +29,8 @@ def cell_diagram(kind: str, *, reset_after: bool = True, activation: str = "tanh
     names = {"candidate": _symbol(activation), "gate": _symbol(recurrent_activation)}
     builders = {"simple_rnn": _simple_rnn, "lstm": _lstm, "peephole_lstm": lambda names: _lstm(names, peepholes=True),
                 "gru": lambda names: _gru(names, reset_after)}
-    if kind not in builders:
-        raise ValueError(f"kind: no cell diagram for {kind!r}; expected one of {sorted(builders)}")
-    return builders[kind](names)
+    diagram = cell_kind(kind).diagram  # a ValueError naming the known kinds
+    return builders[diagram](names)
 
 
 def _symbol(activation) -> str:

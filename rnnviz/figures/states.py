@@ -26,6 +26,7 @@ from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, fini
 from rnnviz.kinds import CELL_KINDS, cell_kind
 from rnnviz.style import OKABE_ITO, color, figure_title, new_or_given_panels
 from rnnviz.trace import LayerTrace, ModelTrace
+from rnnviz.views.selection import check_sample, check_step, select_layer  # noqa: F401 (re-exported)
 
 SIGMOID_LIKE = ("sigmoid", "hard_sigmoid")
 TANH_LIKE = ("tanh", "softsign")
@@ -53,41 +54,6 @@ STATE_MEANINGS = {
 
 
 # ---------------------------------------------------------------- reading traces
-
-
-def select_layer(trace, layer=None) -> LayerTrace:
-    """The :class:`~rnnviz.LayerTrace` to draw: ``trace`` itself, or ``trace[layer]`` (name or index; default first)."""
-    if isinstance(trace, LayerTrace):
-        if layer is not None and layer not in (trace.name, 0):
-            raise ValueError(f"layer: got {layer!r}, but trace is the single LayerTrace {trace.name!r}")
-        return trace
-    if not isinstance(trace, ModelTrace):
-        raise TypeError(f"trace: expected a ModelTrace or LayerTrace (from rnnviz.record), got {type(trace).__name__}")
-    if not trace.layers:
-        raise ValueError("trace: this ModelTrace holds no recurrent layer")
-    if layer is None:
-        return trace.layers[0]
-    if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
-        if not -len(trace.layers) <= layer < len(trace.layers):
-            raise ValueError(f"layer: index {layer} out of range for {len(trace.layers)} layers {trace.layer_names}")
-        return trace.layers[layer]
-    return trace[layer]  # UnknownLayerError (a ValueError and a KeyError) naming the layers there are
-
-
-def check_sample(layer: LayerTrace, sample) -> int:
-    """``sample`` as an index into the layer's batch, or a ValueError naming it."""
-    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
-        raise ValueError(f"sample: expected an integer index into the batch, got {sample!r}")
-    if not 0 <= sample < layer.batch_size:
-        raise ValueError(f"sample: expected an index in 0..{layer.batch_size - 1} (batch of {layer.batch_size}), got {sample}")
-    return int(sample)
-
-
-def check_step(layer: LayerTrace, step) -> int:
-    """``step`` (negative counts from the end) as an index in ``[0, steps)`` of the layer, or a ValueError naming it."""
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not -layer.steps <= step < layer.steps:
-        raise ValueError(f"step: expected an index in [0, {layer.steps}), got {step!r} (layer {layer.name!r})")
-    return int(step) % layer.steps
 
 
 def activation_values(layer: LayerTrace, activation: str) -> np.ndarray:

@@ -29,7 +29,6 @@ from typing import Callable
 from rnnviz.kinds import CELL_KINDS
 
 DEFAULT_UNITS = 32
-_LAYER_CLASSES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "peephole_lstm": "PeepholeLSTM", "gru": "GRU"}
 
 
 def linear(input_steps: int, horizon: int, *, relative: bool = True):
@@ -64,14 +63,11 @@ def recurrent(cell: str, input_steps: int, horizon: int, *, units: int = DEFAULT
         True — every step's state forecasts the next ``horizon`` values (sequence-to-sequence,
         output ``(batch, input_steps, horizon)``; Dense acts on each step).
     """
-    if cell not in _LAYER_CLASSES:
-        raise ValueError(f"cell: unknown recurrent cell {cell!r}; expected one of {list(_LAYER_CLASSES)}")
+    if cell not in CELL_KINDS:
+        raise ValueError(f"cell: unknown recurrent cell {cell!r}; expected one of {list(CELL_KINDS)}")
     _check_positive(input_steps=input_steps, horizon=horizon, units=units, layers=layers)
     keras = _keras()
-    if cell == "peephole_lstm":  # Keras has none; ours
-        from rnnviz.layers import PeepholeLSTM as layer_class
-    else:
-        layer_class = getattr(keras.layers, _LAYER_CLASSES[cell])
+    layer_class = CELL_KINDS[cell].layer_class()
     body = [
         layer_class(units, return_sequences=sequence or index < layers - 1, name=f"{cell}_{index + 1}" if layers > 1 else cell)
         for index in range(layers)

@@ -1,13 +1,10 @@
-"""The cell kinds the recorder can trace, one module each; :func:`equations_for` picks one."""
+"""The cell kinds the recorder can trace, one module each (named in :data:`rnnviz.kinds.CELL_KINDS`); :func:`equations_for` picks one."""
 
 from __future__ import annotations
 
-from rnnviz.recording.kinds.gru import GRUEquations
-from rnnviz.recording.kinds.lstm import LSTMEquations
-from rnnviz.recording.kinds.peephole_lstm import PeepholeLSTMEquations
-from rnnviz.recording.kinds.simple_rnn import SimpleRNNEquations
+from rnnviz.kinds import CELL_KINDS
 
-EQUATIONS = (SimpleRNNEquations(), LSTMEquations(), PeepholeLSTMEquations(), GRUEquations())
+EQUATIONS = tuple(kind.equations_class()() for kind in CELL_KINDS.values())
 
 
 def equations_for(cell):
