@@ -22,37 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
-from rnnviz.kinds import CELL_KINDS
 
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermilion": "#D55E00",
-    "purple": "#CC79A7",
-    "black": "#000000",
-    "grey": "#7F7F7F",
-}
-
-PALETTE = {
-    # cell kinds
-    **{kind.name: OKABE_ITO[kind.colour] for kind in CELL_KINDS.values()},
-    # gates
-    "input": OKABE_ITO["sky"],
-    "forget": OKABE_ITO["vermilion"],
-    "candidate": OKABE_ITO["yellow"],
-    "output": OKABE_ITO["green"],
-    "update": OKABE_ITO["orange"],
-    "reset": OKABE_ITO["purple"],
-    # states
-    "h": OKABE_ITO["blue"],
-    "c": OKABE_ITO["orange"],
-    # directions
-    "forward": OKABE_ITO["blue"],
-    "backward": OKABE_ITO["orange"],
-}
+from rnnviz.palette import OKABE_ITO, PALETTE, VALUE_COLOURS  # noqa: F401 (re-exported)
 
 
 def color(name: str) -> str:
@@ -174,6 +145,12 @@ def neutral(role: str, theme: str | None = None) -> str:
     if role == "muted":
         return _mix(settings["text.color"], settings["axes.facecolor"])
     return mcolors.to_hex(settings[_NEUTRAL_KEYS[role]])
+
+
+def hatch_colour() -> str:
+    """The theme's hatch colour (its text colour when hatches follow the edge)."""
+    colour = mpl.rcParams["hatch.color"]
+    return mpl.rcParams["text.color"] if colour in ("edge", "inherit") else colour
 
 
 def _mix(first, second) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 from manim import VGroup
 
-from rnnviz.figures.nonfinite import symmetric_limit
-from rnnviz.style import PALETTE
 from rnnviz.scenes.painter import DiagramMobject, ValueStrip, strip_place
+from rnnviz.views.cell import CellReader
+from rnnviz.views.selection import select_layer
 
 LABEL_SHIFT = {"gate": 0.2, "state": 0.22, "input": 0.22}
-BOUNDED = ("σ", "hard σ")  # gates whose activations lie in [0, 1]
 
 
 class CellMobject(VGroup):
@@ -18,36 +17,28 @@ class CellMobject(VGroup):
 
     Parameters
     ----------
-    diagram : rnnviz.diagrams.Diagram
-        The cell's geometry (``rnnviz.diagrams.cell_diagram``).
-    values : dict
-        Node id -> (steps, units) array: the vector that node shows at each step.
+    views : list of rnnviz.views.cell.CellView
+        The cell at each step, in order (:class:`rnnviz.views.cell.CellReader`); their
+        colour scales are the same at every step, as the slide figure's and the explorer's.
     width, height : float
         The size to fit the cell into.
     """
 
-    def __init__(self, diagram, values: dict, *, width: float = 8.5, height: float = 5.6):
+    def __init__(self, views, *, width: float = 8.5, height: float = 5.6):
         super().__init__()
-        self.values = {node_id: np.asarray(series, float) for node_id, series in values.items()}
-        self.steps = len(next(iter(self.values.values())))
-        self.diagram = DiagramMobject(diagram, label_shift=LABEL_SHIFT)
-        # Each state (h, c, x) at full strength for its own largest value in the trace: h stays
-        # visible beside a cell state several times larger.
-        by_state = {}
-        for node_id, series in self.values.items():
-            state = diagram.node(node_id).data.get("state")
-            if state:
-                by_state.setdefault(state, []).append(series.ravel())
-        limits = {state: symmetric_limit(np.concatenate(parts)) for state, parts in by_state.items()}
+        if not views:
+            raise ValueError("views: expected the cell at one step or more, got none")
+        self.views = list(views)
+        first = self.views[0]
+        self.values = {node_id: np.stack([view.strips[node_id].values for view in self.views]) for node_id in first.strips}
+        self.bad = {node_id: np.stack([view.strips[node_id].bad for view in self.views]) for node_id in first.strips}
+        self.steps = len(self.views)
+        self.diagram = DiagramMobject(first.diagram, label_shift=LABEL_SHIFT)
         self.strips = {}
-        for node_id, series in self.values.items():
-            node = diagram.node(node_id)
-            gate = node.data.get("gate")
-            signed = not (gate and node.data.get("activation") in BOUNDED)
-            colour = PALETTE.get(gate, PALETTE["h"])
-            strip = ValueStrip(series.shape[1], width=node.width * 0.86, height=node.height * 0.36, colour=colour,
-                               signed=signed, limit=_limit(node, series, limits))
-            self.strips[node_id] = strip.move_to(strip_place(node))
+        for node_id, strip in first.strips.items():
+            node = first.diagram.node(node_id)
+            painted = ValueStrip(len(strip.values), width=node.width * 0.86, height=node.height * 0.36, scale=strip.scale)
+            self.strips[node_id] = painted.move_to(strip_place(node))
         self.diagram.add(*self.strips.values())  # part of the diagram's group: scaled with it
         self.diagram.fit(width, height)
         self.add(self.diagram)
@@ -56,34 +47,30 @@ class CellMobject(VGroup):
 
     @classmethod
     def from_trace(cls, trace, layer=None, *, sample: int = 0, max_steps: int | None = None, **kwargs):
-        """The first ``max_steps`` steps (default: all) of ``layer`` (default: the first) for ``sample``.
-
-        Each step is read as the slide figure (:class:`~rnnviz.figures.cell.CellDisplay`) reads it.
-        """
-        from rnnviz.figures.cell import CellDisplay
-        from rnnviz.figures.states import select_layer
-
+        """The first ``max_steps`` steps (default: all) of ``layer`` (default: the first) for ``sample``."""
         count = select_layer(trace, layer).steps
         count = count if max_steps is None else min(max_steps, count)
-        displays = [CellDisplay.from_trace(trace, layer, sample=sample, step=t) for t in range(count)]
-        first = displays[0]
-        values = {node_id: np.stack([display.values[node_id] for display in displays]) for node_id in first.values}
-        return cls(first.diagram, values, **kwargs)
+        reader = CellReader(trace, layer, sample=sample)
+        return cls([reader.view(step) for step in range(count)], **kwargs)
 
     def value_at(self, node_id: str, step: float) -> np.ndarray:
         """What node ``node_id`` shows at ``step``: between two steps, the values blend linearly."""
+        below, above, share = self._around(step)
         series = self.values[node_id]
+        return series[below] * (1 - share) + series[above] * share
+
+    def _around(self, step: float) -> tuple:
         step = float(np.clip(step, 0, self.steps - 1))
         below = int(np.floor(step))
-        above = min(below + 1, self.steps - 1)
-        share = step - below
-        return series[below] * (1 - share) + series[above] * share
+        return below, min(below + 1, self.steps - 1), step - below
 
     def show(self, step: float):
         """Set every strip to its values at ``step`` (a float: in between steps the values blend)."""
         self.step = step
+        below, above, share = self._around(step)
         for node_id, strip in self.strips.items():
-            strip.set_values(self.value_at(node_id, step))
+            bad = self.bad[node_id][below] | (self.bad[node_id][above] if share else False)
+            strip.set_values(self.value_at(node_id, step), bad)
         return self
 
     def get_gate(self, name: str) -> VGroup:
@@ -96,11 +83,3 @@ class CellMobject(VGroup):
 
     def get_strip(self, node_id: str) -> ValueStrip:
         return self.strips[node_id]
-
-
-def _limit(node, series, state_limits) -> float:
-    """Full strength at: 1 for σ and tanh gates, the state's largest value, or (other activations) the gate's own."""
-    if "gate" not in node.data:
-        return state_limits[node.data["state"]]
-    return 1.0 if node.data.get("activation") in (*BOUNDED, "tanh") else symmetric_limit(series)
-

@@ -32,7 +32,7 @@ from manim import (
     linear,
 )
 
-from rnnviz.figures.states import select_layer
+from rnnviz.views.selection import select_layer
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.cell import CellMobject
 from rnnviz.scenes.painter import THEME, SceneText, text

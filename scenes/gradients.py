@@ -39,6 +39,7 @@ from rnnviz.scenes.painter import THEME, DiagramMobject, text
 from rnnviz.profile import load_profile
 from rnnviz.scenes.traces import profiles_from_environment
 from rnnviz.style import PALETTE, neutral
+from rnnviz.views.gradients import decay_view
 
 SECONDS = 7.0  # for the signal to travel the whole chain
 MAX_CELLS = 16  # a longer sequence is drawn every few steps
@@ -50,20 +51,15 @@ class VanishingGradientsScene(Scene):
     """Each profile's chain lights up backwards with the gradient's strength; the decay curves grow beneath."""
 
     def __init__(self, profiles=None, *, description: str = "", **kwargs):
-        from rnnviz.figures.gradient_decay import GradientDecayDisplay
-
         if profiles is None:
             profiles = profiles_from_environment()
         if profiles is None:  # trained models (untrained, the LSTM fades faster): see make_default_profiles.py
             profiles = {label: load_profile(path) for label, path in DEFAULT_PROFILES.items()}
-            curves = GradientDecayDisplay.from_profiles(profiles, description=profiles["LSTM"].extra["description"])
+            curves = decay_view(profiles, description=profiles["LSTM"].extra["description"])
         else:
-            curves = GradientDecayDisplay.from_profiles(profiles)
+            curves = decay_view(profiles)
         # Median over the batch, by steps back, relative to the last step (where d h_T / d h_T = I).
-        self.decay = {}
-        for label, norms in curves.norms.items():
-            median = np.median(norms, axis=0)
-            self.decay[label] = (curves.kinds[label], median / median[0])
+        self.decay = {label: (curves.kinds[label], relative) for label, relative in curves.relative_medians().items()}
         self.steps = min(len(values) for _, values in self.decay.values())
         # The steps back each drawn cell stands for (0: the last step), at most MAX_CELLS of them.
         self.cell_steps = np.unique(np.round(np.linspace(0, self.steps - 1, min(self.steps, MAX_CELLS))).astype(int))

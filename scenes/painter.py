@@ -23,12 +23,10 @@ from manim import (
 )
 
 from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
-from rnnviz.style import OKABE_ITO, neutral
+from rnnviz.style import neutral
 
 THEME = "dark"  # videos: light text on manim's dark background
 FONT = "DejaVu Sans"  # installed with the system libraries manim needs; the slide figures' font too
-NEGATIVE = OKABE_ITO["blue"]  # negative values in a signed strip, as the slide figures' colour maps
-POSITIVE = OKABE_ITO["vermilion"]
 
 
 def point(x, y):
@@ -168,15 +166,17 @@ def _fit(text, width, height):
 
 
 class ValueStrip(VGroup):
-    """A vector as a row of squares: ``set_values(v)`` colours them; ``values`` is what they show.
+    """A vector as a row of squares coloured by a :class:`~rnnviz.views.scales.ColourScale`.
 
-    ``signed=False`` (gates in [0, 1]): fill opacity = value, in ``colour``.
-    ``signed=True`` (states, tanh candidates): vermilion above zero, blue below, opacity = |value| / ``limit``.
+    Each square is filled with the colour its value fades towards (the scale's hue), at
+    an opacity equal to its strength: over the background that is exactly the colour
+    :meth:`ColourScale.colours` gives, as in the slide figures. Values that cannot be a
+    colour (``bad``) are filled with the text colour. ``values`` is what the squares show.
     """
 
-    def __init__(self, count: int, *, width: float, height: float, colour: str, signed: bool, limit: float = 1.0):
+    def __init__(self, count: int, *, width: float, height: float, scale):
         super().__init__()
-        self.colour, self.signed, self.limit = colour, signed, float(limit)
+        self.scale = scale
         step = width / count  # square cells while they fit, narrower bars for many units
         size = min(height, step)
         outline = 1 if count <= 16 else 0
@@ -186,17 +186,17 @@ class ValueStrip(VGroup):
         self.values = np.zeros(count)
         self.set_values(self.values)
 
-    def set_values(self, values):
+    def set_values(self, values, bad=None):
+        """Colour the squares for ``values`` (count,); ``bad`` (count,) bool marks the ones that cannot be a colour."""
         values = np.asarray(values, float)
         if values.shape != (len(self.cells),):
             raise ValueError(f"values: expected {len(self.cells)} values, got shape {values.shape}")
+        bad = ~np.isfinite(values) if bad is None else np.asarray(bad, bool) | ~np.isfinite(values)
         self.values = values
-        for cell, value in zip(self.cells, values):
-            if not np.isfinite(value):
-                cell.set_fill(OKABE_ITO["vermilion"], opacity=1.0)  # a non-finite value: full alarm colour
-            elif self.signed:
-                cell.set_fill(POSITIVE if value >= 0 else NEGATIVE, opacity=min(1.0, abs(value) / self.limit))
+        strengths, hues = self.scale.strength(values), self.scale.hues(values)
+        for cell, strength, hue, marked in zip(self.cells, strengths, hues, bad):
+            if marked:
+                cell.set_fill(neutral("text", THEME), opacity=1.0)
             else:
-                cell.set_fill(self.colour, opacity=float(np.clip(value, 0.0, 1.0)))
+                cell.set_fill(hue, opacity=float(strength))
         return self
-

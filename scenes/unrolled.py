@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 from manim import VGroup
 
-from rnnviz.figures.nonfinite import symmetric_limit
 from rnnviz.scenes.painter import DiagramMobject, ValueStrip, strip_place, text
-from rnnviz.style import PALETTE
+from rnnviz.views.unrolled import unrolled_view
 
 
 class UnrolledMobject(VGroup):
@@ -18,29 +17,23 @@ class UnrolledMobject(VGroup):
     """
 
     def __init__(self, trace, *, sample: int = 0, max_steps: int = 8, width: float = 12.6, height: float = 5.4):
-        from rnnviz.figures.unrolled import UnrolledDisplay, format_values
-
         super().__init__()
-        display = UnrolledDisplay.from_trace(trace, sample=sample, max_steps=max_steps)
-        self.states = display.states
-        self.diagram = DiagramMobject(display.diagram, label_shift={"cell": 0.22})
-        limit = symmetric_limit(np.concatenate([np.ravel(v) for v in self.states.values()]))
+        view = unrolled_view(trace, sample=sample, max_steps=max_steps)
+        self.states = {node_id: strip.values for node_id, strip in view.strips.items()}
+        self.diagram = DiagramMobject(view.diagram, label_shift={"cell": 0.22})
         self.strips, self.numbers, self.inputs = {}, {}, {}
-        for node_id, values in self.states.items():
-            node = display.diagram.node(node_id)
+        for node_id, strip in view.strips.items():
+            node = view.diagram.node(node_id)
             place = strip_place(node)
-            if len(values) == 1:  # one unit: its value as a number
-                number = text(f"{values[0]:+.2f}", font_size=15).move_to(place)
-                self.numbers[node_id] = number
+            if len(strip.values) == 1:  # one unit: its value as a number
+                self.numbers[node_id] = text(f"{strip.values[0]:+.2f}", font_size=15).move_to(place)
                 continue
-            strip = ValueStrip(len(values), width=node.width * 0.8, height=node.height * 0.34,
-                               colour=PALETTE["h"], signed=True, limit=limit)
-            self.strips[node_id] = strip.move_to(place).set_values(values)
-        for node_id, value in display.inputs.items():
-            node = display.diagram.node(node_id)
-            label = text(format_values(value), font_size=16)
-            label.move_to(np.array([node.x, node.y - node.height / 2 - 0.2, 0.0]))
-            self.inputs[node_id] = label
+            painted = ValueStrip(len(strip.values), width=node.width * 0.8, height=node.height * 0.34, scale=strip.scale)
+            self.strips[node_id] = painted.move_to(place).set_values(strip.values, strip.bad)
+        for node_id, label in view.inputs.items():
+            node = view.diagram.node(node_id)
+            self.inputs[node_id] = text(label, font_size=16).move_to(
+                np.array([node.x, node.y - node.height / 2 - 0.2, 0.0]))
         self.diagram.add(*self.strips.values(), *self.numbers.values(), *self.inputs.values())
         self.diagram.fit(width, height)
         self.add(self.diagram)

@@ -28,6 +28,7 @@ from manim import (
 
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.style import OKABE_ITO, neutral
+from rnnviz.views.windowing import windowing_view
 
 INPUT_COLOUR, TARGET_COLOUR = OKABE_ITO["sky"], OKABE_ITO["orange"]
 
@@ -36,13 +37,11 @@ class WindowingScene(Scene):
     """``windows`` (a :class:`rnnviz.data.windows.Windows`; default: the seeded synthetic series) drawn batch by window."""
 
     def __init__(self, windows=None, *, count: int = 6, **kwargs):
-        from rnnviz.figures.windowing import WindowingDisplay
-
         if windows is None:
             from rnnviz.data import make_windows, synthetic_series
 
             windows = make_windows(synthetic_series(seed=0), input_steps=24, horizon=6, shift=5, batch_size=count)
-        self.display = WindowingDisplay.from_windows(windows, count=count)
+        self.display = windowing_view(windows, count=count)
         self.windows = windows
         super().__init__(**kwargs)
 

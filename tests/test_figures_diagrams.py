@@ -1,5 +1,8 @@
 """Unrolled and cell figures draw the trace's own values."""
 
+import copy
+from dataclasses import replace
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -79,8 +82,10 @@ def test_cell_display_checks_its_arguments(stacked_trace):
 
 
 def test_non_finite_states_are_marked_and_warned(stacked_trace):
-    display = CellDisplay.from_trace(stacked_trace, "lstm", step=3)
-    display.values["c_out"][1] = np.nan
+    broken = copy.deepcopy(stacked_trace)
+    broken["lstm"].states["c"][0, 3, 1] = np.nan
+    display = CellDisplay.from_trace(broken, "lstm", step=3)
+    assert display.view.bad_strips == ["cₜ"]
     with pytest.warns(NonFiniteValuesWarning, match="1 NaN of 4 values"):
         display.plot()
     assert np.ma.getmaskarray(display.strips_["c_out"].get_array())[0, 1]
@@ -97,10 +102,12 @@ def test_a_cell_from_a_trace_draws_like_one_from_its_arrays(stacked_trace):
     layer = stacked_trace["gru"]
     values = {"h_in": layer.states["h"][1, 6], "h_out": layer.states["h"][1, 7], "h_up": layer.states["h"][1, 7],
               "x": layer.inputs[1, 7], **{gate: layer.gates[gate][1, 7] for gate in ("reset", "update", "candidate")}}
-    from_arrays = CellDisplay(diagram=from_trace.diagram, values=values, description=from_trace.description).plot()
+    view = from_trace.view
+    strips = {node_id: replace(strip, values=values[node_id]) for node_id, strip in view.strips.items()}
+    from_arrays = CellDisplay(view=replace(view, strips=strips)).plot()
     np.testing.assert_array_equal(_pixels(from_trace.figure_), _pixels(from_arrays.figure_))
-    changed = CellDisplay(diagram=from_trace.diagram, values={**values, "reset": 1 - values["reset"]},
-                          description=from_trace.description).plot()
+    strips["reset"] = replace(strips["reset"], values=1 - values["reset"])
+    changed = CellDisplay(view=replace(view, strips=strips)).plot()
     assert (_pixels(changed.figure_) != _pixels(from_trace.figure_)).any()
 
 
@@ -147,7 +154,7 @@ def test_unrolled_from_model_records_it_first():
     model = keras.Sequential([keras.Input((5, 2)), L.SimpleRNN(2, name="rnn")])
     x = np.ones((1, 5, 2), "float32")
     display = UnrolledDisplay.from_model(model, x)
-    np.testing.assert_allclose(display.states["rnn/4"], model(x)[0], atol=1e-6)  # the last h is the model's output
+    np.testing.assert_allclose(display.view.strips["rnn/4"].values, model(x)[0], atol=1e-6)  # the last h is the model's output
     assert len(display.diagram.find("output")) == 1  # a model ending in its RNN outputs the last state
 
 

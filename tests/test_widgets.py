@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 import rnnviz
-from rnnviz.figures.cell import cell_values, diagram_of
+from rnnviz.views.cell import diagram_of, node_values as cell_values
 from rnnviz.figures.nonfinite import NonFiniteValuesWarning
 from rnnviz.layers import PeepholeLSTM
 from rnnviz.widgets import CellExplorer, GradientExplorer, NeuronPlayground, TimeStepExplorer, WindowingExplorer
@@ -254,8 +254,8 @@ def test_windowing_explorer_draws_the_pipelines_first_batch():
     windows = explorer.windows()
     inputs, targets = next(windows.unshuffled("train").take(1).as_numpy_iterator())
     display = explorer.artists["display"]
-    np.testing.assert_array_equal(display.inputs, inputs[..., 0])
-    np.testing.assert_array_equal(display.starts, windows.starts("train")[:6])
+    np.testing.assert_array_equal(display.view.inputs, inputs[..., 0])
+    np.testing.assert_array_equal(display.view.starts, windows.starts("train")[:6])
     assert display.batch_image_.get_array().shape == (6, 25 + 3)
 
 

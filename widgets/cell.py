@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from rnnviz.figures.cell import CellDisplay, cell_values, colour_norms, diagram_of
-from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colour
 from rnnviz.kinds import CELL_KINDS
+from rnnviz.mpl.cell import paint_cell
+from rnnviz.mpl.strips import colour_map, masked, norm
+from rnnviz.views.cell import CellReader
+from rnnviz.views.values import EXPLODING_THRESHOLD
 from rnnviz.widgets.trace_explorer import TraceExplorer
 
 
@@ -14,7 +14,8 @@ class CellExplorer(TraceExplorer):
     """The cell diagram of a recorded layer at step t: each gate and state a row of colours, one per unit.
 
     Under each gate: its activation function and the mean over units. The colour
-    scales are fixed over all steps, so a gate that opens is seen to brighten.
+    scales hold for every step of the sample (:mod:`rnnviz.views.scales`), so a gate
+    that opens is seen to brighten; the slide figure of the same step has the same colours.
 
     Parameters: source, x, layer, sample, step, theme, dpi as for :class:`TraceExplorer`.
     """
@@ -26,55 +27,38 @@ class CellExplorer(TraceExplorer):
         super().__init__()
         self._start_trace(source, x, layer=layer, sample=sample, step=step, theme=theme, dpi=dpi)
 
+    def cell_view(self):
+        """The :class:`~rnnviz.views.cell.CellView` shown: the layer, sample and step of the controls."""
+        return CellReader(self.trace, self.layer.value, sample=self.sample.value).view(self.step.value)
+
     def _draw(self, figure) -> dict:
         layer = self.layer_trace
-        diagram = diagram_of(layer)
-        # Drawn with zeros, then filled by _move: marks of bad values must follow the step, not stay from the first.
-        zeros = {node_id: np.zeros_like(values, dtype=float)
-                 for node_id, values in cell_values(layer, diagram, 0, 0).items()}
-        display = CellDisplay(diagram=diagram, values=zeros)
-        display.plot(figure.add_subplot(), title=False, show_means=False,
-                     norms=colour_norms(diagram, _all_steps(layer, diagram, zeros)))
-        for strip in display.strips_.values():  # bad values in the hatch colour
-            strip.set_cmap(strip.get_cmap().with_extremes(bad=hatch_colour()))
+        reader = CellReader(self.trace, layer.name, sample=self.sample.value)
+        ax = figure.add_subplot()
+        strips, _, _, captions = paint_cell(reader.view(self.step.value), ax)
         title = CELL_KINDS[layer.kind].title if layer.kind in CELL_KINDS else layer.kind
-        display.ax_.set_title(f"{layer.name}: inside the {title} cell ({layer.units} units), one colour per unit",
-                              loc="left")
-        readout = display.ax_.text(1.0, 1.01, "", transform=display.ax_.transAxes, ha="right", va="bottom")
-        captions = {node.id: display.captions_[node.id] for node in diagram.nodes if "gate" in node.data}
-        artists = {"diagram": diagram, "strips": display.strips_, "captions": captions, "readout": readout}
-        artists["layers"] = [[*display.strips_.values(), *captions.values(), readout]]
+        ax.set_title(f"{layer.name}: inside the {title} cell ({layer.units} units), one colour per unit", loc="left")
+        readout = ax.text(1.0, 1.01, "", transform=ax.transAxes, ha="right", va="bottom")
+        artists = {"reader": reader, "diagram": reader.diagram, "strips": strips, "captions": captions, "readout": readout}
+        artists["layers"] = [[*strips.values(), *captions.values(), readout]]
         self._move(artists)
         return artists
 
     def _move(self, artists) -> int:
-        layer, t, sample = self.layer_trace, self.step.value, self.sample.value
-        diagram = artists["diagram"]
-        values = cell_values(layer, diagram, sample, t)
-        bad_nodes = []
-        for node_id, strip in artists["strips"].items():
-            bad = bad_values(values[node_id], name=node_id, warn=False)
-            shown = values[node_id]
-            if bad.any():  # masked only then: a masked image is slower to draw
-                shown = np.ma.masked_array(shown, mask=bad)
-                bad_nodes.append(diagram.node(node_id).data.get("gate") or diagram.node(node_id).label)
-            strip.set_data(shown[None])
+        if artists["reader"].sample != self.sample.value:  # another sample: its own colour scales
+            artists["reader"] = CellReader(self.trace, self.layer.value, sample=self.sample.value)
+        view = artists["reader"].view(self.step.value)
+        for node_id, image in artists["strips"].items():
+            strip = view.strips[node_id]
+            image.set_norm(norm(strip.scale))
+            image.set_cmap(colour_map(strip.scale, image.axes.get_facecolor()))
+            image.set_data(masked(strip))
         for node_id, caption in artists["captions"].items():
-            finite = values[node_id][np.isfinite(values[node_id])]
-            mean = f"mean {finite.mean():.2f}" if finite.size else "no finite value"
-            caption.set_text(f"{diagram.node(node_id).data['activation']}\n{mean}")
-        notes = [f"t = {t}, sample {sample}"]
-        if not layer.mask[sample, t]:
+            caption.set_text(view.strips[node_id].caption)
+        notes = [f"t = {view.step}, sample {view.sample}"]
+        if view.masked:
             notes.append("masked: Keras keeps the previous state")
-        if bad_nodes:
-            notes.append(f"not finite or beyond ±{EXPLODING_THRESHOLD:g} in {', '.join(bad_nodes)}")
+        if view.bad_strips:
+            notes.append(f"not finite or beyond ±{EXPLODING_THRESHOLD:g} in {', '.join(view.bad_strips)}")
         artists["readout"].set_text("; ".join(notes))
         return 0
-
-
-def _all_steps(layer, diagram, node_ids) -> dict:
-    """Node id -> every value its strip shows, over all samples and steps: for colour scales fixed in time."""
-    states = [layer.inputs, *layer.states.values(), *layer.initial_states.values()]
-    pooled = np.concatenate([state.ravel() for state in states])  # inputs and states share one scale anyway
-    return {node_id: layer.gates[diagram.node(node_id).data["gate"]] if "gate" in diagram.node(node_id).data else pooled
-            for node_id in node_ids}

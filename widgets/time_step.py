@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.colors import Normalize
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
@@ -13,11 +11,13 @@ from rnnviz.diagrams import unrolled_diagram
 from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.geometry import Diagram
 from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
-from rnnviz.figures.diagram_painter import paint_diagram, points_per_unit, strip_extent
-from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, bad_values, hatch_colour, symmetric_limit
-from rnnviz.figures.states import DIVERGING_CMAP
-from rnnviz.figures.unrolled import format_values
-from rnnviz.style import PALETTE, neutral
+from rnnviz.mpl.diagram import paint_diagram, points_per_unit, strip_extent
+from rnnviz.mpl.strips import colour_map, norm
+from rnnviz.style import PALETTE, hatch_colour, neutral
+from rnnviz.views.cell import state_values
+from rnnviz.views.scales import state_scale
+from rnnviz.views.unrolled import format_values
+from rnnviz.views.values import EXPLODING_THRESHOLD, bad_values, symmetric_limit
 from rnnviz.widgets.explorer import bar_outlines, checked_int
 from rnnviz.widgets.trace_explorer import TraceExplorer
 
@@ -54,15 +54,13 @@ class TimeStepExplorer(TraceExplorer):
         state_ax, gate_ax = figure.add_subplot(grid[2, 0]), figure.add_subplot(grid[2, 1])
         states = {name: values for name, values in layer.states.items() if name in ("h", "c")}
         limit = symmetric_limit(np.concatenate([values.ravel() for values in states.values()]))  # h and c
-        h_limit = symmetric_limit(layer.states["h"])  # the colours show h alone
-        norm = Normalize(-h_limit, h_limit)
         # NaN, infinite or exploding states: out of the colour scale, drawn in the 'bad' colour, said in the note
         bad = {name: bad_values(values, name=f"{layer.name}: {name}", dims=("sample", "step", "unit"),
                                 what=f"cells of the colour {hatch_colour()}, bars of height 0")
                for name, values in states.items()}
         artists = {"sample": None, "window": window, "start": None, "bad": bad}  # None: fill everything below
-        artists.update(_chain(chain_ax, layer, self.sample.value, window, norm))
-        artists.update(_over_time(time_ax, layer, self.sample.value, window, norm))
+        artists.update(_chain(chain_ax, layer, self.sample.value, window))
+        artists.update(_over_time(time_ax, layer, self.sample.value, window))
         artists.update(_state_bars(state_ax, layer, states, limit))
         artists.update(_gate_lines(gate_ax, layer))
         artists["note"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom",
@@ -82,6 +80,7 @@ class TimeStepExplorer(TraceExplorer):
         new_sample = sample != artists["sample"]
         new_page = new_sample or start != artists["start"]
         if new_sample:  # the heatmap is not animated: the whole figure is drawn again
+            _colour_h(artists, layer, sample)
             artists["heatmap"].set_data(_marked(layer.states["h"][sample], artists["bad"]["h"][sample]).T)
             artists["chain_title"].set_text(_chain_title(sample))
         if new_page:
@@ -120,7 +119,15 @@ def _shown_inputs(trace, layer):
     return layer.inputs
 
 
-def _chain(ax, layer, sample, window, norm) -> dict:
+def _colour_h(artists, layer, sample: int) -> None:
+    """The colours of h for ``sample``: its scale (the slide figures' rule), on the chain and the heatmap alike."""
+    scale = state_scale(state_values(layer, "h", sample))
+    for mappable in (artists["strips"], artists["heatmap"]):
+        mappable.set_norm(norm(scale))
+        mappable.set_cmap(colour_map(scale, mappable.axes.get_facecolor()))
+
+
+def _chain(ax, layer, sample, window) -> dict:
     """The layer unrolled over ``window`` steps (their values set by the explorer); a box marks step t."""
     stages = [
         Stage(name="input", role="input", class_name="InputLayer", steps=window, features=layer.inputs.shape[-1],
@@ -136,7 +143,7 @@ def _chain(ax, layer, sample, window, norm) -> dict:
     inputs = sorted(diagram.find("input"), key=lambda node: node.data["step"])
     # Every cell's strip in one collection (one colour box per unit): a new page redraws it in one call.
     boxes = [box for cell in cells for box in _unit_boxes(strip_extent(cell), layer.units)]
-    strips = PolyCollection(boxes, cmap=_state_cmap(), norm=norm, linewidths=0, zorder=4)
+    strips = PolyCollection(boxes, linewidths=0, zorder=4)
     strips.set_array(np.zeros(len(boxes)))
     ax.add_collection(strips)
     size = 0.25 * points_per_unit(ax, ax.get_xlim() + ax.get_ylim())
@@ -157,11 +164,6 @@ def _chain(ax, layer, sample, window, norm) -> dict:
 def _chain_title(sample: int) -> str:
     """The chain's title; step t is on the framed cell, the cursor and the slider."""
     return f"sample {sample}, unrolled around step t (framed); colours: h"
-
-
-def _state_cmap():
-    """The state colours, with masked (bad) values in the theme's hatch colour instead of nothing."""
-    return mpl.colormaps[DIVERGING_CMAP].with_extremes(bad=hatch_colour())
 
 
 def _marked(values, bad):
@@ -186,11 +188,10 @@ def _unit_boxes(extent, units: int) -> list:
     return [[(a, bottom), (a, top), (b, top), (b, bottom)] for a, b in zip(edges[:-1], edges[1:])]
 
 
-def _over_time(ax, layer, sample, window, norm) -> dict:
+def _over_time(ax, layer, sample, window) -> dict:
     """Every unit's h over all steps; the chain's window shaded and step t marked."""
     steps = layer.steps
-    heatmap = ax.imshow(np.zeros((layer.units, steps)), aspect="auto", cmap=_state_cmap(), norm=norm,
-                        interpolation="nearest", extent=(-0.5, steps - 0.5, layer.units - 0.5, -0.5))
+    heatmap = ax.imshow(np.zeros((layer.units, steps)), aspect="auto", interpolation="nearest", extent=(-0.5, steps - 0.5, layer.units - 0.5, -0.5))
     span = Rectangle((0, 0), window, 1, transform=ax.get_xaxis_transform(), facecolor="none",
                      edgecolor=neutral("text"), linewidth=1.2, linestyle="--")
     ax.add_patch(span)

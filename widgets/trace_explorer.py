@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets
 
-from rnnviz.figures.states import check_sample, check_step, select_layer
+from rnnviz.views.selection import check_sample, check_step, select_layer
 from rnnviz.widgets.explorer import Explorer, observe, step_controls
 from rnnviz.widgets.sources import default_caption, trace_from
 

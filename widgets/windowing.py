@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipywidgets
 
+from rnnviz.mpl.windowing import WindowingPainter
+from rnnviz.views.windowing import windowing_view
 from rnnviz.widgets.explorer import Explorer, checked_int
 
 
@@ -63,11 +65,9 @@ class WindowingExplorer(Explorer):
         self.rebuild()
 
     def _draw(self, figure) -> dict:
-        from rnnviz.figures.windowing import WindowingDisplay
-
         windows = self._windows
         rows = min(4, windows.batch_size, len(windows.starts("train")))
-        display = WindowingDisplay.from_windows(windows, count=rows)
+        display = WindowingPainter(windowing_view(windows, count=rows))
         axes = figure.subplot_mosaic([["overview"], ["windows"], ["batch"]], height_ratios=[0.8, 4.5, 3])
         display.plot([axes["overview"], axes["windows"], axes["batch"]])
         return {"display": display}

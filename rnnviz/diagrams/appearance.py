@@ -1,6 +1,6 @@
 """What every painter of a diagram shares: the colour of a node or an edge, and an edge's path between node outlines.
 
-The matplotlib painter (:mod:`rnnviz.figures.diagram_painter`) and the manim painter
+The matplotlib painter (:mod:`rnnviz.mpl.diagram`) and the manim painter
 (:mod:`rnnviz.scenes.painter`) both take their look from here, so a slide figure and
 a video frame of the same diagram agree.
 """

@@ -6,6 +6,7 @@ import numpy as np
 
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, new_or_given_axes
+from rnnviz.views.gradients import decay_view
 
 
 UNTRAINED_HEADING = "Untrained cells: how much the last state feels each earlier step"
@@ -46,17 +47,8 @@ class GradientDecayDisplay:
     @classmethod
     def from_profiles(cls, profiles, *, description=""):
         """One curve per :class:`~rnnviz.GradientProfile` (a dict label -> profile, or a list)."""
-        if not isinstance(profiles, dict):
-            profiles = {CELL_KINDS[p.kind].title: p for p in profiles}
-        wrts = {profile.wrt for profile in profiles.values()}
-        if len(wrts) != 1:
-            raise ValueError(f"profiles: all must share one wrt, got {sorted(wrts)}")
-        return cls(
-            norms={label: profile.by_steps_back() for label, profile in profiles.items()},
-            kinds={label: profile.kind for label, profile in profiles.items()},
-            wrt=wrts.pop(),
-            description=description,
-        )
+        view = decay_view(profiles, description=description)
+        return cls(norms=view.norms, kinds=view.kinds, wrt=view.wrt, description=view.description)
 
     @classmethod
     def from_models(cls, models, x, *, layer=None, wrt="state", description=""):

@@ -15,6 +15,7 @@ import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from rnnviz.style import hatch_colour  # noqa: F401 (re-exported)
 from rnnviz.views.values import (  # noqa: F401 (re-exported: the figures' public names)
     EXPLODING_THRESHOLD,
     NonFiniteValuesWarning,
@@ -116,12 +117,6 @@ def heatmap(ax, values, *, name: str, norm, cmap, dims=("unit", "step"), thresho
     image = ax.imshow(shown, **{"cmap": colormap, "norm": norm, "aspect": "auto", "interpolation": "nearest",
                                 "extent": extent, **kwargs})
     return image, markers
-
-
-def hatch_colour() -> str:
-    """The theme's hatch colour (its text colour when hatches follow the edge)."""
-    colour = mpl.rcParams["hatch.color"]
-    return mpl.rcParams["text.color"] if colour in ("edge", "inherit") else colour
 
 
 def contrasting_text(facecolor) -> str:

@@ -2,211 +2,36 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import numpy as np
-
-from rnnviz.errors import check_integer_range
-from rnnviz.style import OKABE_ITO, figure_title, neutral, new_or_given_panels, slide_size
-
-INPUT_COLOUR = OKABE_ITO["blue"]
-TARGET_COLOUR = OKABE_ITO["orange"]
+from rnnviz.mpl.windowing import INPUT_COLOUR, TARGET_COLOUR, WindowingPainter  # noqa: F401 (the colours: re-exported)
+from rnnviz.views.windowing import WindowingView, windowing_view
 
 
-class WindowingDisplay:
+class WindowingDisplay(WindowingPainter):
     """The series with a few windows of one batch cut out of it, and the whole batch as an image.
 
-    Parameters
-    ----------
-    series : ndarray (time,)
-        The whole series, normalised as the datasets are.
-    boundaries : (train_end, validation_end)
-    starts : ndarray (batch,)
-        The series index where each window of the batch starts.
-    inputs : ndarray (batch, input_steps)
-    targets : ndarray (batch, horizon), or (batch, input_steps, horizon) for sequence targets
-    stride : int
-        Spacing of the samples inside a window.
-    rows : sequence of int
-        The windows of the batch drawn over the series.
-    description : str
+    Parameters: the fields of :class:`~rnnviz.views.windowing.WindowingView` (series,
+    boundaries, starts, inputs, targets, stride, rows, description); ``view`` holds them.
     """
 
     def __init__(self, *, series, boundaries, starts, inputs, targets, stride=1, rows=(0,), description=""):
-        self.series = np.asarray(series, dtype=float)
-        self.boundaries = tuple(int(b) for b in boundaries)
-        self.starts = np.asarray(starts, dtype=int)
-        self.inputs = np.asarray(inputs, dtype=float)
-        self.targets = np.asarray(targets, dtype=float)
-        self.stride = int(stride)
-        self.rows = [int(row) for row in rows]
-        self.description = description
+        super().__init__(WindowingView(series=series, boundaries=boundaries, starts=starts, inputs=inputs,
+                                       targets=targets, stride=stride, rows=rows, description=description))
+
+    @classmethod
+    def from_view(cls, view: WindowingView):
+        display = cls.__new__(cls)
+        WindowingPainter.__init__(display, view)
+        return display
 
     @classmethod
     def from_windows(cls, windows, part="train", count=4, batch_index=0):
         """Take batch ``batch_index`` of ``part`` from the pipeline (unshuffled) and highlight ``count`` of its windows.
 
-        windows: a :class:`rnnviz.data.windows.Windows` (from ``make_windows``).
-        part: "train", "validation" or "test".
-        count: how many windows to draw over the series, spread evenly through the batch.
-        batch_index: which batch of the part, in time order.
+        See :func:`rnnviz.views.windowing.windowing_view`.
         """
-        starts = windows.starts(part)
-        batches = -(-len(starts) // windows.batch_size)
-        check_integer_range("batch_index", batch_index, 0, batches - 1,
-                     f"the {part} part has {batches} batches of up to {windows.batch_size} windows")
-        inputs, targets = next(windows.unshuffled(part).skip(batch_index).take(1).as_numpy_iterator())
-        size = len(inputs)
-        check_integer_range("count", count, 1, size, f"batch {batch_index} has {size} windows")
-        rows = np.unique(np.linspace(0, size - 1, count).round().astype(int))
-        first = batch_index * windows.batch_size
-        ahead = f"the next {windows.horizon} values" + ("" if windows.targets == "vector" else " at every step")
-        description = (
-            f"{part} part, batch {batch_index} ({size} windows, unshuffled): {windows.input_steps} inputs → {ahead}; "
-            f"shift {windows.shift}, stride {windows.stride}; normalised by the training mean {windows.mean:.3g}, "
-            f"std {windows.std:.3g}"
-        )
-        return cls(series=windows.normalise(windows.series), boundaries=windows.boundaries,
-                   starts=starts[first : first + size], inputs=inputs[..., 0], targets=targets,
-                   stride=windows.stride, rows=rows, description=description)
+        return cls.from_view(windowing_view(windows, part=part, count=count, batch_index=batch_index))
 
-    # ------------------------------------------------------------ derived
-
-    @property
-    def sequence_targets(self) -> bool:
-        """True for sequence-to-sequence targets, ``(batch, input_steps, horizon)``."""
-        return self.targets.ndim == 3
-
-    @property
-    def next_values(self) -> np.ndarray:
-        """(batch, horizon): the values after each window's inputs (for sequence targets, the last step's targets)."""
-        return self.targets[:, -1] if self.sequence_targets else self.targets
-
-    def input_positions(self, row: int) -> np.ndarray:
-        """Series indices of window ``row``'s inputs."""
-        return self.starts[row] + self.stride * np.arange(self.inputs.shape[1])
-
-    def target_positions(self, row: int) -> np.ndarray:
-        """Series indices of the values after window ``row``'s inputs."""
-        return self.starts[row] + self.stride * (self.inputs.shape[1] + np.arange(self.next_values.shape[1]))
-
-    # ------------------------------------------------------------ drawing
-
-    def plot(self, ax=None, *, title=True, cmap="viridis", **kwargs):
-        """Three panels: the split, the highlighted windows cut out of the series, the batch as an image.
-
-        With sequence targets a fourth panel shows one window's target matrix.
-        ax: None (a new figure) or the axes to draw in, (overview, windows, batch[, targets]).
-        kwargs: passed to the window lines (e.g. ``linewidth``).
-
-        Keeps ``figure_``, ``axes_`` (by panel name), ``series_lines_`` (by panel), ``window_lines_``
-        (per highlighted window, a dict of ``"inputs"`` and ``"targets"`` lines, drawn at ``offsets_``
-        below the series), ``boundary_lines_``, ``batch_image_``, ``target_image_`` (sequence
-        targets only, else None) and ``colorbar_``.
-        """
-        names = ["overview", "windows", "batch"] + (["targets"] if self.sequence_targets else [])
-        self.figure_, axes = _panels(ax, names, sequence=self.sequence_targets)
-        self.axes_ = dict(zip(names, axes))
-        self.series_lines_ = {}
-        self._plot_overview(self.axes_["overview"])
-        self._plot_windows(self.axes_["windows"], **kwargs)
-        self._plot_batch(self.axes_["batch"], cmap)
-        self.target_image_ = self._plot_targets(self.axes_["targets"], cmap) if self.sequence_targets else None
-        self.colorbar_ = self.figure_.colorbar(self.batch_image_, ax=axes[2:], label="normalised value",
-                                               fraction=0.03, pad=0.01)
-        if title:
-            figure_title(self.figure_, "From a series to a batch of windows (tf.data)", self.description)
-        return self
-
-    def _zoom(self) -> tuple:
-        """The x range around the highlighted windows."""
-        first = self.starts[self.rows].min()
-        last = self.target_positions(self.rows[-1])[-1]
-        margin = max(2, 0.04 * (last - first))
-        return first - margin, last + margin
-
-    def _plot_overview(self, panel) -> None:
-        time = np.arange(len(self.series))
-        (self.series_lines_["overview"],) = panel.plot(time, self.series, color=neutral("muted"), linewidth=0.8)
-        self.boundary_lines_ = [panel.axvline(b, color=neutral("text"), linewidth=1.2) for b in self.boundaries]
-        edges = (0, *self.boundaries, len(self.series))
-        for name, start, end in zip(("train", "validation", "test"), edges[:-1], edges[1:]):
-            panel.text((start + end) / 2, 1.02, name, transform=panel.get_xaxis_transform(), ha="center",
-                       va="bottom", color=neutral("text"))
-        panel.axvspan(*self._zoom(), facecolor=neutral("grid"), edgecolor=neutral("text"), linewidth=1.2, zorder=0)
-        panel.set_xlim(0, len(self.series) - 1)
-        panel.set_yticks([])
-
-    def _plot_windows(self, panel, **kwargs) -> None:
-        """The series on top, each highlighted window beneath it at its own place in time."""
-        low, high = self._zoom()
-        time = np.arange(len(self.series))
-        visible = self.series[max(0, int(low)) : int(high) + 1]
-        gap = 1.1 * (visible.max() - visible.min())
-        (self.series_lines_["windows"],) = panel.plot(time, self.series, color=neutral("muted"), linewidth=1.5)
-        self.offsets_ = -gap * (1 + np.arange(len(self.rows)))
-        self.window_lines_ = []
-        style = {"linewidth": 2, "marker": "o", "markersize": 3.5, **kwargs}
-        for row, offset in zip(self.rows, self.offsets_):
-            (inputs,) = panel.plot(self.input_positions(row), self.inputs[row] + offset, color=INPUT_COLOUR, **style)
-            (targets,) = panel.plot(self.target_positions(row), self.next_values[row] + offset, color=TARGET_COLOUR,
-                                    **style)
-            self.window_lines_.append({"inputs": inputs, "targets": targets})
-        middle = (visible.max() + visible.min()) / 2
-        panel.set_yticks([middle, *(middle + self.offsets_)],
-                         ["series", *(f"row {row}" for row in self.rows)])
-        panel.tick_params(axis="y", length=0)
-        panel.set_xlim(low, high)
-        # y from what is in view: the whole series (its later, trending part too) would leave a gap on top
-        shown = [visible, *(np.concatenate([self.inputs[row], self.next_values[row]]) + offset
-                            for row, offset in zip(self.rows, self.offsets_))]
-        bottom, top = min(part.min() for part in shown), max(part.max() for part in shown)
-        panel.set_ylim(bottom - 0.03 * (top - bottom), top + 0.03 * (top - bottom))
-        panel.set_xlabel("time step")
-        self.window_lines_[0]["inputs"].set_label("inputs")
-        self.window_lines_[0]["targets"].set_label("targets" + (" (last step's)" if self.sequence_targets else ""))
-        panel.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, borderaxespad=0.1)
-        for side in ("left", "right", "top"):
-            panel.spines[side].set_visible(False)
-
-    def _plot_batch(self, panel, cmap) -> None:
-        """Rows: the batch's windows; columns: input steps, then the values after them."""
-        steps, horizon = self.inputs.shape[1], self.next_values.shape[1]
-        shown = np.concatenate([self.inputs, self.next_values], axis=1)
-        self.batch_image_ = panel.imshow(shown, aspect="auto", cmap=cmap, interpolation="nearest")
-        panel.axvline(steps - 0.5, color=neutral("background"), linewidth=3)
-        targets = ("last step's targets" if self.sequence_targets else "targets") + f": {horizon} ahead"
-        _column_label(panel, 0, steps, f"inputs: {steps} steps", INPUT_COLOUR, ha="left")
-        _column_label(panel, steps, steps + horizon, targets, TARGET_COLOUR, ha="right")
-        panel.set_xticks([0, steps - 1, steps + horizon - 1], ["1", str(steps), f"+{horizon}"])
-        panel.set_yticks(self.rows)
-        panel.set_xlabel("position in window")
-        panel.set_ylabel("row in batch")
-
-    def _plot_targets(self, panel, cmap):
-        """Sequence targets of the first highlighted window: at each input step, the next values."""
-        row = self.rows[0]
-        image = panel.imshow(self.targets[row], aspect="auto", cmap=cmap, interpolation="nearest",
-                             norm=self.batch_image_.norm)
-        horizon = self.targets.shape[2]
-        panel.set_xticks([0, horizon - 1], ["+1", f"+{horizon}"])
-        panel.set_xlabel("steps ahead")
-        panel.set_ylabel("input step")
-        panel.set_title(f"targets of row {row}", loc="left", color=TARGET_COLOUR)
-        return image
-
-
-def _column_label(panel, start: int, end: int, text: str, colour, *, ha: str) -> None:
-    """A coloured bar over image columns ``start:end`` with ``text`` above it, aligned to the bar's left or right."""
-    panel.axvspan(start - 0.5, end - 0.5, ymin=1.01, ymax=1.06, color=colour, clip_on=False)
-    x = start - 0.5 if ha == "left" else end - 0.5
-    panel.text(x, 1.07, text, transform=panel.get_xaxis_transform(), ha=ha, va="bottom", color=colour)
-
-
-def _panels(ax, names, *, sequence: bool):
-    """The given axes (checked), or a new figure: overview strip, windows, then the batch (and targets)."""
-    if ax is not None:
-        return new_or_given_panels(ax, len(names), what=", ".join(names), figsize=None)
-    mosaic = [["overview"] * 2, ["windows"] * 2, ["batch", "targets" if sequence else "batch"]]
-    figure = plt.figure(figsize=slide_size() or (11, 8), layout="constrained")
-    axes = figure.subplot_mosaic(mosaic, height_ratios=[0.8, 4.5, 3], width_ratios=[4, 1])
-    return figure, [axes[name] for name in names]
+    def __getattr__(self, name):  # the view's fields and derived values (series, rows, next_values, ...)
+        if name == "view":
+            raise AttributeError(name)
+        return getattr(self.view, name)

@@ -177,24 +177,3 @@ def strip_extent(node, *, height_fraction=0.42, pad=0.07) -> tuple:
     left, right = node.x - node.width / 2 + pad, node.x + node.width / 2 - pad
     bottom = node.y - node.height / 2 + pad
     return left, right, bottom, bottom + (node.height - 2 * pad) * height_fraction
-
-
-def draw_strip(ax, node, values, *, cmap, norm, name, height_fraction=0.42, pad=0.07):
-    """The vector ``values`` as a row of coloured cells in the lower part of ``node``; returns the AxesImage.
-
-    Non-finite or exploding entries are left out of the colours, the strip is crossed
-    out, and a warning names ``name`` (see :mod:`rnnviz.figures.nonfinite`).
-    """
-    from rnnviz.figures.nonfinite import bad_values
-
-    values = np.asarray(values, float).reshape(1, -1)
-    bad = bad_values(values[0], name=name, dims=("unit",))
-    left, right, bottom, top = strip_extent(node, height_fraction=height_fraction, pad=pad)
-    aspect = ax.get_aspect()  # imshow would set the axes' aspect; the diagram keeps its own
-    image = ax.imshow(np.ma.masked_array(values, mask=bad[None]), cmap=cmap, norm=norm, extent=(left, right, bottom, top),
-                      aspect="auto", interpolation="nearest", zorder=4)
-    ax.set_aspect(aspect)
-    if bad.any():
-        ax.plot([left, right], [bottom, top], color="#D55E00", linewidth=1.5, zorder=6)
-        ax.plot([left, right], [top, bottom], color="#D55E00", linewidth=1.5, zorder=6)
-    return image
