@@ -10,6 +10,7 @@ import tensorflow as tf
 
 import rnnviz
 from rnnviz.errors import InputError, UnsupportedModelError
+from rnnviz.kinds import CELL_KINDS
 from rnnviz.recording.checks import check_inputs, check_memory, check_stateful_batch
 from rnnviz.recording.kinds import equations_for
 from rnnviz.recording.replay import check_supported, recurrent_layers, traced_replica, traced_sublayers
@@ -61,7 +62,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         kinds = ", ".join(type(layer).__name__ for layer in model.layers) or "no layers"
         raise UnsupportedModelError(
             f"model: {model.name!r} has no recurrent layer to record (it has {kinds}); "
-            "expected at least one SimpleRNN, LSTM, GRU, PeepholeLSTM or Bidirectional layer"
+            f"expected at least one {', '.join(kind.layer_name for kind in CELL_KINDS.values())} or Bidirectional layer"
         )
     for layer in layers:
         check_supported(layer)

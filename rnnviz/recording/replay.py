@@ -24,6 +24,7 @@ from keras import ops
 
 from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import UnsupportedModelError
+from rnnviz.kinds import CELL_KINDS
 from rnnviz.recording.kinds import EQUATIONS, equations_for
 from rnnviz.recording.scan import scan_cell
 from rnnviz.trace import LayerTrace
@@ -64,7 +65,7 @@ def check_supported(layer) -> None:
             known = ", ".join(sorted({cls.__name__ for eq in EQUATIONS for cls in eq.cell_types}))
             raise UnsupportedModelError(
                 f"model: layer {layer.name!r} ({type(layer).__name__}) cannot be recorded; rnnviz traces "
-                f"recurrent layers built on the cells {known} (SimpleRNN, LSTM, GRU, rnnviz.layers.PeepholeLSTM, "
+                f"recurrent layers built on the cells {known} ({', '.join(k.layer for k in CELL_KINDS.values())}, "
                 "or keras.layers.RNN around one of those cells), alone or inside Bidirectional or TimeDistributed"
             )
         if getattr(sublayer, "use_cudnn", "auto") is True and not _has_gpu():
