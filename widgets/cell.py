@@ -37,7 +37,8 @@ class CellExplorer(TraceExplorer):
         ax = figure.add_subplot()
         strips, _, _, captions = paint_cell(reader.view(self.step.value), ax)
         title = CELL_KINDS[layer.kind].title if layer.kind in CELL_KINDS else layer.kind
-        ax.set_title(f"{layer.name}: inside the {title} cell ({layer.units} units), one colour per unit", loc="left")
+        units = f"{layer.units} unit{'s' * (layer.units != 1)}"
+        ax.set_title(f"{layer.name}: inside the {title} cell ({units}), one colour per unit", loc="left")
         readout = ax.text(1.0, 1.01, "", transform=ax.transAxes, ha="right", va="bottom")
         artists = {"reader": reader, "diagram": reader.diagram, "strips": strips, "captions": captions, "readout": readout}
         artists["layers"] = [[*strips.values(), *captions.values(), readout]]
