@@ -46,9 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--trace", help="a saved trace (.npz; for 'gradients' a saved gradient profile)")
     render.add_argument("--quality", choices=list(QUALITIES), default="low", help="low (480p), medium (720p), "
                         "high (1080p) or 4k (default: low)")
-    render.add_argument("--format", choices=list(FORMATS), default="mp4", help="mp4, gif, or png: the last frame "
-                        "(default: mp4)")
+    render.add_argument("--format", choices=list(FORMATS), default=None, help="mp4, gif, or png: the last frame "
+                        "(default: mp4; png with --step)")
     render.add_argument("--out", default="media", help="output directory, manim's media folder (default: ./media)")
+    render.add_argument("--sections", action="store_true", help="also write one clip per step (manim's section files, "
+                        "named after the steps, with a JSON index) under OUT/videos/<quality>/sections")
+    render.add_argument("--step", type=_step, default=None, metavar="K",
+                        help="render the still of step K (0-based, in the order of the sections), built directly for "
+                        "that step, as a png")
     return parser
 
 
@@ -58,6 +63,14 @@ def _formats(text: str) -> list:
     if unknown or not formats:
         raise argparse.ArgumentTypeError(f"expected formats among png, svg, pdf separated by commas, got {text!r}")
     return formats
+
+
+def _step(text: str) -> int:
+    """A step number; whether the scene has that step is checked when the scene is made."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a step number (an integer from 0), got {text!r}") from None
 
 
 def _seeds(text: str) -> list:
@@ -107,8 +120,10 @@ def main(argv=None) -> int:
         elif args.command == "render":
             from rnnviz.scenes import render_scene
 
-            written = render_scene(args.scene, trace=args.trace, quality=args.quality, format=args.format, out=args.out)
-            print(f"rnnviz render: {args.scene} written to {written}")
+            written = render_scene(args.scene, trace=args.trace, quality=args.quality, format=args.format, out=args.out,
+                                   sections=args.sections, step=args.step)
+            for path in (written.files() if args.sections else [written]):  # every file written, one per line
+                print(path)
     except RnnvizError as exc:
         print(f"rnnviz {args.command}: error: {exc}", file=sys.stderr)
         return 2

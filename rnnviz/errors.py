@@ -1,5 +1,6 @@
 """Errors rnnviz raises on purpose, each naming what was wrong and what was expected."""
 
+import math
 import numbers
 
 
@@ -26,7 +27,36 @@ class UnknownLayerError(InputError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-def check_integer_range(argument: str, value, low: int, high: int, context: str) -> None:
-    """InputError unless ``value`` is an integer from ``low`` to ``high``; ``context`` says why those bounds."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise InputError(f"{argument}: {context}; expected an integer from {low} to {high}, got {value!r}")
+def check_int(argument: str, value, low: int | None = None, high: int | None = None, context: str = "") -> int:
+    """``value`` as an int from ``low`` to ``high`` (None: no bound), else an InputError naming ``argument``.
+
+    ``context`` says why those bounds ("the train part has 13 batches"); the message
+    gives it, then what was expected and what was given.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not _within(value, low, high):
+        raise InputError(_message(argument, value, "an integer", low, high, context, str))
+    return int(value)
+
+
+def check_number(argument: str, value, low: float | None = None, high: float | None = None, context: str = "") -> float:
+    """``value`` as a finite float from ``low`` to ``high`` (None: no bound), else an InputError naming ``argument``."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value)
+            or not _within(value, low, high)):
+        what = "a number" if low is not None and high is not None else "a finite number"
+        raise InputError(_message(argument, value, what, low, high, context, lambda bound: f"{bound:g}"))
+    return float(value)
+
+
+
+def _within(value, low, high) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _message(argument, value, what, low, high, context, show) -> str:
+    if low is not None and high is not None:
+        what += f" from {show(low)} to {show(high)}"
+    elif low is not None:
+        what += f" >= {show(low)}"
+    elif high is not None:
+        what += f" <= {show(high)}"
+    return f"{argument}: {context + '; ' if context else ''}expected {what}, got {value!r}"

@@ -32,6 +32,7 @@ from rnnviz.forecasting.models import title
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
 from rnnviz.lessons.gates import LAYER_NAMES as GATE_LAYERS
+from rnnviz.recording.experiments import ARCHITECTURES, architecture_models  # no TensorFlow until called
 
 GATE_LESSON_KINDS = tuple(GATE_LAYERS.values())  # cells whose insides the lesson ``gates`` shows (trained to gate)
 
@@ -568,42 +569,3 @@ def _architecture_figures(seed: int) -> list:
         return draw
 
     return [GalleryFigure("architectures", name, caption, make(name)) for name, caption in ARCHITECTURES.items()]
-
-
-ARCHITECTURES = {  # name -> caption, in lecture order
-    "sequence_to_vector": "Sequence-to-vector: read a sequence, answer once (sentiment, a forecast)",
-    "vector_to_sequence": "Vector-to-sequence: one input, a sequence out (captions, music)",
-    "sequence_to_sequence": "Sequence-to-sequence: an output at every step (speech, prices)",
-    "encoder_decoder": "Encoder–decoder: read everything, then write (translation)",
-    "bidirectional": "Bidirectional: each step sees the past and the future",
-}
-
-
-def architecture_models(seed: int) -> dict:
-    """name -> (an untrained Keras model of that architecture, seeded inputs for it)."""
-    import keras
-
-    layers = keras.layers
-    keras.utils.set_random_seed(seed)
-    rng = np.random.default_rng(seed)
-    sequence = rng.normal(size=(2, 12, 1)).astype("float32")
-    models = {
-        "sequence_to_vector": keras.Sequential(
-            [keras.Input((12, 1)), layers.SimpleRNN(8, name="rnn"), layers.Dense(1, name="output")], name="seq2vec"),
-        "vector_to_sequence": keras.Sequential(
-            [keras.Input((3,)), layers.Dense(8, name="embed"), layers.RepeatVector(6, name="repeat"),
-             layers.SimpleRNN(8, return_sequences=True, name="rnn"), layers.Dense(1, name="output")], name="vec2seq"),
-        "sequence_to_sequence": keras.Sequential(
-            [keras.Input((12, 1)), layers.SimpleRNN(8, return_sequences=True, name="rnn"),
-             layers.TimeDistributed(layers.Dense(1), name="output")], name="seq2seq"),
-        "encoder_decoder": keras.Sequential(
-            [keras.Input((12, 1)), layers.LSTM(8, name="encoder"), layers.RepeatVector(5, name="repeat"),
-             layers.LSTM(8, return_sequences=True, name="decoder"), layers.TimeDistributed(layers.Dense(1), name="output")],
-            name="encoder_decoder"),
-        "bidirectional": keras.Sequential(
-            [keras.Input((12, 1)), layers.Bidirectional(layers.GRU(8), name="bidirectional"),
-             layers.Dense(1, name="output")], name="bidirectional"),
-    }
-    inputs = {name: sequence for name in models}
-    inputs["vector_to_sequence"] = rng.normal(size=(2, 3)).astype("float32")
-    return {name: (model, inputs[name]) for name, model in models.items()}

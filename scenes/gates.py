@@ -23,7 +23,6 @@ from manim import (
     FadeIn,
     FadeOut,
     MoveAlongPath,
-    Scene,
     SurroundingRectangle,
     ValueTracker,
     VGroup,
@@ -32,17 +31,19 @@ from manim import (
     linear,
 )
 
-from rnnviz.views.selection import select_layer
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.cell import CellMobject
 from rnnviz.scenes.painter import THEME, SceneText, text
+from rnnviz.scenes.render import gates_scene_name
+from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.scenes.traces import check_kind, default_gate_trace, trace_from_environment
 from rnnviz.style import PALETTE, neutral
+from rnnviz.views.selection import select_layer
 
 SECONDS_PER_STEP = 1.0
 
 
-class GatesScene(Scene):
+class GatesScene(SteppedScene):
     """A cell of ``kind`` stepping through a trace. Subclasses fix the kind; ``trace`` is a ModelTrace or None.
 
     Everything that can go wrong with the trace (wrong kind, no such layer or
@@ -51,7 +52,8 @@ class GatesScene(Scene):
 
     kind = "lstm"
 
-    def __init__(self, trace=None, *, layer=None, sample: int = 0, max_steps: int = 10, **kwargs):
+    def __init__(self, trace=None, *, layer=None, sample: int = 0, max_steps: int = 10, step: int | None = None,
+                 **kwargs):
         what = f"the {CELL_KINDS[self.kind].title} gates scene"
         trace = trace if trace is not None else trace_from_environment(kinds=(self.kind,), what=what)
         self.about = "values recorded from Keras"
@@ -62,10 +64,13 @@ class GatesScene(Scene):
         self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=8.6, height=5.9)
         self.layer_trace = select_layer(trace, layer)
         self.sample = sample
-        super().__init__(**kwargs)
+        super().__init__(step=step, **kwargs)
 
-    def construct(self):
-        self.camera.background_color = neutral("background", THEME)
+    def step_names(self) -> list:
+        return [f"step {step}" for step in range(self.cell.steps)]
+
+    def layout(self, tracker) -> VGroup:
+        """Place the cell; the title, subtitle and readout (following ``tracker``), placed for the animation and the stills alike."""
         cell, steps = self.cell, self.cell.steps
         cell.move_to(LEFT * 2.2 + DOWN * 0.55)
         title = text(f"Inside the {CELL_KINDS[self.kind].title} cell", font_size=32).to_corner(UL, buff=0.3)
@@ -74,16 +79,29 @@ class GatesScene(Scene):
         subtitle = text(f"{self.layer_trace.name}: {units} unit{'s' * (units != 1)}, sample {self.sample}, "
                         f"{shown}\n{self.about}", font_size=17,
                         colour=neutral("muted", THEME)).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12)
-        tracker = ValueTracker(0)
-        readout = self.readout(tracker)
+        readout = self.readout(tracker)  # placed with step 0's digits; each number keeps its left edge after
         readout.to_edge(RIGHT, buff=0.35).shift(DOWN * 0.3)
-        cell.add_updater(lambda mobject: mobject.show(tracker.get_value()))
+        return VGroup(title, subtitle, readout)
 
-        self.play(FadeIn(cell), Write(title), FadeIn(subtitle), run_time=1.2)
-        self.play(FadeIn(readout), run_time=0.5)
+    def still(self, step: int):
+        tracker = ValueTracker(0)
+        title, subtitle, readout = self.layout(tracker)
+        tracker.set_value(step)
+        readout.update()
+        self.add(self.cell.show(step), title, subtitle, readout)
+
+    def animate(self):
+        cell, steps = self.cell, self.cell.steps
+        tracker = ValueTracker(0)
+        title, subtitle, readout = self.layout(tracker)
+        cell.add_updater(lambda mobject: mobject.show(tracker.get_value()))
         belt = self.belt()
         for step in range(steps):
-            carried = Dot(belt.get_start(), radius=0.09, color=PALETTE["c" if self.kind != "gru" else "h"])
+            self.begin_step(step)
+            if step == 0:
+                self.play(FadeIn(cell), Write(title), FadeIn(subtitle), run_time=1.2)
+                self.play(FadeIn(readout), run_time=0.5)
+            carried = Dot(belt.get_start(), radius=0.09, color=PALETTE[CELL_KINDS[self.kind].states[-1]])
             self.add(carried)
             self.play(tracker.animate.set_value(step), MoveAlongPath(carried, belt), rate_func=linear,
                       run_time=SECONDS_PER_STEP)
@@ -94,6 +112,7 @@ class GatesScene(Scene):
                                             stroke_width=6)
                 self.play(Create(ring), run_time=0.4)
                 self.play(FadeOut(ring), run_time=0.3)
+            self.end_step()
         cell.clear_updaters()
         self.wait(0.5)
 
@@ -140,20 +159,13 @@ def _number(value, decimals=2) -> DecimalNumber:
     return number
 
 
-class LSTMGatesScene(GatesScene):
-    """The LSTM: forget, input and output gates, the candidate, and the cell state's conveyor belt."""
-
-    kind = "lstm"
-
-
-class PeepholeLSTMGatesScene(GatesScene):
-    """The peephole LSTM: as the LSTM, with the gates also looking at the cell state."""
-
-    kind = "peephole_lstm"
+def _gates_scene(kind: str) -> type:
+    """The :class:`GatesScene` of one cell kind, named as :func:`rnnviz.scenes.render.gates_scene_name` says."""
+    cell = CELL_KINDS[kind]
+    doc = f"The {cell.title} cell stepping through a trace: its {', '.join(cell.gates)} and its states ({', '.join(cell.states)})."
+    return type(gates_scene_name(kind), (GatesScene,), {"kind": kind, "__doc__": doc, "__module__": __name__})
 
 
-class GRUGatesScene(GatesScene):
-    """The GRU: update and reset gates and the candidate; the hidden state is its own conveyor."""
-
-    kind = "gru"
-
+# One scene per cell kind with gates (LSTMGatesScene, PeepholeLSTMGatesScene, GRUGatesScene), from rnnviz.kinds.
+GATE_SCENES = {kind: _gates_scene(kind) for kind, cell in CELL_KINDS.items() if cell.gates}
+globals().update({scene.__name__: scene for scene in GATE_SCENES.values()})

@@ -23,7 +23,6 @@ from manim import (
     Create,
     Dot,
     FadeIn,
-    Scene,
     ValueTracker,
     VGroup,
     VMobject,
@@ -36,6 +35,7 @@ from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.unrolled import unrolled_diagram
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.painter import THEME, DiagramMobject, text
+from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.profile import load_profile
 from rnnviz.scenes.traces import profiles_from_environment
 from rnnviz.style import PALETTE, neutral
@@ -47,13 +47,13 @@ DATA = Path(__file__).parent / "data"
 DEFAULT_PROFILES = {"SimpleRNN": DATA / "adding_simple_rnn.npz", "LSTM": DATA / "adding_lstm.npz"}
 
 
-class VanishingGradientsScene(Scene):
+class VanishingGradientsScene(SteppedScene):
     """Each profile's chain lights up backwards with the gradient's strength; the decay curves grow beneath."""
 
-    def __init__(self, profiles=None, *, description: str = "", **kwargs):
+    def __init__(self, profiles=None, *, description: str = "", step: int | None = None, **kwargs):
         if profiles is None:
             profiles = profiles_from_environment()
-        if profiles is None:  # trained models (untrained, the LSTM fades faster): see make_default_profiles.py
+        if profiles is None:  # trained models (untrained, the LSTM fades faster): see make_default_data.py
             profiles = {label: load_profile(path) for label, path in DEFAULT_PROFILES.items()}
             curves = decay_view(profiles, description=profiles["LSTM"].extra["description"])
         else:
@@ -68,10 +68,14 @@ class VanishingGradientsScene(Scene):
         drawn = len(self.cell_steps)
         every = "" if drawn == self.steps else f"; {drawn} of {self.steps} steps drawn"
         self.description = description or f"{summary}; median{every}"
-        super().__init__(**kwargs)
+        super().__init__(step=step, **kwargs)
 
-    def construct(self):
-        self.camera.background_color = neutral("background", THEME)
+    def step_names(self) -> list:
+        return [f"{back} step{'s' * (back != 1)} back" for back in self.cell_steps.tolist()]
+
+    def layout(self, back) -> tuple:
+        """``(still parts, moving parts)``: title, chains, axes and their labels; each chain's signal and decay curve,
+        following ``back`` (a ValueTracker of the steps back), with the chains' cells lighting up behind it."""
         title = text("Vanishing gradients: the error signal fades as it travels back", font_size=30)
         title.to_corner(UL, buff=0.3)
         subtitle = text(self.description, font_size=17, colour=neutral("muted", THEME))
@@ -87,10 +91,7 @@ class VanishingGradientsScene(Scene):
                     axis_config={"color": neutral("muted", THEME), "tip_width": 0.14, "tip_height": 0.14})
         axes.to_edge(DOWN, buff=0.75).shift(RIGHT * 0.6)
         axis_labels = self.axis_labels(axes, decades)
-        self.play(Write(title), FadeIn(chains), run_time=1.0)
-        self.play(Create(axes), FadeIn(axis_labels), run_time=0.8)
-
-        back = ValueTracker(0.0)
+        moving = VGroup()
         for chain, label in zip(chains, self.decay):
             cells, signal_dot = chain.cells, Dot(radius=0.11, color=neutral("text", THEME))
             strength = logs[label]
@@ -102,8 +103,32 @@ class VanishingGradientsScene(Scene):
             curve = VMobject(color=PALETTE[self.decay[label][0]], stroke_width=4)
             curve.add_updater(lambda m, strength=strength: m.set_points_as_corners(
                 _curve_points(axes, strength, back.get_value())))
-            self.add(signal_dot, curve)
-        self.play(back.animate.set_value(self.steps - 1), run_time=SECONDS, rate_func=linear)
+            moving.add(signal_dot, curve)
+        return VGroup(title, chains, axes, axis_labels), moving
+
+    def still(self, step: int):
+        back = ValueTracker(self.cell_steps[step])
+        (title, chains, axes, axis_labels), moving = self.layout(back)
+        for mobject in [*chains.get_family(), *moving]:
+            mobject.update()
+            mobject.clear_updaters()
+        self.add(title, chains, axes, axis_labels, *moving)
+
+    def animate(self):
+        back = ValueTracker(0.0)
+        (title, chains, axes, axis_labels), moving = self.layout(back)
+        self.begin_step(0)  # the signal at the last step: the intro
+        self.play(Write(title), FadeIn(chains), run_time=1.0)
+        self.play(Create(axes), FadeIn(axis_labels), run_time=0.8)
+        moving.update()  # placed now: a wait runs no updaters unless something moves
+        self.add(*moving)
+        self.end_step()
+        for step in range(1, len(self.cell_steps)):  # the signal travels to the next drawn cell back
+            self.begin_step(step)
+            travelled = self.cell_steps[step] - self.cell_steps[step - 1]
+            self.play(back.animate.set_value(self.cell_steps[step]), run_time=SECONDS * travelled / max(self.steps - 1, 1),
+                      rate_func=linear)
+            self.end_step()
         for mobject in self.mobjects:
             mobject.clear_updaters()
         self.wait(1.0)
@@ -113,9 +138,13 @@ class VanishingGradientsScene(Scene):
         cells = len(self.cell_steps)
         stages = [Stage("input", "input", "InputLayer", steps=cells, features=1),
                   Stage(kind, "recurrent", CELL_KINDS[kind].title, sources=("input",), kind=kind, units=1)]
-        geometry = unrolled_diagram(stages, max_steps=cells)
+        # Every cell drawn (no width limit: the row is scaled to the frame below), so cell k from the right
+        # is the one ``cell_steps[k]`` steps back that the signal and the section names refer to.
+        geometry = unrolled_diagram(stages, max_steps=cells, max_width=float("inf"))
         painted = DiagramMobject(geometry)
         cells = [painted.get_node(node.id) for node in sorted(geometry.find("cell"), key=lambda n: n.data["step"])]
+        if len(cells) != len(self.cell_steps):
+            raise RuntimeError(f"the {label} chain draws {len(cells)} cells for {len(self.cell_steps)} steps")
         links = [painted.get_edge(e.source, e.target) for e in geometry.edges if e.role == "recurrent"]
         for cell in cells:
             cell.set_fill(PALETTE[kind], opacity=0.05)

@@ -1,8 +1,9 @@
-"""The traces the scenes animate: a saved file checked for the right kind, or a small seeded default.
+"""The data the scenes animate: a saved file checked for the right kind, or a shipped default.
 
-Every default is a real Keras model recorded by :func:`rnnviz.record`, so each value a
-video shows was computed by Keras's own cell (TensorFlow is imported only to build
-defaults; a scene given a saved trace never imports it).
+Every default is a real Keras model's record: the lessons' shipped traces and
+profiles, or small untrained models recorded once by ``scenes/make_default_data.py``
+(from :mod:`rnnviz.recording.experiments`, the code the gallery uses) and shipped
+in ``scenes/data/``. Reading them imports no TensorFlow.
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
-
 from rnnviz.errors import InputError
 from rnnviz.kinds import CELL_KINDS
-
-STEPS = 8
 
 
 def load_trace(path, *, kinds=None, what: str = "this scene"):
@@ -61,69 +58,91 @@ def check_kind(trace, kinds, *, source: str, what: str):
                          f"{what} needs a layer of type {wanted}")
 
 
-def pulses(steps: int = STEPS, features: int = 1, seed: int = 0) -> np.ndarray:
-    """A short input with something to remember: two pulses over small noise, (1, steps, features)."""
-    rng = np.random.default_rng(seed)
-    x = 0.2 * rng.normal(size=(1, steps, features))
-    x[0, 1] += 1.5
-    x[0, steps // 2 + 1] -= 1.5
-    return x.astype("float32")
-
-
-def default_model(make_layers, *, steps: int = STEPS, features: int = 1, seed: int = 0, scale: float = 1.0):
-    """A seeded Keras model of ``make_layers()`` on ``(steps, features)`` inputs, weights times ``scale``.
-
-    The layers are made after seeding: Keras draws each initialiser's seed when a layer is made.
-    """
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((steps, features)), *make_layers()])
-    # Larger weights than Keras's initialisers: the gates then open and close visibly.
-    model.set_weights([w * scale for w in model.get_weights()])
-    return model
-
-
-def default_cell_trace(kind: str, *, units: int = 4, steps: int = STEPS, seed: int = 0):
-    """One layer of ``kind`` with ``units`` units, recorded on :func:`pulses`."""
-    import keras
-
-    import rnnviz
-
-    layer = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU,
-             "peephole_lstm": rnnviz.layers.PeepholeLSTM}[kind]
-    model = default_model(lambda: [layer(units, name=kind)], steps=steps, seed=seed, scale=2.5)
-    return rnnviz.record(model, pulses(steps, seed=seed))
+DATA = Path(__file__).parent / "data"
+UNROLLING_TRACES = {name: DATA / f"unrolling_{name}.npz" for name in ("neuron", "layer", "deep")}
+ARCHITECTURE_TRACES = "architecture_{}.npz"  # in DATA, for each name of experiments.ARCHITECTURES
+WINDOWING_FILE = DATA / "windowing.npz"
+UNROLLING = {"steps": 6, "seed": 0, "scale": 1.5}  # the shipped stacks: untrained SimpleRNNs, weights x 1.5
+WINDOWING = {"input_steps": 24, "horizon": 6, "shift": 5, "batch_size": 6, "series_seed": 0}
+WINDOWING_FORMAT, WINDOWING_FORMAT_VERSION = "rnnviz.windowing_view", 1
 
 
 def default_gate_trace(kind: str) -> tuple:
     """``(trace, what it shows)``: the lesson ``gates``' trained cell of ``kind`` (shipped; sample 0 writes, holds,
-    overwrites and holds), or for a kind the lesson has no model of, :func:`default_cell_trace`."""
+    overwrites and holds), or for a kind the lesson has no model of, an untrained one recorded now (TensorFlow)."""
     from rnnviz.lessons.gates import LAYER_NAMES, shown_task
 
     models = {layer: name for name, layer in LAYER_NAMES.items()}  # kind -> the lesson's model of it
     if kind not in models:
-        return default_cell_trace(kind), "untrained (weights x 2.5), on two pulses"
+        from rnnviz.recording.experiments import untrained_cell_trace
+
+        return untrained_cell_trace(kind), "untrained (weights x 2.5), on two pulses"
     from rnnviz import lessons
 
     return lessons.trace("gates", models[kind]), shown_task()
 
 
-def default_stack_traces(*, steps: int = STEPS, seed: int = 0) -> dict:
-    """For the unrolling scene: ``{"neuron": SimpleRNN(1), "layer": SimpleRNN(3), "deep": two SimpleRNN(3) stacked}``."""
-    import keras
-
+def default_stack_traces() -> dict:
+    """For the unrolling scene: ``{"neuron": SimpleRNN(1), "layer": SimpleRNN(3), "deep": two SimpleRNN(3) stacked}``,
+    untrained (seeded, weights x 1.5), recorded on two pulses over 6 steps; shipped."""
     import rnnviz
 
-    rnn = keras.layers.SimpleRNN
-    x = pulses(steps, seed=seed)
-    models = {
-        "neuron": default_model(lambda: [rnn(1, name="neuron")], steps=steps, seed=seed, scale=1.5),
-        "layer": default_model(lambda: [rnn(3, name="layer")], steps=steps, seed=seed, scale=1.5),
-        "deep": default_model(lambda: [rnn(3, return_sequences=True, name="layer_1"), rnn(3, name="layer_2")],
-                              steps=steps, seed=seed, scale=1.5),
-    }
-    return {name: rnnviz.record(model, x) for name, model in models.items()}
+    return {name: rnnviz.load(path) for name, path in UNROLLING_TRACES.items()}
+
+
+def default_architecture_traces() -> dict:
+    """For the architectures scene: ``{caption: trace}`` of the gallery's five small untrained models; shipped."""
+    import rnnviz
+    from rnnviz.recording.experiments import ARCHITECTURES  # plain data; no TensorFlow
+
+    return {caption: rnnviz.load(DATA / ARCHITECTURE_TRACES.format(name)) for name, caption in ARCHITECTURES.items()}
+
+
+def default_windowing(count: int = WINDOWING["batch_size"]) -> tuple:
+    """``(view, settings)`` for the windowing scene: the first training batch of the seeded synthetic series.
+
+    ``settings`` has ``input_steps``, ``horizon`` and ``shift``. For ``count`` windows per batch as
+    shipped, the windows tf.data made are read from ``scenes/data`` (no TensorFlow); for another
+    ``count`` the pipeline runs now.
+    """
+    from types import SimpleNamespace
+
+    if count == WINDOWING["batch_size"]:
+        view, meta = load_windowing_view(WINDOWING_FILE)
+        return view, SimpleNamespace(**{key: meta[key] for key in ("input_steps", "horizon", "shift")})
+    from rnnviz.views.windowing import windowing_view
+
+    windows = default_windows(count)
+    return windowing_view(windows, count=count), windows
+
+
+def default_windows(batch_size: int = WINDOWING["batch_size"]):
+    """The :func:`rnnviz.data.make_windows` of the windowing scene's default (the pipeline runs when read)."""
+    from rnnviz.data import make_windows, synthetic_series
+
+    settings = {key: value for key, value in WINDOWING.items() if key not in ("series_seed", "batch_size")}
+    return make_windows(synthetic_series(seed=WINDOWING["series_seed"]), batch_size=batch_size, **settings)
+
+
+def save_windowing_view(view, path, **meta) -> Path:
+    """Write a :class:`~rnnviz.views.windowing.WindowingView` (and ``meta``, plain values) to an ``.npz``."""
+    from rnnviz.archive import write_archive
+
+    fields = {"boundaries": list(view.boundaries), "stride": view.stride, "rows": list(view.rows),
+              "description": view.description}
+    arrays = {"series": view.series, "starts": view.starts, "inputs": view.inputs, "targets": view.targets}
+    return write_archive(path, kind=WINDOWING_FORMAT, version=WINDOWING_FORMAT_VERSION,
+                         meta={**meta, "view": fields}, arrays=arrays)
+
+
+def load_windowing_view(path) -> tuple:
+    """``(WindowingView, meta)`` from :func:`save_windowing_view`'s file."""
+    from rnnviz.archive import read_archive
+    from rnnviz.views.windowing import WindowingView
+
+    meta, arrays = read_archive(path, kind=WINDOWING_FORMAT, max_version=WINDOWING_FORMAT_VERSION)
+    view = WindowingView(**arrays, **meta.pop("view"))
+    return view, meta
 
 
 def load_profile(path):

@@ -19,7 +19,6 @@ from manim import (
     FadeIn,
     Line,
     Rectangle,
-    Scene,
     TransformFromCopy,
     VGroup,
     VMobject,
@@ -27,29 +26,34 @@ from manim import (
 )
 
 from rnnviz.scenes.painter import THEME, text
+from rnnviz.scenes.stepped import SteppedScene
+from rnnviz.scenes.traces import default_windowing
 from rnnviz.style import OKABE_ITO, neutral
 from rnnviz.views.windowing import windowing_view
 
 INPUT_COLOUR, TARGET_COLOUR = OKABE_ITO["sky"], OKABE_ITO["orange"]
 
 
-class WindowingScene(Scene):
+class WindowingScene(SteppedScene):
     """``windows`` (a :class:`rnnviz.data.windows.Windows`; default: the seeded synthetic series) drawn batch by window."""
 
-    def __init__(self, windows=None, *, count: int = 6, **kwargs):
-        if windows is None:
-            from rnnviz.data import make_windows, synthetic_series
-
-            windows = make_windows(synthetic_series(seed=0), input_steps=24, horizon=6, shift=5, batch_size=count)
-        self.display = windowing_view(windows, count=count)
+    def __init__(self, windows=None, *, count: int = 6, step: int | None = None, **kwargs):
+        if windows is None:  # shipped: the windows tf.data made of the seeded synthetic series (make_default_data.py)
+            self.display, windows = default_windowing(count)
+        else:
+            self.display = windowing_view(windows, count=count)
         self.windows = windows
-        super().__init__(**kwargs)
+        super().__init__(step=step, **kwargs)
 
-    def construct(self):
-        self.camera.background_color = neutral("background", THEME)
+    def step_names(self) -> list:
+        rows = self.display.rows
+        spans = [(int(self.display.input_positions(row)[0]), int(self.display.target_positions(row)[-1])) for row in rows]
+        return [f"window {index}, time steps {first}–{last}" for index, (first, last) in enumerate(spans)]
+
+    def layout(self) -> tuple:
+        """``(title, subtitle, time axis, series, axes, box)``: what stays on screen; ``axes`` give coordinates only."""
         display, muted = self.display, neutral("muted", THEME)
-        rows = display.rows
-        end = int(display.target_positions(rows[-1])[-1]) + 8
+        end = int(display.target_positions(display.rows[-1])[-1]) + 8
         values = display.series[:end]
         title = text("Windows from the TensorFlow Data API", font_size=32).to_corner(UL, buff=0.3)
         subtitle = text(f"window({self.windows.input_steps + self.windows.horizon}, shift={self.windows.shift}) → "
@@ -65,33 +69,55 @@ class WindowingScene(Scene):
                            .align_to(axes.c2p(end, 0), RIGHT))
         series = VMobject(color=neutral("text", THEME), stroke_width=2.5)
         series.set_points_as_corners([axes.c2p(t, v) for t, v in enumerate(values)])
-        self.play(Write(title), FadeIn(subtitle), FadeIn(time_axis), run_time=0.8)
-        self.play(Create(series), run_time=1.2)
-        box = (low - pad, high + pad)
+        return title, subtitle, time_axis, series, axes, (low - pad, high + pad)
 
-        batch_label = text("the batch", font_size=20, colour=muted)
+    def window(self, axes, box, index) -> tuple:
+        """Window ``index``'s boxes over the series (inputs, targets) and its row in the batch."""
+        row = self.display.rows[index]
+        boxes = (_span(axes, self.display.input_positions(row), box, INPUT_COLOUR),
+                 _span(axes, self.display.target_positions(row), box, TARGET_COLOUR))
+        stacked = _batch_row(self.display.inputs[row], self.display.next_values[row], box)
+        return boxes, stacked.move_to(np.array([0.6, -0.75 - 0.45 * index, 0.0]))
+
+    def batch_label(self, first_row):
+        return text("the batch", font_size=20, colour=neutral("muted", THEME)).next_to(first_row, LEFT, buff=0.4)
+
+    def shape(self, batch):
+        """The batch's shapes, under it: shown once every window is in."""
+        count = len(self.display.inputs)
+        shape = text(f"inputs ({count}, {self.windows.input_steps}, 1)  →  targets ({count}, {self.windows.horizon})",
+                     font_size=20)
+        return shape.next_to(batch, DOWN, buff=0.3)
+
+    def still(self, step: int):
+        title, subtitle, time_axis, series, axes, box = self.layout()
+        rows = [self.window(axes, box, index)[1] for index in range(step + 1)]
+        (window_box, target_box), _ = self.window(axes, box, step)
+        self.add(title, subtitle, time_axis, series, window_box, target_box, self.batch_label(rows[0]), *rows)
+        if step == len(self.display.rows) - 1:
+            self.add(self.shape(VGroup(*rows)))
+
+    def animate(self):
+        title, subtitle, time_axis, series, axes, box = self.layout()
         batch = VGroup()
         window_box = target_box = None
-        for index, row in enumerate(rows):
-            new_window = _span(axes, display.input_positions(row), box, INPUT_COLOUR)
-            new_target = _span(axes, display.target_positions(row), box, TARGET_COLOUR)
-            if window_box is None:
+        for index in range(len(self.display.rows)):
+            self.begin_step(index)
+            (new_window, new_target), stacked = self.window(axes, box, index)
+            if index == 0:  # the intro belongs to the first window's step
+                self.play(Write(title), FadeIn(subtitle), FadeIn(time_axis), run_time=0.8)
+                self.play(Create(series), run_time=1.2)
                 window_box, target_box = new_window, new_target
                 self.play(FadeIn(window_box), FadeIn(target_box), run_time=0.5)
+                self.play(FadeIn(self.batch_label(stacked)), run_time=0.3)
             else:
                 self.play(window_box.animate.become(new_window), target_box.animate.become(new_target), run_time=0.6)
-            stacked = _batch_row(display.inputs[row], display.next_values[row], box)
-            stacked.move_to(np.array([0.6, -0.75 - 0.45 * index, 0.0]))
-            if index == 0:
-                batch_label.next_to(stacked, LEFT, buff=0.4)
-                self.play(FadeIn(batch_label), run_time=0.3)
             self.play(TransformFromCopy(VGroup(window_box, target_box), stacked), run_time=0.6)
             batch.add(stacked)
-        shape = text(f"inputs ({len(display.inputs)}, {self.windows.input_steps}, 1)  →  "
-                     f"targets ({len(display.inputs)}, {self.windows.horizon})", font_size=20)
-        shape.next_to(batch, DOWN, buff=0.3)
-        self.play(FadeIn(shape), run_time=0.5)
-        self.wait(1.0)
+            if index == len(self.display.rows) - 1:
+                self.play(FadeIn(self.shape(batch)), run_time=0.5)
+            self.end_step()
+        self.wait(0.6)
 
 
 def _span(axes, positions, box, colour) -> Rectangle:

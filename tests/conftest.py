@@ -1,4 +1,5 @@
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -11,6 +12,15 @@ import pytest
 def _fixed_seed():
     np.random.seed(0)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test left open (without importing pyplot for a test that never did)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 def pytest_addoption(parser):

@@ -12,12 +12,6 @@ from rnnviz.data import RealSeries, SeriesComponents, co2_weekly, decompose, eln
 from rnnviz.figures.series import SeriesComponentsDisplay
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def co2():
     return co2_weekly()

@@ -19,12 +19,6 @@ from rnnviz.figures.unrolled import UnrolledDisplay
 L = keras.layers
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def stacked_trace():
     keras.utils.set_random_seed(1)

@@ -12,12 +12,6 @@ from rnnviz.figures.gradient_decay import GradientDecayDisplay
 from rnnviz.style import color
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _profile(kind, seed, batch=5, steps=12):
     rng = np.random.default_rng(seed)
     norms = np.exp(-np.arange(steps)[::-1] * rng.uniform(0.1, 0.5, size=(batch, 1)))
@@ -135,7 +129,7 @@ def test_clipping_display_draws_the_recorded_steps_and_marks_overflow():
 
 @pytest.mark.slow
 def test_clipping_run_explodes_only_without_clipping():
-    from rnnviz.figures.clipping import train_with_clipping
+    from rnnviz.lessons.gradients import train_with_clipping
 
     runs = train_with_clipping()
     assert not np.isfinite(runs["no clipping"]["loss"]).all()

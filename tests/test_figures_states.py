@@ -23,12 +23,6 @@ from rnnviz.kinds import cell_kind
 from rnnviz.style import color
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _layer(kind="lstm", *, name=None, batch=2, steps=6, units=3, features=1, seed=0, mask=None, config=None):
     """A LayerTrace of plausible values (gates in their ranges), made from numpy alone."""
     rng = np.random.default_rng(seed)

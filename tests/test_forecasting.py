@@ -1,17 +1,10 @@
 """Forecasting: baselines, model builders, training and MAE in the series' units, the table, the figures."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from rnnviz.forecasting import MODELS, ForecastResults, model_spec, naive, seasonal_naive, train_models
 from rnnviz.style import color, neutral
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def seasonal_series(length=240, *, period=12, seed=0):

@@ -3,7 +3,6 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -13,12 +12,6 @@ from rnnviz.figures.long_range import AnswerGradientDisplay, LongRangeMemoryDisp
 from rnnviz.figures.memory import MemoryHeatmapDisplay
 from rnnviz.lessons.memory import adding_problem, per_distance
 from rnnviz.style import color
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_adding_problem_marks_two_numbers_and_targets_their_sum():

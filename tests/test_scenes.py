@@ -13,7 +13,7 @@ from rnnviz.errors import InputError
 from rnnviz.scenes import SCENES, render_scene
 from rnnviz.scenes.cell import CellMobject
 from rnnviz.scenes.painter import THEME, DiagramMobject
-from rnnviz.scenes.traces import default_cell_trace, default_stack_traces
+from rnnviz.recording.experiments import untrained_cell_trace, untrained_stack_traces
 from rnnviz.scenes.unrolled import UnrolledMobject
 from rnnviz.style import PALETTE
 from tests.frames import check_frame, last_frame
@@ -25,7 +25,7 @@ _traces = {}
 def cell_trace(kind):
     """A small recorded trace per kind, made once for the module (its values drive every check)."""
     if kind not in _traces:
-        _traces[kind] = default_cell_trace(kind, steps=5)
+        _traces[kind] = untrained_cell_trace(kind, steps=5)
     return _traces[kind]
 
 
@@ -72,7 +72,7 @@ def test_between_two_steps_the_values_blend():
 
 
 def test_unrolled_strips_show_each_steps_state():
-    deep = default_stack_traces(steps=4)["deep"]
+    deep = untrained_stack_traces(steps=4)["deep"]
     unrolled = UnrolledMobject(deep)
     for layer in deep.layers:
         for step in range(layer.steps):
@@ -132,7 +132,7 @@ def test_gru_cell_at_the_last_step(request):
 
 
 def test_deep_rnn_unrolled(request):
-    unrolled = UnrolledMobject(default_stack_traces(steps=4)["deep"])
+    unrolled = UnrolledMobject(untrained_stack_traces(steps=4)["deep"])
     check_frame(request, "deep_rnn_unrolled", last_frame(lambda scene: scene.add(unrolled)))
 
 
@@ -167,7 +167,7 @@ def test_gallery_videos_land_under_their_scene_names(tmp_path, monkeypatch):
 
 
 def test_the_default_gradient_scene_shows_trained_models_where_the_lstm_keeps_its_gradient():
-    """The shipped profiles (scenes/make_default_profiles.py) tell the lesson: far back, LSTM >> SimpleRNN."""
+    """The shipped profiles (scenes/make_default_data.py) tell the lesson: far back, LSTM >> SimpleRNN."""
     import tomllib
 
     from rnnviz.scenes.gradients import DEFAULT_PROFILES, VanishingGradientsScene

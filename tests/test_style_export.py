@@ -14,12 +14,6 @@ from rnnviz import style
 from rnnviz.export import FORMATS, save_figure
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def rc_snapshot() -> dict:
     return dict(mpl.rcParams)
 

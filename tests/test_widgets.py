@@ -161,15 +161,15 @@ def test_explorers_take_a_model_a_trace_or_a_saved_trace(trace, tmp_path):
     (lambda t: TimeStepExplorer(t, np.zeros((1, 2, 3))), "x: only a model"),
     (lambda t: TimeStepExplorer(t, sample=3), "sample: expected an index in 0..2"),
     (lambda t: TimeStepExplorer(t, step=STEPS), "step: expected an index in"),
-    (lambda t: TimeStepExplorer(t, window=1), "window: expected an int of at least 2"),
+    (lambda t: TimeStepExplorer(t, window=1), "window: expected an integer >= 2, got 1"),
     (lambda t: TimeStepExplorer(t, layer="nope"), "nope"),
     (lambda t: TimeStepExplorer(t, theme="sepia"), "theme"),
     (lambda t: CellExplorer(t, step=-STEPS - 1), "step: expected an index in"),
-    (lambda t: NeuronPlayground(w_h=3.0), "w_h: expected a number in [-2, 2]"),
+    (lambda t: NeuronPlayground(w_h=3.0), "w_h: expected a number from -2 to 2, got 3.0"),
     (lambda t: NeuronPlayground(activation="sigmoid"), "activation: expected one of"),
-    (lambda t: NeuronPlayground(steps=1), "steps: expected an int in [2, 200]"),
+    (lambda t: NeuronPlayground(steps=1), "steps: expected an integer from 2 to 200, got 1"),
     (lambda t: GradientExplorer("rnn"), "kind: expected one of"),
-    (lambda t: GradientExplorer(radius=0), "radius: expected a number in [0.1, 3]"),
+    (lambda t: GradientExplorer(radius=0), "radius: expected a number from 0.1 to 3, got 0"),
 ])
 def test_bad_arguments_name_the_argument(trace, make, message):
     with pytest.raises((ValueError, TypeError, KeyError)) as error:
@@ -274,9 +274,9 @@ def test_windowing_explorer_reports_an_impossible_window_and_keeps_its_view():
 
 def test_gradient_explorer_measures_a_keras_layer_at_the_chosen_radius():
     explorer = GradientExplorer("gru", steps=15, radius=0.6, units=6, batch=3)
-    from rnnviz.widgets.gradients import _model  # the model, cached per (kind, units, seed)
+    from rnnviz.recording.experiments import rescaled_recurrent  # the model, kept per (kind, units, seed)
 
-    model, _ = _model("gru", 6, 0)
+    model = rescaled_recurrent("gru", 0.6, units=6, seed=0)
     kernel = model.layers[-1].cell.recurrent_kernel.numpy()
     for block in np.split(kernel, 3, axis=1):
         assert np.abs(np.linalg.eigvals(block)).max() == pytest.approx(0.6, rel=1e-5)

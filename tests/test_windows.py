@@ -15,12 +15,6 @@ pytest.importorskip("tensorflow")
 PARTS = ("train", "validation", "test")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def seasonal(length=300, seed=0):
     """A seasonal series with a trend and noise, distinct at every index."""
     rng = np.random.default_rng(seed)

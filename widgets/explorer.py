@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html
-import numbers
 
 import ipywidgets
 import numpy as np
@@ -157,21 +156,6 @@ def log_axis(ax, *, ticks: int = 8) -> None:
     ax.yaxis.set_major_locator(LogLocator(numticks=ticks))
     ax.yaxis.set_major_formatter(LogFormatter())
     ax.yaxis.set_minor_locator(NullLocator())
-
-
-def checked_int(argument: str, value, low: int, high: float = float("inf")) -> int:
-    """``value`` as an int in [low, high], or a ValueError naming ``argument`` and the range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        wanted = f"of at least {low}" if high == float("inf") else f"in [{low}, {int(high)}]"
-        raise ValueError(f"{argument}: expected an int {wanted}, got {value!r}")
-    return int(value)
-
-
-def checked_number(argument: str, value, low: float, high: float) -> float:
-    """``value`` as a float in [low, high], or a ValueError naming ``argument`` and the range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
-        raise ValueError(f"{argument}: expected a number in [{low:g}, {high:g}], got {value!r}")
-    return float(value)
 
 
 def log_limits(values) -> tuple:

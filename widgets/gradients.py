@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-
 import ipywidgets
 import numpy as np
 from matplotlib.collections import PolyCollection
 
+from rnnviz.errors import check_int, check_number
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.style import axes_title, color, neutral
-from rnnviz.widgets.explorer import Explorer, checked_int, checked_number, log_axis, log_limits, observe
+from rnnviz.widgets.explorer import Explorer, log_axis, log_limits, observe
 
-KINDS = ("simple_rnn", "lstm", "peephole_lstm", "gru")
+KINDS = tuple(CELL_KINDS)  # every cell kind rnnviz knows
 MAX_STEPS = 200
 
 
@@ -45,8 +44,8 @@ class GradientExplorer(Explorer):
         super().__init__()
         if kind not in KINDS:
             raise ValueError(f"kind: expected one of {list(KINDS)}, got {kind!r}")
-        steps, radius = checked_int("steps", steps, 2, MAX_STEPS), checked_number("radius", radius, 0.1, 3.0)
-        units, batch = checked_int("units", units, 1), checked_int("batch", batch, 1)
+        steps, radius = check_int("steps", steps, 2, MAX_STEPS), check_number("radius", radius, 0.1, 3.0)
+        units, batch = check_int("units", units, 1), check_int("batch", batch, 1)
         self.units, self.batch_size, self.seed = int(units), int(batch), int(seed)
         self.kind = ipywidgets.Dropdown(options=[(CELL_KINDS[k].title, k) for k in KINDS], value=kind,
                                         description="cell")
@@ -59,14 +58,20 @@ class GradientExplorer(Explorer):
         observe(self, self.kind, self.steps, self.radius)
 
     def norms(self) -> np.ndarray:
-        """(batch, steps back) gradient norms for the current settings, measured on the Keras layer."""
-        from rnnviz.recording.gradients import gradient_profile
+        """(batch, steps back) gradient norms for the current settings, measured on the Keras layer.
 
-        model, base = _model(self.kind.value, self.units, self.seed)
-        layer = model.layers[-1]
-        layer.cell.recurrent_kernel.assign(self.radius.value * base)
+        :func:`rnnviz.recording.experiments.rescaled_profile` builds and measures it (needs TensorFlow).
+        """
+        try:
+            from rnnviz.recording.experiments import rescaled_profile
+            from rnnviz.recording.gradients import gradient_profile  # noqa: F401 (TensorFlow, or say what is missing)
+        except ImportError as error:
+            raise ImportError(f"GradientExplorer measures a real Keras layer at each setting, so it needs TensorFlow "
+                              f"and Keras ({error}); a saved profile is drawn without them by "
+                              f"rnnviz.GradientDecayDisplay.from_profiles") from error
         x = np.random.default_rng(self.seed).normal(size=(self.batch_size, MAX_STEPS, 1)).astype("float32")
-        profile = gradient_profile(model, x[:, : self.steps.value], allow_nonfinite=True)
+        profile = rescaled_profile(self.kind.value, self.radius.value, x[:, : self.steps.value], units=self.units,
+                                   seed=self.seed)
         return profile.by_steps_back()
 
     def _draw(self, figure) -> dict:
@@ -135,21 +140,3 @@ def _note(kind, radius, median, units, batch) -> str:
         verdict = f"oldest step: {oldest:.2g}" + (" (vanished)" if oldest == 0 else "")
     return (f"{CELL_KINDS[kind].title}, {units} units, untrained, every recurrent block at spectral radius "
             f"{radius:.2f}; median of {batch} random sequences; {verdict}")
-
-
-@functools.lru_cache(maxsize=None)
-def _model(kind: str, units: int, seed: int):
-    """A one-layer Keras model of ``kind`` (any sequence length) and its recurrent kernel scaled to radius 1 per gate."""
-    import keras
-
-    from rnnviz.layers import PeepholeLSTM
-
-    layer_types = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "peephole_lstm": PeepholeLSTM,
-                   "gru": keras.layers.GRU}
-    keras.utils.set_random_seed(seed)
-    layer = layer_types[kind](units)
-    model = keras.Sequential([keras.Input((None, 1)), layer])
-    kernel = np.asarray(layer.cell.recurrent_kernel.numpy(), dtype=np.float64)
-    blocks = [kernel[:, i : i + units] for i in range(0, kernel.shape[1], units)]
-    unit_radius = [block / np.abs(np.linalg.eigvals(block)).max() for block in blocks]
-    return model, np.concatenate(unit_radius, axis=1).astype("float32")

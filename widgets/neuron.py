@@ -15,8 +15,9 @@ import ipywidgets
 import numpy as np
 from matplotlib.collections import PolyCollection
 
+from rnnviz.errors import check_int, check_number
 from rnnviz.style import PALETTE, axes_title, neutral
-from rnnviz.widgets.explorer import Explorer, bar_outlines, checked_int, checked_number, log_axis, log_limits, observe
+from rnnviz.widgets.explorer import Explorer, bar_outlines, log_axis, log_limits, observe
 
 ACTIVATIONS = ("tanh", "relu", "linear")
 INPUTS = ("pulse", "noise", "sine")
@@ -93,9 +94,9 @@ class NeuronPlayground(Explorer):
                  steps: int = 30, inputs: str = "pulse", theme: str = "light", dpi: int = 80):
         super().__init__()
         slider = dict(min=-2.0, max=2.0, step=0.05, continuous_update=True, readout_format=".2f")
-        w_x, w_h, bias = (checked_number(name, value, -2, 2)
+        w_x, w_h, bias = (check_number(name, value, -2, 2)
                           for name, value in (("w_x", w_x), ("w_h", w_h), ("bias", bias)))
-        steps = checked_int("steps", steps, 2, 200)
+        steps = check_int("steps", steps, 2, 200)
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation: expected one of {list(ACTIVATIONS)}, got {activation!r}")
         if inputs not in INPUTS:

@@ -11,6 +11,7 @@ from rnnviz.diagrams import unrolled_diagram
 from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.geometry import Diagram
 from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
+from rnnviz.errors import check_int
 from rnnviz.mpl.diagram import paint_diagram, points_per_unit, strip_extent
 from rnnviz.mpl.strips import colour_map, norm
 from rnnviz.style import PALETTE, hatch_colour, neutral
@@ -18,7 +19,7 @@ from rnnviz.views.cell import state_values
 from rnnviz.views.scales import state_scale
 from rnnviz.views.unrolled import format_values
 from rnnviz.views.values import EXPLODING_THRESHOLD, bad_values, symmetric_limit
-from rnnviz.widgets.explorer import bar_outlines, checked_int
+from rnnviz.widgets.explorer import bar_outlines
 from rnnviz.widgets.trace_explorer import TraceExplorer
 
 
@@ -40,7 +41,7 @@ class TimeStepExplorer(TraceExplorer):
     def __init__(self, source=None, x=None, *, layer=None, sample: int = 0, step: int = 0, window: int = 7,
                  theme: str = "light", dpi: int = 80):
         super().__init__()
-        self.window = checked_int("window", window, 2)  # cells in the chain
+        self.window = check_int("window", window, 2)  # cells in the chain
         self._start_trace(source, x, layer=layer, sample=sample, step=step, theme=theme, dpi=dpi)
 
     # ------------------------------------------------------------ drawing

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipywidgets
 
+from rnnviz.errors import check_int
 from rnnviz.mpl.windowing import WindowingPainter
 from rnnviz.views.windowing import windowing_view
-from rnnviz.widgets.explorer import Explorer, checked_int
+from rnnviz.widgets.explorer import Explorer
 
 
 class WindowingExplorer(Explorer):
@@ -36,8 +37,8 @@ class WindowingExplorer(Explorer):
 
             series = synthetic_series(730, seed=0)
         self.series = series
-        input_steps, horizon = checked_int("input_steps", input_steps, 2, 120), checked_int("horizon", horizon, 1, 30)
-        shift, batch_size = checked_int("shift", shift, 1, 30), checked_int("batch_size", batch_size, 1, 64)
+        input_steps, horizon = check_int("input_steps", input_steps, 2, 120), check_int("horizon", horizon, 1, 30)
+        shift, batch_size = check_int("shift", shift, 1, 30), check_int("batch_size", batch_size, 1, 64)
         slider = dict(continuous_update=False)
         self.input_steps = ipywidgets.IntSlider(value=input_steps, min=2, max=120, description="window", **slider)
         self.horizon = ipywidgets.IntSlider(value=horizon, min=1, max=30, description="horizon", **slider)
@@ -49,8 +50,15 @@ class WindowingExplorer(Explorer):
             control.observe(self._new_windows, names="value")
 
     def windows(self):
-        """The :class:`~rnnviz.data.windows.Windows` for the current settings."""
+        """The :class:`~rnnviz.data.windows.Windows` for the current settings (its pipeline is tf.data's)."""
         from rnnviz.data.windows import make_windows
+
+        try:
+            import tensorflow  # noqa: F401  (the windows shown are the ones the pipeline makes)
+        except ImportError as error:
+            raise ImportError(f"WindowingExplorer shows the windows the TensorFlow Data API pipeline makes, so it needs "
+                              f"TensorFlow ({error}); WindowingScene() draws the shipped default windows without "
+                              f"it") from error
 
         return make_windows(self.series, input_steps=self.input_steps.value, horizon=self.horizon.value,
                             shift=self.shift.value, batch_size=self.batch_size.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rnnviz.kinds import CELL_KINDS
 from rnnviz.mpl.cell import paint_cell
 from rnnviz.style import axes_title, new_or_given_axes
 from rnnviz.views.cell import CellView, cell_view
@@ -59,7 +60,7 @@ class CellDisplay:
                 bad_values(strip.values, name=f"{self.view.layer}: {strip.name}, sample {self.view.sample}, step "
                            f"{self.view.step}", dims=("unit",), what="cells in the hatch colour")
         if title:
-            heading = ("Inside the cell: every gate's activation, one colour per unit" if self.view.kind != "simple_rnn"
+            heading = ("Inside the cell: every gate's activation, one colour per unit" if CELL_KINDS[self.view.kind].gates
                        else "Inside the cell: its states, one colour per unit")
             axes_title(self.ax_, heading, self.view.description)
         return self

@@ -1,4 +1,7 @@
-"""Gradient clipping: a real Keras training run whose gradients explode, with and without clipping."""
+"""Gradient clipping: a real Keras training run whose gradients explode, with and without clipping.
+
+The training is the lesson ``gradients``' (:func:`rnnviz.lessons.gradients.train_with_clipping`).
+"""
 
 from __future__ import annotations
 
@@ -6,61 +9,7 @@ import numpy as np
 
 from rnnviz.style import OKABE_ITO, figure_title, new_or_given_panels
 
-DEFAULT_SETTINGS = {"no clipping": {}, "clipnorm=1": {"clipnorm": 1.0}, "global_clipnorm=1": {"global_clipnorm": 1.0}}
 SETTING_COLOURS = (OKABE_ITO["vermilion"], OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"])
-
-
-def train_with_clipping(settings=None, *, units=16, steps=40, samples=256, batch_size=32, epochs=4, radius=2.0,
-                        learning_rate=0.05, seed=0, recurrent_start="scaled"):
-    """Train the same relu SimpleRNN once per optimizer setting; return per-step gradient norms and losses.
-
-    The model starts with its recurrent matrix at spectral radius ``radius`` > 1,
-    so gradients through time explode. Each setting trains a fresh copy with the
-    same initial weights and batches, using ``keras.optimizers.SGD(**setting)``:
-    clipping is Keras's own (``clipnorm``, ``global_clipnorm``). Recorded per
-    step: the global norm of the raw gradient (what clipping sees) and the loss.
-
-    Returns
-    -------
-    dict of str to dict with ``"gradient_norm"`` and ``"loss"`` arrays (one value per training step).
-    """
-    import keras
-    import tensorflow as tf
-
-    settings = DEFAULT_SETTINGS if settings is None else settings
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 1, size=(samples, steps, 1)).astype("float32")
-    y = x.mean(axis=1)  # remember the whole sequence: its mean
-    batches = [rng.permutation(samples)[:batch_size] for _ in range(epochs * (samples // batch_size))]
-
-    keras.utils.set_random_seed(seed)
-    template = keras.Sequential([keras.Input((steps, 1)), keras.layers.SimpleRNN(units, activation="relu"), keras.layers.Dense(1)])
-    recurrent = template.layers[0].cell.recurrent_kernel
-    if recurrent_start == "orthogonal":  # every singular value = radius: the same growth in every direction
-        recurrent.assign(radius * np.linalg.qr(rng.normal(size=(units, units)))[0].astype("float32"))
-    else:  # Keras's own start, rescaled
-        value = keras.ops.convert_to_numpy(recurrent)
-        recurrent.assign(value * radius / np.abs(np.linalg.eigvals(value)).max())
-    initial = template.get_weights()
-
-    runs = {}
-    for label, options in settings.items():
-        model = keras.models.clone_model(template)
-        model.set_weights(initial)
-        optimizer = keras.optimizers.SGD(learning_rate=learning_rate, **options)
-        loss_fn = keras.losses.MeanSquaredError()
-
-        @tf.function
-        def train_step(inputs, targets, model=model, optimizer=optimizer, loss_fn=loss_fn):
-            with tf.GradientTape() as tape:
-                loss = loss_fn(targets, model(inputs, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))  # clips as configured
-            return tf.linalg.global_norm(grads), loss
-
-        recorded = np.array([[float(v) for v in train_step(x[indices], y[indices])] for indices in batches])
-        runs[label] = {"gradient_norm": recorded[:, 0], "loss": recorded[:, 1]}
-    return runs
 
 
 class ClippingDisplay:
@@ -78,7 +27,9 @@ class ClippingDisplay:
 
     @classmethod
     def from_training(cls, settings=None, *, radius=2.0, steps=40, learning_rate=0.05, **kwargs):
-        """Run :func:`train_with_clipping` and keep its numbers."""
+        """Run :func:`rnnviz.lessons.gradients.train_with_clipping` (imports TensorFlow) and keep its numbers."""
+        from rnnviz.lessons.gradients import train_with_clipping
+
         runs = train_with_clipping(settings, radius=radius, steps=steps, learning_rate=learning_rate, **kwargs)
         description = (
             f"relu SimpleRNN learning the mean of {steps}-step sequences, recurrent matrix started at "

@@ -60,22 +60,14 @@ class GradientDecayDisplay:
 
     @classmethod
     def from_cells(cls, *, units=32, steps=60, batch=16, features=1, seed=0, kinds=("simple_rnn", "lstm", "gru")):
-        """SimpleRNN, LSTM and GRU layers of ``units`` with Keras's default initialisation, on one seeded input."""
-        import keras
+        """SimpleRNN, LSTM and GRU layers of ``units`` with Keras's default initialisation, on one seeded input.
 
-        from rnnviz.layers import PeepholeLSTM
+        The models come from :func:`rnnviz.recording.experiments.untrained_cells` (imports TensorFlow).
+        """
+        from rnnviz.recording.experiments import untrained_cells
 
-        layer_types = {
-            "simple_rnn": keras.layers.SimpleRNN,
-            "lstm": keras.layers.LSTM,
-            "peephole_lstm": PeepholeLSTM,
-            "gru": keras.layers.GRU,
-        }
         x = np.random.default_rng(seed).normal(size=(batch, steps, features)).astype("float32")
-        models = {}
-        for offset, kind in enumerate(kinds):
-            keras.utils.set_random_seed(seed + offset)
-            models[CELL_KINDS[kind].title] = keras.Sequential([keras.Input((steps, features)), layer_types[kind](units)])
+        models = untrained_cells(kinds, units=units, steps=steps, seed=seed, features=features)
         description = (
             f"untrained layers of {units} units (Keras's default initialisation), "
             f"the same {batch} random sequences of {steps} steps"

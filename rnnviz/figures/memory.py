@@ -38,16 +38,14 @@ class MemoryHeatmapDisplay:
 
     @classmethod
     def from_cells(cls, *, units=16, steps=30, batch=8, seed=0):
-        """SimpleRNN, LSTM and GRU of ``units``, Keras's default initialisation, on one seeded input."""
-        import keras
+        """SimpleRNN, LSTM and GRU of ``units``, Keras's default initialisation, on one seeded input.
+
+        The models come from :func:`rnnviz.recording.experiments.untrained_cells` (imports TensorFlow).
+        """
+        from rnnviz.recording.experiments import untrained_cells
 
         x = np.random.default_rng(seed).normal(size=(batch, steps, 1)).astype("float32")
-        models = {}
-        for offset, (label, layer_type) in enumerate(
-            (("SimpleRNN", keras.layers.SimpleRNN), ("LSTM", keras.layers.LSTM), ("GRU", keras.layers.GRU))
-        ):
-            keras.utils.set_random_seed(seed + offset)
-            models[label] = keras.Sequential([keras.Input((steps, 1)), layer_type(units)])
+        models = untrained_cells(("simple_rnn", "lstm", "gru"), units=units, steps=steps, seed=seed)
         description = f"untrained layers of {units} units (Keras's default initialisation), {batch} random sequences"
         display = cls.from_models(models, x, description=description)
         display.heading = UNTRAINED_HEADING

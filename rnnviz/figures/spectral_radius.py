@@ -36,23 +36,14 @@ class SpectralRadiusDisplay:
     def from_sweep(
         cls, *, radii=DEFAULT_RADII, activations=("tanh", "relu"), units=32, steps=50, batch=8, input_scale=0.5, seed=0
     ):
-        """Build the SimpleRNN (seeded weights, no bias), rescale ``W_h`` to each radius, and profile it."""
-        import keras
+        """Build the SimpleRNN (seeded weights, no bias), rescale ``W_h`` to each radius, and profile it.
 
-        from rnnviz.recording.gradients import gradient_profile
+        The measuring is :func:`rnnviz.recording.experiments.spectral_radius_sweep` (imports TensorFlow).
+        """
+        from rnnviz.recording.experiments import spectral_radius_sweep
 
-        rng = np.random.default_rng(seed)
-        recurrent = rng.normal(size=(units, units))
-        recurrent /= np.abs(np.linalg.eigvals(recurrent)).max()  # spectral radius 1
-        x = (input_scale * rng.normal(size=(batch, steps, 1))).astype("float32")
-        norms = {}
-        for activation in activations:
-            keras.utils.set_random_seed(seed)
-            layer = keras.layers.SimpleRNN(units, activation=activation, use_bias=False)
-            model = keras.Sequential([keras.Input((steps, 1)), layer])
-            for radius in radii:
-                layer.cell.recurrent_kernel.assign((radius * recurrent).astype("float32"))
-                norms[activation, radius] = gradient_profile(model, x, allow_nonfinite=True).by_steps_back()
+        norms = spectral_radius_sweep(radii=radii, activations=activations, units=units, steps=steps, batch=batch,
+                                      input_scale=input_scale, seed=seed)
         return cls(norms=norms, radii=radii, activations=activations,
                    description=_sweep_description(units=units, steps=steps, batch=batch, input_scale=input_scale))
 

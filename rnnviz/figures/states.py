@@ -21,9 +21,9 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
-from rnnviz.errors import InputError
+from rnnviz.errors import InputError, check_int
 from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
-from rnnviz.kinds import CELL_KINDS, cell_kind
+from rnnviz.kinds import CELL_KINDS, STATE_MEANINGS, cell_kind  # noqa: F401 (STATE_MEANINGS re-exported)
 from rnnviz.style import OKABE_ITO, color, figure_title, new_or_given_panels
 from rnnviz.trace import LayerTrace, ModelTrace
 from rnnviz.views.selection import check_sample, check_step, select_layer  # noqa: F401 (re-exported)
@@ -36,22 +36,6 @@ INPUT_CMAP = "BrBG"  # inputs, kept apart from the state colours
 INPUT_PANEL = "x"  # key of the input panel in axes_ and markers_ (an LSTM has an "input" gate)
 MAX_INPUT_LINES = 6  # more input features than this are drawn as a heatmap
 LINE_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "grey"))
-
-GATE_MEANINGS = {
-    ("lstm", "input"): "how much of the candidate is written to c (0 = none, 1 = all)",
-    ("lstm", "forget"): "how much of the old cell state c is kept (0 = erase, 1 = keep)",
-    ("lstm", "candidate"): "the new content that could be written to c (tanh, −1 … 1)",
-    ("lstm", "output"): "how much of tanh(c) is shown as h (0 = hidden, 1 = shown)",
-    # Keras: h = z·h_prev + (1 − z)·candidate
-    ("gru", "update"): "1 = keep the old state, 0 = take the candidate",
-    ("gru", "reset"): "how much of the old state feeds the candidate (0 = ignore it)",
-    ("gru", "candidate"): "the proposed new state (tanh, −1 … 1)",
-}
-STATE_MEANINGS = {
-    "h": "hidden state h: what the layer outputs at each step",
-    "c": "cell state c: the LSTM's memory, not squashed (its scale comes from the data)",
-}
-
 
 # ---------------------------------------------------------------- reading traces
 
@@ -154,9 +138,7 @@ def rank_units(trace, signal=None, *, layer=None, sample=None, activation="h", k
             magnitude = np.abs(scores)
     order = np.argsort(-np.nan_to_num(magnitude, nan=-np.inf), kind="stable")
     if k is not None:
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k: expected a positive number of units, got {k!r}")
-        order = order[:k]
+        order = order[: check_int("k", k, 1, context="how many units to return")]
     return UnitRanking(units=order, scores=scores[order])
 
 
@@ -175,29 +157,46 @@ def _describe(layer: LayerTrace, sample: int, model_name: str = "", drawn: str =
     )
 
 
-def _from_trace(trace, layer, sample, drawn="colour"):
-    chosen = select_layer(trace, layer)
-    sample = check_sample(chosen, sample)
-    model_name = trace.model_name if isinstance(trace, ModelTrace) else ""
-    return chosen, sample, _describe(chosen, sample, model_name, drawn)
-
-
 # ---------------------------------------------------------------- shared drawing
-
-
-def _one_sample(chosen, sample, description):
-    """The constructor arguments every one-sample display takes from a layer trace."""
-    return {"inputs": chosen.inputs[sample], "mask": chosen.mask[sample], "kind": chosen.kind,
-            "layer_name": chosen.name, "sample": sample, "description": description}
 
 
 class _OneSampleDisplay:
     """What every one-sample display holds and draws: the layer's input above, padding greyed, integer time.
 
+    A display says what differs: ``panels`` (``"gates"`` or ``"states"``: the constructor
+    argument and attribute holding one ``(time, units)`` array per panel), what it
+    computes from the layer (:meth:`_from_layer`), its layout (:meth:`_layout`), how its
+    panels are drawn (:meth:`_draw_panels`) and its heading (:meth:`_heading`).
+
     Set ``input_names`` (one name per input feature) to name the input lines instead of ``x[0]``, ``x[1]``, ...
     """
 
     input_names = None
+    panels = "states"
+    drawn = "colour"  # what one recorded value is drawn as, for the description
+
+    @classmethod
+    def from_trace(cls, trace, layer=None, sample=0, *, description=None, **options):
+        """The gates or states (``panels``) of ``layer`` (name or index; default the first) for batch row ``sample``."""
+        chosen = select_layer(trace, layer)
+        sample = check_sample(chosen, sample)
+        arrays = {name: values[sample] for name, values in cls._layer_arrays(chosen).items()}
+        computed, note = cls._from_layer(chosen, sample, arrays, **options)
+        if description is None:
+            model_name = trace.model_name if isinstance(trace, ModelTrace) else ""
+            description = _describe(chosen, sample, model_name, cls.drawn) + note
+        return cls(**{cls.panels: arrays}, **computed, inputs=chosen.inputs[sample], mask=chosen.mask[sample],
+                   kind=chosen.kind, layer_name=chosen.name, sample=sample, description=description)
+
+    @classmethod
+    def _layer_arrays(cls, layer: LayerTrace) -> dict:
+        """The ``(batch, time, units)`` array of each panel, in drawing order."""
+        return {name: layer.states[name] for name in layer.state_names}
+
+    @classmethod
+    def _from_layer(cls, layer: LayerTrace, sample: int, arrays: dict) -> tuple[dict, str]:
+        """More constructor arguments from the layer (default the colour limits), and a note for the description."""
+        return {"limits": {name: value_range(layer, name, values) for name, values in arrays.items()}}, ""
 
     @classmethod
     def from_model(cls, model, x, layer=None, sample=0, *, mask=None, **options):
@@ -215,7 +214,8 @@ class _OneSampleDisplay:
         panel.set_ylabel("unit")
         self.labels_[name] = _label_panel(panel, name, label, meaning)
 
-    def _init_common(self, *, inputs, mask, kind, layer_name, sample, description):
+    def _init_common(self, arrays, *, inputs, mask, kind, layer_name, sample, description) -> dict:
+        """Check and keep what every display holds; returns the panels' ``arrays`` as float arrays."""
         cell_kind(kind)
         self.inputs = np.asarray(inputs, dtype=float)
         if self.inputs.ndim == 1:
@@ -230,15 +230,33 @@ class _OneSampleDisplay:
         self.layer_name = layer_name
         self.sample = sample
         self.description = description
+        if not arrays:
+            raise ValueError(f"{self.panels}: expected at least one {self.panels[:-1]} array")
+        arrays = {name: np.asarray(values, dtype=float) for name, values in arrays.items()}
+        for name, values in arrays.items():
+            if values.ndim != 2 or values.shape[0] != self.steps:
+                raise ValueError(f"{self.panels}[{name!r}]: expected (time={self.steps}, units), "
+                                 f"got shape {values.shape}")
+        return arrays
 
     @property
     def steps(self) -> int:
         return self.inputs.shape[0]
 
-    def _check_panel_arrays(self, argument, arrays):
-        for name, values in arrays.items():
-            if values.ndim != 2 or values.shape[0] != self.steps:
-                raise ValueError(f"{argument}[{name!r}]: expected (time={self.steps}, units), got shape {values.shape}")
+    def _plot(self, ax, *, title, show_input, input_kw, mask_kw, **kwargs):
+        """The panels (the input first when ``show_input``), padding greyed, the time axis and the title."""
+        names = list(getattr(self, self.panels))
+        height_ratios, figsize = self._layout(show_input)
+        what = f"the input, then one per {self.panels[:-1]}" if show_input else f"one per {self.panels[:-1]}"
+        axes = self._panels(ax, names, show_input=show_input, what=what, height_ratios=height_ratios, figsize=figsize)
+        if show_input:
+            self._draw_input(axes[INPUT_PANEL], input_kw)
+        self._draw_panels(axes, names, **kwargs)
+        self._shade_padding(mask_kw)
+        self._format_time()
+        if title:
+            self._title(self._heading())
+        return self
 
     def _panels(self, ax, names, *, show_input, what, height_ratios, figsize):
         labels = ([INPUT_PANEL] if show_input else []) + list(names)
@@ -358,6 +376,11 @@ def _fitted_meaning(ax, label, meaning):
     return meaning[: max(fits - 1, 0)] + "…"
 
 
+def _state_label(name):
+    """``(label, meaning)`` of a state's panel: ``("hidden state h", "what the layer outputs at each step")``."""
+    return tuple(STATE_MEANINGS.get(name, f"{name}: ").split(": ", 1))
+
+
 def _label_panel(ax, name, label, meaning):
     """The panel's name in a box of its palette colour (left) and what it means (right); returns the name's Text."""
     box, text_colour = _name_box(name)
@@ -389,29 +412,23 @@ class GateTimelineDisplay(_OneSampleDisplay):
         What is shown, for the titles.
     """
 
+    panels = "gates"
+
     def __init__(self, *, gates: dict, inputs, mask=None, kind: str = "lstm", limits=None, layer_name: str = "",
                  sample: int = 0, description: str = ""):
-        self._init_common(inputs=inputs, mask=mask, kind=kind, layer_name=layer_name, sample=sample,
-                          description=description)
-        if not gates:
-            raise ValueError("gates: expected at least one gate array")
-        self.gates = {name: np.asarray(values, dtype=float) for name, values in gates.items()}
-        self._check_panel_arrays("gates", self.gates)
+        self.gates = self._init_common(gates, inputs=inputs, mask=mask, kind=kind, layer_name=layer_name,
+                                       sample=sample, description=description)
         default = {name: (-1.0, 1.0) if name == "candidate" else (0.0, 1.0) for name in self.gates}
         self.limits = {**default, **(limits or {})}
 
     @classmethod
-    def from_trace(cls, trace, layer=None, sample=0, *, description=None):
-        """The gates of ``layer`` (name or index; default the first) for batch row ``sample``."""
-        chosen, sample, default_description = _from_trace(trace, layer, sample)
-        if not chosen.gates:
+    def _layer_arrays(cls, layer):
+        if not layer.gates:
             raise ValueError(
-                f"layer: {chosen.name!r} is a {CELL_KINDS[chosen.kind].title}, which has no gates; "
+                f"layer: {layer.name!r} is a {CELL_KINDS[layer.kind].title}, which has no gates; "
                 "draw its states with StateHeatmapDisplay or StateTrajectoriesDisplay"
             )
-        gates = {name: chosen.gates[name][sample] for name in chosen.gate_names}
-        limits = {name: value_range(chosen, name, values) for name, values in gates.items()}
-        return cls(gates=gates, limits=limits, **_one_sample(chosen, sample, default_description if description is None else description))
+        return {name: layer.gates[name] for name in layer.gate_names}
 
     def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, colorbar_kw=None, **kwargs):
         """One heatmap per gate (units down, time across), the input above, one colourbar per colour scale.
@@ -424,25 +441,25 @@ class GateTimelineDisplay(_OneSampleDisplay):
         ``mask_spans_``, ``markers_`` (non-finite markers by panel, or None) and
         ``labels_`` (each gate's name, boxed in its palette colour).
         """
-        names = list(self.gates)
+        return self._plot(ax, title=title, show_input=show_input, input_kw=input_kw, mask_kw=mask_kw,
+                          colorbar_kw=colorbar_kw, **kwargs)
+
+    def _layout(self, show_input):
         units = max(values.shape[1] for values in self.gates.values())
-        axes = self._panels(ax, names, show_input=show_input, what="the input, then one per gate" if show_input
-                            else "one per gate", height_ratios=(0.8, min(1.6, 0.5 + 0.1 * units)),
-                            figsize=(12, 1.6 + 1.45 * (len(names) + show_input)))
-        if show_input:
-            self._draw_input(axes[INPUT_PANEL], input_kw)
+        return (0.8, min(1.6, 0.5 + 0.1 * units)), (12, 1.6 + 1.45 * (len(self.gates) + show_input))
+
+    def _draw_panels(self, axes, names, *, colorbar_kw=None, cmap=None, **kwargs):
         self.images_ = {}
-        title_kind = CELL_KINDS[self.kind].title
-        cmap = kwargs.pop("cmap", None)
+        cmaps = {name: cmap or _cmap_for(self.limits[name]) for name in names}
+        meanings = CELL_KINDS[self.kind].gate_meanings
         for name in names:
-            family = "lstm" if self.kind in ("lstm", "peephole_lstm") else self.kind
-            self._heatmap_panel(axes[name], name, self.gates[name], cmap=cmap or _cmap_for(self.limits[name]),
-                                what=f"{name} gate", label=name if name == "candidate" else f"{name} gate",
-                                meaning=GATE_MEANINGS.get((family, name), ""), **kwargs)
+            self._heatmap_panel(axes[name], name, self.gates[name], cmap=cmaps[name], what=f"{name} gate",
+                                label=name if name == "candidate" else f"{name} gate",
+                                meaning=meanings.get(name, ""), **kwargs)
         self.colorbars_ = {}
         scales = {}  # (limits, cmap) -> the gates drawn on it, in order
         for name in names:
-            scales.setdefault((self.limits[name], cmap or _cmap_for(self.limits[name])), []).append(name)
+            scales.setdefault((self.limits[name], cmaps[name]), []).append(name)
         for members in scales.values():
             label = ", ".join(members) + (" gate" if members != ["candidate"] else "") + ("s" if len(members) > 1 else "")
             # each scale's colourbar spans every gate panel: tall enough for its label, and it holds for all of them
@@ -450,11 +467,9 @@ class GateTimelineDisplay(_OneSampleDisplay):
                 self.images_[members[0]], ax=[axes[name] for name in names],
                 **{"label": label.replace("candidate gates", "candidates"), "pad": 0.01, "aspect": 25,
                    **(colorbar_kw or {})})
-        self._shade_padding(mask_kw)
-        self._format_time()
-        if title:
-            self._title(f"{title_kind} gates of layer {self.layer_name!r} over time, sample {self.sample}")
-        return self
+
+    def _heading(self):
+        return f"{CELL_KINDS[self.kind].title} gates of layer {self.layer_name!r} over time, sample {self.sample}"
 
 
 # ---------------------------------------------------------------- states
@@ -480,25 +495,13 @@ class StateHeatmapDisplay(_OneSampleDisplay):
 
     def __init__(self, *, states: dict, inputs, mask=None, kind: str = "lstm", limits=None, layer_name: str = "",
                  sample: int = 0, description: str = ""):
-        self._init_common(inputs=inputs, mask=mask, kind=kind, layer_name=layer_name, sample=sample,
-                          description=description)
-        if not states:
-            raise ValueError("states: expected at least one state array")
-        self.states = {name: np.asarray(values, dtype=float) for name, values in states.items()}
-        self._check_panel_arrays("states", self.states)
+        self.states = self._init_common(states, inputs=inputs, mask=mask, kind=kind, layer_name=layer_name,
+                                        sample=sample, description=description)
         default = {}
         for name, values in self.states.items():
             limit = symmetric_limit(values)
             default[name] = (-limit, limit)
         self.limits = {**default, **(limits or {})}
-
-    @classmethod
-    def from_trace(cls, trace, layer=None, sample=0, *, description=None):
-        """``h`` (and ``c``) of ``layer`` (name or index; default the first) for batch row ``sample``."""
-        chosen, sample, default_description = _from_trace(trace, layer, sample)
-        states = {name: chosen.states[name][sample] for name in chosen.state_names}
-        limits = {name: value_range(chosen, name, values) for name, values in states.items()}
-        return cls(states=states, limits=limits, **_one_sample(chosen, sample, default_description if description is None else description))
 
     def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, colorbar_kw=None, **kwargs):
         """One heatmap per state (units down, time across), each with its colourbar; the input above.
@@ -508,27 +511,24 @@ class StateHeatmapDisplay(_OneSampleDisplay):
         state; ``get_array()`` is ``states[name].T``), ``colorbars_`` (by state),
         ``input_lines_`` or ``input_image_``, ``mask_spans_``, ``markers_`` and ``labels_``.
         """
-        names = list(self.states)
+        return self._plot(ax, title=title, show_input=show_input, input_kw=input_kw, mask_kw=mask_kw,
+                          colorbar_kw=colorbar_kw, **kwargs)
+
+    def _layout(self, show_input):
         units = max(values.shape[1] for values in self.states.values())
-        axes = self._panels(ax, names, show_input=show_input, what="the input, then one per state" if show_input
-                            else "one per state", height_ratios=(0.7, min(2.2, 0.6 + 0.12 * units)),
-                            figsize=(12, 1.8 + 2.2 * len(names) + 1.3 * show_input))
-        if show_input:
-            self._draw_input(axes[INPUT_PANEL], input_kw)
+        return (0.7, min(2.2, 0.6 + 0.12 * units)), (12, 1.8 + 2.2 * len(self.states) + 1.3 * show_input)
+
+    def _draw_panels(self, axes, names, *, colorbar_kw=None, cmap=DIVERGING_CMAP, **kwargs):
         self.images_, self.colorbars_ = {}, {}
-        cmap = kwargs.pop("cmap", DIVERGING_CMAP)
         for name in names:
-            label, meaning = STATE_MEANINGS.get(name, f"{name}: ").split(": ", 1)
+            label, meaning = _state_label(name)
             self._heatmap_panel(axes[name], name, self.states[name], cmap=cmap, what=f"state {name}", label=label,
                                 meaning=meaning, **kwargs)
             self.colorbars_[name] = self.figure_.colorbar(
                 self.images_[name], ax=axes[name], **{"label": name, "pad": 0.01, **(colorbar_kw or {})})
-        self._shade_padding(mask_kw)
-        self._format_time()
-        if title:
-            kind = CELL_KINDS[self.kind].title
-            self._title(f"{kind} states of layer {self.layer_name!r} over time, sample {self.sample}")
-        return self
+
+    def _heading(self):
+        return f"{CELL_KINDS[self.kind].title} states of layer {self.layer_name!r} over time, sample {self.sample}"
 
 
 class StateTrajectoriesDisplay(_OneSampleDisplay):
@@ -544,14 +544,12 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
         As for :class:`StateHeatmapDisplay`.
     """
 
+    drawn = "point"
+
     def __init__(self, *, states: dict, units, inputs, mask=None, kind: str = "lstm", layer_name: str = "",
                  sample: int = 0, description: str = ""):
-        self._init_common(inputs=inputs, mask=mask, kind=kind, layer_name=layer_name, sample=sample,
-                          description=description)
-        if not states:
-            raise ValueError("states: expected at least one state array")
-        self.states = {name: np.asarray(values, dtype=float) for name, values in states.items()}
-        self._check_panel_arrays("states", self.states)
+        self.states = self._init_common(states, inputs=inputs, mask=mask, kind=kind, layer_name=layer_name,
+                                        sample=sample, description=description)
         available = min(values.shape[1] for values in self.states.values())
         self.units = [int(unit) for unit in np.atleast_1d(units)]
         if not self.units or any(not 0 <= unit < available for unit in self.units):
@@ -560,13 +558,14 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
     @classmethod
     def from_trace(cls, trace, layer=None, sample=0, *, units=None, k=5, description=None):
         """``units`` of ``layer`` for batch row ``sample``; default the ``k`` whose ``h`` varies most over time."""
-        chosen, sample, default_description = _from_trace(trace, layer, sample, drawn="point")
-        if units is None:
-            units = rank_units(chosen, sample=sample, k=min(k, chosen.units)).units
-            default_description += f"; the {len(units)} units whose h varies most over this sample's real steps"
-        states = {name: chosen.states[name][sample] for name in chosen.state_names}
-        return cls(states=states, units=units,
-                   **_one_sample(chosen, sample, default_description if description is None else description))
+        return super().from_trace(trace, layer, sample, units=units, k=k, description=description)
+
+    @classmethod
+    def _from_layer(cls, layer, sample, arrays, *, units=None, k=5):
+        if units is not None:
+            return {"units": units}, ""
+        units = rank_units(layer, sample=sample, k=min(k, layer.units)).units
+        return {"units": units}, f"; the {len(units)} units whose h varies most over this sample's real steps"
 
     def plot(self, ax=None, *, title=True, show_input=True, input_kw=None, mask_kw=None, legend_kw=None, **kwargs):
         """One line per chosen unit in each state's panel, the same colour for a unit in every panel.
@@ -576,12 +575,13 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
         (by ``(state, unit)``; y data is ``states[state][:, unit]``), ``legend_``,
         ``input_lines_`` or ``input_image_``, ``mask_spans_``, ``markers_`` and ``labels_``.
         """
-        names = list(self.states)
-        axes = self._panels(ax, names, show_input=show_input, what="the input, then one per state" if show_input
-                            else "one per state", height_ratios=(0.7, 1.3),
-                            figsize=(12, 1.6 + 2.4 * len(names) + 1.4 * show_input))
-        if show_input:
-            self._draw_input(axes[INPUT_PANEL], input_kw)
+        return self._plot(ax, title=title, show_input=show_input, input_kw=input_kw, mask_kw=mask_kw,
+                          legend_kw=legend_kw, **kwargs)
+
+    def _layout(self, show_input):
+        return (0.7, 1.3), (12, 1.6 + 2.4 * len(self.states) + 1.4 * show_input)
+
+    def _draw_panels(self, axes, names, *, legend_kw=None, **kwargs):
         self.lines_ = {}
         steps = np.arange(self.steps)
         for name in names:
@@ -597,13 +597,10 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
                 (self.lines_[name, unit],) = panel.plot(steps, shown[:, position], **style)
             panel.axhline(0, color=_muted(), linewidth=0.8, zorder=0)
             panel.set_ylabel(name)
-            label, meaning = STATE_MEANINGS.get(name, f"{name}: ").split(": ", 1)
-            self.labels_[name] = _label_panel(panel, name, label, meaning)
+            self.labels_[name] = _label_panel(panel, name, *_state_label(name))
         self.legend_ = axes[names[0]].legend(
             **{"loc": "upper left", "bbox_to_anchor": (1.005, 1), "frameon": False, **(legend_kw or {})})
-        self._shade_padding(mask_kw)
-        self._format_time()
-        if title:
-            kind = CELL_KINDS[self.kind].title
-            self._title(f"{kind} layer {self.layer_name!r}: {len(self.units)} units over time, sample {self.sample}")
-        return self
+
+    def _heading(self):
+        kind = CELL_KINDS[self.kind].title
+        return f"{kind} layer {self.layer_name!r}: {len(self.units)} units over time, sample {self.sample}"

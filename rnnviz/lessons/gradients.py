@@ -41,8 +41,6 @@ def make_data(seed: int) -> dict:
 
 def train(data: dict, seed: int, progress) -> dict:
     """The clipping runs; their gradient norms and losses go into ``data`` (there are no models to keep)."""
-    from rnnviz.figures.clipping import train_with_clipping
-
     progress(f"lesson gradients: training one relu SimpleRNN {len(CLIP_SETTINGS)} ways (clipping)")
     runs = train_with_clipping(CLIP_SETTINGS, radius=CLIP_RADIUS, steps=CLIP_STEPS, learning_rate=CLIP_LEARNING_RATE,
                                seed=seed, recurrent_start="orthogonal")
@@ -52,11 +50,64 @@ def train(data: dict, seed: int, progress) -> dict:
     return {}
 
 
+def train_with_clipping(settings=None, *, units=16, steps=40, samples=256, batch_size=32, epochs=4, radius=2.0,
+                        learning_rate=0.05, seed=0, recurrent_start="scaled"):
+    """Train the same relu SimpleRNN once per optimizer setting; return per-step gradient norms and losses.
+
+    The model starts with its recurrent matrix at spectral radius ``radius`` > 1,
+    so gradients through time explode. Each setting trains a fresh copy with the
+    same initial weights and batches, using ``keras.optimizers.SGD(**setting)``:
+    clipping is Keras's own (``clipnorm``, ``global_clipnorm``). Recorded per
+    step: the global norm of the raw gradient (what clipping sees) and the loss.
+
+    Returns
+    -------
+    dict of str to dict with ``"gradient_norm"`` and ``"loss"`` arrays (one value per training step).
+    """
+    import keras
+    import tensorflow as tf
+
+    settings = CLIP_SETTINGS if settings is None else settings
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, size=(samples, steps, 1)).astype("float32")
+    y = x.mean(axis=1)  # remember the whole sequence: its mean
+    batches = [rng.permutation(samples)[:batch_size] for _ in range(epochs * (samples // batch_size))]
+
+    keras.utils.set_random_seed(seed)
+    template = keras.Sequential([keras.Input((steps, 1)), keras.layers.SimpleRNN(units, activation="relu"), keras.layers.Dense(1)])
+    recurrent = template.layers[0].cell.recurrent_kernel
+    if recurrent_start == "orthogonal":  # every singular value = radius: the same growth in every direction
+        recurrent.assign(radius * np.linalg.qr(rng.normal(size=(units, units)))[0].astype("float32"))
+    else:  # Keras's own start, rescaled
+        value = keras.ops.convert_to_numpy(recurrent)
+        recurrent.assign(value * radius / np.abs(np.linalg.eigvals(value)).max())
+    initial = template.get_weights()
+
+    runs = {}
+    for label, options in settings.items():
+        model = keras.models.clone_model(template)
+        model.set_weights(initial)
+        optimizer = keras.optimizers.SGD(learning_rate=learning_rate, **options)
+        loss_fn = keras.losses.MeanSquaredError()
+
+        @tf.function
+        def train_step(inputs, targets, model=model, optimizer=optimizer, loss_fn=loss_fn):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(targets, model(inputs, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))  # clips as configured
+            return tf.linalg.global_norm(grads), loss
+
+        recorded = np.array([[float(v) for v in train_step(x[indices], y[indices])] for indices in batches])
+        runs[label] = {"gradient_norm": recorded[:, 0], "loss": recorded[:, 1]}
+    return runs
+
+
 def sweep(seed: int) -> dict:
     """``{(activation, radius): (batch, steps back)}``: ‖∂h_T/∂h_t‖ of the swept SimpleRNN."""
-    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+    from rnnviz.recording.experiments import spectral_radius_sweep
 
-    return SpectralRadiusDisplay.from_sweep(radii=RADII, activations=ACTIVATIONS, seed=seed, **SWEEP).norms
+    return spectral_radius_sweep(radii=RADII, activations=ACTIVATIONS, seed=seed, **SWEEP)
 
 
 def measure(models: dict, data: dict) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnviz.errors import check_integer_range
+from rnnviz.errors import check_int
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,11 @@ def windowing_view(windows, part="train", count=4, batch_index=0) -> "WindowingV
     """
     starts = windows.starts(part)
     batches = -(-len(starts) // windows.batch_size)
-    check_integer_range("batch_index", batch_index, 0, batches - 1,
+    check_int("batch_index", batch_index, 0, batches - 1,
                  f"the {part} part has {batches} batches of up to {windows.batch_size} windows")
     inputs, targets = next(windows.unshuffled(part).skip(batch_index).take(1).as_numpy_iterator())
     size = len(inputs)
-    check_integer_range("count", count, 1, size, f"batch {batch_index} has {size} windows")
+    check_int("count", count, 1, size, f"batch {batch_index} has {size} windows")
     rows = np.unique(np.linspace(0, size - 1, count).round().astype(int))
     first = batch_index * windows.batch_size
     ahead = f"the next {windows.horizon} values" + ("" if windows.targets == "vector" else " at every step")
