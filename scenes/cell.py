@@ -42,7 +42,6 @@ class CellMobject(VGroup):
         self.diagram.add(*self.strips.values())  # part of the diagram's group: scaled with it
         self.diagram.fit(width, height)
         self.add(self.diagram)
-        self.step = 0.0
         self.show(0)
 
     @classmethod
@@ -53,24 +52,16 @@ class CellMobject(VGroup):
         reader = CellReader(trace, layer, sample=sample)
         return cls([reader.view(step) for step in range(count)], **kwargs)
 
-    def value_at(self, node_id: str, step: float) -> np.ndarray:
-        """What node ``node_id`` shows at ``step``: between two steps, the values blend linearly."""
-        below, above, share = self._around(step)
-        series = self.values[node_id]
-        return series[below] * (1 - share) + series[above] * share
+    def step_at(self, time: float) -> int:
+        """The recorded step shown at animation time ``time`` (in steps): the next step as soon as the clock
+        leaves the previous one, so every frame shows one step's recorded values, never a blend of two."""
+        return int(np.clip(np.ceil(float(time) - 1e-6), 0, self.steps - 1))
 
-    def _around(self, step: float) -> tuple:
-        step = float(np.clip(step, 0, self.steps - 1))
-        below = int(np.floor(step))
-        return below, min(below + 1, self.steps - 1), step - below
-
-    def show(self, step: float):
-        """Set every strip to its values at ``step`` (a float: in between steps the values blend)."""
-        self.step = step
-        below, above, share = self._around(step)
+    def show(self, time: float):
+        """Set every strip to its values at the step shown at ``time`` (:meth:`step_at`)."""
+        self.step = step = self.step_at(time)
         for node_id, strip in self.strips.items():
-            bad = self.bad[node_id][below] | (self.bad[node_id][above] if share else False)
-            strip.set_values(self.value_at(node_id, step), bad)
+            strip.set_values(self.values[node_id][step], self.bad[node_id][step])
         return self
 
     def get_gate(self, name: str) -> VGroup:

@@ -131,8 +131,9 @@ class GatesScene(SteppedScene):
 
     def readout(self, tracker) -> VGroup:
         """Step number and the mean of every gate and state at the nearest step, updated as the tracker moves."""
-        at_step = lambda node_id: self.cell.values[node_id][round(tracker.get_value())].mean()  # noqa: E731
-        rows = [VGroup(text("step", font_size=22), _number(lambda: round(tracker.get_value()), decimals=0))]
+        shown = lambda: self.cell.step_at(tracker.get_value())  # noqa: E731  (the step the strips show)
+        at_step = lambda node_id: self.cell.values[node_id][shown()].mean()  # noqa: E731
+        rows = [VGroup(text("step", font_size=22), _number(shown, decimals=0))]
         for node_id in self.cell.strips:
             node = self.cell.diagram.diagram.node(node_id)
             if node.data.get("time") == "previous" or node_id == "h_up":

@@ -64,11 +64,14 @@ def test_each_gate_shows_the_traced_value_at_every_step(kind):
         np.testing.assert_allclose(cell.get_strip("h_out").values, layer.states["h"][0, step], rtol=1e-6)
 
 
-def test_between_two_steps_the_values_blend():
+def test_between_two_steps_the_cell_shows_the_step_it_moves_to_never_a_blend():
     trace = cell_trace("lstm")
     forget = trace.layers[0].gates["forget"][0]
-    cell = CellMobject.from_trace(trace).show(1.25)
-    np.testing.assert_allclose(cell.get_gate("forget")[1].values, 0.75 * forget[1] + 0.25 * forget[2], rtol=1e-6)
+    cell = CellMobject.from_trace(trace)
+    for time, step in ((0, 0), (1.0, 1), (1.25, 2), (1.999, 2), (2.0, 2), (99, cell.steps - 1)):
+        cell.show(time)
+        assert cell.step == step
+        np.testing.assert_allclose(cell.get_gate("forget")[1].values, forget[step], rtol=1e-6)
 
 
 def test_unrolled_strips_show_each_steps_state():
