@@ -246,7 +246,7 @@ bidirectional: small real Keras models, recorded and drawn unrolled.
 """),
         code("""
 import rnnviz
-from rnnviz.gallery import ARCHITECTURES, architecture_models
+from rnnviz.recording.experiments import ARCHITECTURES, architecture_models
 
 for name, (model, x) in architecture_models(seed=0).items():
     print(ARCHITECTURES[name])
