@@ -65,6 +65,7 @@ class DiagramMobject(VGroup):
                 label = _fitted_text(node.label, node.width * 0.85, node.height * (0.42 if shift else 0.55), text)
                 label.move_to(point(node.x, node.y + shift))
                 self.node_labels[node.id] = label
+        _same_size([self.node_labels[node.id] for node in diagram.nodes if node.role == "gate" and node.label])
         xmin, xmax, _, _ = diagram.bounds
         for diagram_label in diagram.labels:
             room = 3.0 if diagram_label.role == "row" else 0.8 * (xmax - xmin)
@@ -155,6 +156,14 @@ def _fitted_text(content, width, height, colour, **kwargs):
     """``Text`` (font size 24 unless given) in diagram units, made smaller where it would not fit ``width`` x ``height``."""
     text_mobject = text(content, colour=colour, **kwargs)
     return _fit(text_mobject, width, height)
+
+
+def _same_size(labels) -> None:
+    """Scale every label down to the smallest one's font size (each one's centre kept): one size for a family."""
+    if labels:
+        smallest = min(label.font_size for label in labels)
+        for label in labels:
+            label.scale(smallest / label.font_size)
 
 
 def _fit(text, width, height):

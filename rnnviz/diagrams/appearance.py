@@ -41,10 +41,15 @@ def edge_path(diagram, edge) -> list:
 
 
 def clip(node, towards) -> tuple:
-    """Where the line from the node's centre towards ``towards`` leaves the node."""
+    """Where the line from the node's centre towards ``towards`` leaves the node.
+
+    A box's wire from a point above or below its outline (within its width) enters upright at that point's x.
+    """
     dx, dy = towards[0] - node.x, towards[1] - node.y
     if dx == 0 and dy == 0 or node.role == "junction":
         return (node.x, node.y)
+    if node.shape != "circle" and dx and dy and abs(dx) < node.width / 2:  # from straight above or below: enter upright
+        return (towards[0], node.y + math.copysign(node.height / 2, dy))
     if node.shape == "circle":
         scale = 1 / math.hypot(dx / (node.width / 2), dy / (node.height / 2))
     else:

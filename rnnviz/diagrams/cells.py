@@ -115,32 +115,42 @@ def _lstm(names, peepholes=False):
         Edge("output_times", "h_up", "state", points=((8.4, low), (9.4, low))),
     ]
     labels = [Label("cell state", 3.7, top + 0.55, role="caption")]
-    if peepholes:
+    if peepholes:  # taps on the conveyor (junction dots), so a peephole never reads as an arrow along it
+        nodes += [Node("c_tap_in", 0.5, top, 0.16, 0.16, "junction", shape="circle"),
+                  Node("c_tap_out", 9.9, top, 0.16, 0.16, "junction", shape="circle")]
         edges += [
-            Edge("c_in", "forget", "peephole", points=((0.5, top), (0.5, 3.4), (2.2, 3.4)), style="dashed"),
-            Edge("c_in", "input", "peephole", points=((0.5, top), (0.5, 3.4), (3.7, 3.4)), style="dashed"),
-            Edge("c_out", "output", "peephole", points=((9.9, top), (9.9, 3.1), (6.9, 3.1)), style="dashed"),
+            # each enters its gate off the gate's own output wire (side or off-centre), never along it
+            Edge("c_tap_in", "forget", "peephole", points=((0.5, gates_y),), style="dashed"),
+            Edge("c_tap_in", "input", "peephole", points=((0.5, 3.4), (3.35, 3.4)), style="dashed"),
+            Edge("c_tap_out", "output", "peephole", points=((9.9, 3.1), (7.25, 3.1)), style="dashed"),
         ]
-        labels.append(Label("peepholes: the gates also see the cell state", 5.0, -1.3, role="caption"))
+        labels += [Label("peephole", 0.6, 4.2, role="caption", anchor="left", width=1.5),
+                   Label("peephole", 10.0, 4.2, role="caption", anchor="left", width=1.5),
+                   Label("peepholes: the gates also see the cell state", 5.0, -1.3, role="caption")]
     return Diagram("peephole_lstm" if peepholes else "lstm", tuple(nodes), tuple(edges), tuple(labels))
 
 
 def _gru(names, reset_after):
+    """Update gate left (it keeps the old state on the top line), reset gate beside it feeding the candidate's
+    recurrent part, candidate right; no wire runs under another gate's caption."""
     top, gates_y, low = 5.0, 2.4, 0.9
+    update_x, reset_x, mix_x, candidate_x = 2.4, 4.0, 5.8, 7.4
     nodes = [
         _state("h_in", -1.0, top, "h", "previous"),
         _state("h_out", 11.0, top, "h", "current"),
         Node("h_up", 9.4, top + 1.6, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
         _input(),
         Node("join", 1.2, low, 0.16, 0.16, "junction", shape="circle"),
-        _gate("reset", 2.4, gates_y, names),
-        _gate("update", 4.0, gates_y, names),
-        _gate("candidate", 7.4, gates_y, names),
-        _operation("keep_times", 4.0, top, "×"),
-        _operation("plus", 7.4, top, "+"),
-        _operation("one_minus", 5.6, 3.75, "1−"),
-        _operation("new_times", 7.4, 3.75, "×"),
+        _gate("update", update_x, gates_y, names),
+        _gate("reset", reset_x, gates_y, names),
+        _gate("candidate", candidate_x, gates_y, names),
+        _operation("keep_times", update_x, top, "×"),
+        _operation("plus", candidate_x, top, "+"),
+        _operation("one_minus", mix_x, 3.75, "1−"),
+        _operation("new_times", candidate_x, 3.75, "×"),
+        _operation("reset_times", mix_x, gates_y, "×"),
     ]
+    h_below = ((0.3, top), (0.3, -0.35), (mix_x, -0.35))  # h_{t-1} down the left side and along the bottom
     edges = [
         Edge("h_in", "keep_times", "state"),
         Edge("keep_times", "plus", "state"),
@@ -148,35 +158,24 @@ def _gru(names, reset_after):
         Edge("plus", "h_up", "state", points=((9.4, top),)),
         Edge("h_in", "join", "state", points=((0.3, top), (0.3, low))),
         Edge("x", "join", "input"),
-        Edge("join", "reset", "flow", points=((2.4, low),)),
-        Edge("join", "update", "flow", points=((4.0, low),)),
+        Edge("join", "update", "flow", points=((update_x, low),)),
+        Edge("join", "reset", "flow", points=((reset_x, low),)),
         Edge("update", "keep_times", "gate"),
-        Edge("update", "one_minus", "gate", points=((4.0, 3.75),)),
+        Edge("update", "one_minus", "gate", points=((update_x, 3.75),)),
         Edge("one_minus", "new_times", "gate"),
         Edge("candidate", "new_times", "gate"),
         Edge("new_times", "plus", "flow"),
+        Edge("reset", "reset_times", "gate"),
+        Edge("reset_times", "candidate", "flow"),
+        Edge("x", "candidate", "input", points=((1.2, -0.9), (candidate_x, -0.9))),
     ]
     if reset_after:  # candidate = tanh(W x + r ⊙ (U h + b))
-        nodes += [
-            Node("recurrent_product", 5.6, low - 0.1, 1.1, 0.6, "layer", "U·h+b"),
-            _operation("reset_times", 5.6, gates_y - 0.9, "×"),
-        ]
-        edges += [
-            Edge("h_in", "recurrent_product", "state", points=((0.3, top), (0.3, -0.35), (5.6, -0.35))),
-            Edge("recurrent_product", "reset_times", "flow"),
-            Edge("reset", "reset_times", "gate", points=((2.4, 3.2), (3.2, 3.2), (3.2, gates_y - 0.9))),
-            Edge("reset_times", "candidate", "flow", points=((7.4, gates_y - 0.9),)),
-            Edge("x", "candidate", "input", points=((1.2, -0.9), (7.4, -0.9))),
-        ]
+        nodes.append(Node("recurrent_product", mix_x, 1.2, 1.1, 0.6, "layer", "U·h+b"))
+        edges += [Edge("h_in", "recurrent_product", "state", points=h_below),
+                  Edge("recurrent_product", "reset_times", "flow")]
         equation = f"reset_after=True: candidate = {names['candidate']}(W xₜ + r ⊙ (U hₜ₋₁ + b))"
     else:  # candidate = tanh(W x + U (r ⊙ h))
-        nodes += [_operation("reset_times", 5.6, gates_y - 0.9, "×")]
-        edges += [
-            Edge("h_in", "reset_times", "state", points=((0.3, top), (0.3, -0.35), (5.6, -0.35))),
-            Edge("reset", "reset_times", "gate", points=((2.4, 3.2), (3.2, 3.2), (3.2, gates_y - 0.9))),
-            Edge("reset_times", "candidate", "flow", points=((7.4, gates_y - 0.9),)),
-            Edge("x", "candidate", "input", points=((1.2, -0.9), (7.4, -0.9))),
-        ]
+        edges.append(Edge("h_in", "reset_times", "state", points=h_below))
         equation = f"reset_after=False: candidate = {names['candidate']}(W xₜ + U (r ⊙ hₜ₋₁))"
     labels = (
         Label("hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ candidate", 5.0, top + 1.0, role="equation"),

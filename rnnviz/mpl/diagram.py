@@ -13,6 +13,9 @@ from matplotlib.path import Path
 from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
 from rnnviz.style import neutral
 
+CAPTION_OFFSET = 0.1  # diagram units from a gate's centre line (its incoming wire) to its caption's left edge
+
+
 def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, node_labels=None, points=None):
     """Draw every node, edge and label of ``diagram`` on ``ax``.
 
@@ -32,6 +35,8 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
     background, text_colour = neutral("background"), neutral("text")
     node_patches, texts, captions = {}, [], {}
     text_sizes = _text_node_sizes(diagram, points, fontsize)
+    gate_size = min((_fitting_size(node, points, fontsize, shift=(label_shift or {}).get(node.role))
+                     for node in diagram.nodes if node.role == "gate" and node.label), default=None)
     for node in diagram.nodes:
         colour = node_colour(node)
         if node.shape == "text":
@@ -54,14 +59,15 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
         node_patches[node.id] = patch
         if node.label:
             shift = (label_shift or {}).get(node.role, 0.0) * node.height
-            size = _fitting_size(node, points, fontsize, shift=(label_shift or {}).get(node.role))
+            size = (gate_size if node.role == "gate"  # every gate's name at one size: none looks lesser
+                    else _fitting_size(node, points, fontsize, shift=(label_shift or {}).get(node.role)))
             texts.append(ax.text(node.x, node.y + shift, node.label, ha="center", va="center", fontsize=size,
                                  color=text_colour, zorder=5))
             if node_labels is not None:
                 node_labels[node.id] = texts[-1]
         if "activation" in node.data:
-            captions[node.id] = ax.text(
-                node.x, node.y - node.height / 2 - 0.08, node.data["activation"], ha="center", va="top",
+            captions[node.id] = ax.text(  # beside the wire coming in from below, clear of its arrowhead
+                node.x + CAPTION_OFFSET, node.y - node.height / 2 - 0.06, node.data["activation"], ha="left", va="top",
                 fontsize=min(0.85 * fontsize, 0.24 * points), color=text_colour, zorder=6,
                 bbox={"facecolor": background, "edgecolor": "none", "pad": 1.0},
             )
