@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from rnnviz.forecasting import MODELS, ForecastResults, model_spec, naive, seasonal_naive, train_models
-from rnnviz.style import color, neutral
+from rnnviz import style
+from rnnviz.forecasting.models import BASELINES, STYLES
+from rnnviz.style import neutral
 
 
 def seasonal_series(length=240, *, period=12, seed=0):
@@ -214,7 +216,7 @@ def test_forecast_display_draws_the_results_arrays(tiny):
     assert display.today_.get_xdata()[0] == start + 11
     assert display.lines_["naive"].get_linestyle() == "--"
     assert display.lines_["naive"].get_color() == neutral("muted")
-    assert display.lines_["seq2seq"].get_color() == color("gru")
+    assert display.lines_["seq2seq"].get_linestyle() == "-."  # a second GRU model: dash-dotted
     labels = [text.get_text() for text in display.legend_.get_texts()]
     assert f"linear  {results.mae('test')['linear']:.2f}" in labels
 
@@ -242,7 +244,7 @@ def test_learning_curves_draw_each_models_history():
     np.testing.assert_array_equal(display.lines_["lstm", "loss"].get_xdata(), [1, 2])
     assert display.best_["linear"].get_xdata()[0] == 2 and display.best_["linear"].get_ydata()[0] == 0.3
     assert display.axes_["lstm"].get_yscale() == "log"
-    assert display.lines_["lstm", "val_loss"].get_color() == color("lstm")
+    assert display.lines_["lstm", "val_loss"].get_color() == STYLES["lstm"].colour
 
 
 def test_error_bars_are_the_mae_with_ratios():
@@ -251,6 +253,55 @@ def test_error_bars_are_the_mae_with_ratios():
     display = ForecastErrorsDisplay.from_results(hand_results()).plot()
     assert {name: bar.get_width() for name, bar in display.bars_.items()} == {"naive": 1.0, "linear": 0.5, "lstm": 0.25}
     assert display.labels_["lstm"].get_text() == "0.25×"
+
+
+def every_forecaster_drawn(theme):
+    """The three forecasting figures drawn with every registered forecaster, in ``theme``."""
+    from rnnviz.figures.forecast import ForecastDisplay, ForecastErrorsDisplay, LearningCurvesDisplay
+
+    names = [*BASELINES, *MODELS]
+    truth = np.zeros(2)
+    with style.context("notebook", theme=theme):
+        forecast = ForecastDisplay(history_time=[0, 1], history=[0.0, 0.0], forecast_time=[2, 3], truth=truth,
+                                   forecasts={name: truth + k for k, name in enumerate(names)}).plot()
+        errors = ForecastErrorsDisplay(mae={name: 1.0 + k for k, name in enumerate(names)}).plot()
+        curves = LearningCurvesDisplay(history={name: {"loss": [1.0, 0.5], "val_loss": [1.0, 0.6]} for name in MODELS}).plot()
+    return forecast, errors, curves
+
+
+def luminance_contrast(first, second):
+    """WCAG contrast of two colours' relative luminances: how far apart they stay in greyscale."""
+    from matplotlib.colors import to_rgb
+
+    def luminance(colour):
+        rgb = np.asarray(to_rgb(colour))
+        linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return linear @ [0.2126, 0.7152, 0.0722]
+
+    low, high = sorted([luminance(first), luminance(second)])
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_model_has_its_own_colour_and_marker_in_every_figure(theme):
+    from matplotlib.colors import to_hex
+
+    forecast, errors, curves = every_forecaster_drawn(theme)
+    lines = {name: forecast.lines_[name] for name in [*BASELINES, *MODELS]}
+    colours = {name: to_hex(line.get_color()) for name, line in lines.items()}
+    assert len({colours[name] for name in MODELS} | {neutral("muted", theme)}) == len(MODELS) + 1
+    assert len({line.get_marker() for line in lines.values()}) == len(lines)
+    for name, line in lines.items():  # the same colour and marker in the errors and the learning curves
+        assert to_hex(errors.bars_[name].get_edgecolor()) == colours[name]
+        assert errors.markers_[name].get_marker() == line.get_marker()
+        if name in MODELS:
+            assert to_hex(curves.lines_[name, "val_loss"].get_color()) == colours[name]
+            assert curves.best_[name].get_marker() == line.get_marker()
+    same_kind = {(a, b) for a in MODELS for b in MODELS if a < b and MODELS[a].kind and MODELS[a].kind == MODELS[b].kind}
+    assert same_kind == {("deep_rnn", "simple_rnn"), ("gru", "seq2seq")}
+    for first, second in same_kind:  # told apart by line style and by lightness (greyscale) too
+        assert lines[first].get_linestyle() != lines[second].get_linestyle()
+        assert luminance_contrast(colours[first], colours[second]) >= 1.5, (first, second)
 
 
 # ---------------------------------------------------------------- the lecture's claim, on a small real run

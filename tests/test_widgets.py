@@ -16,7 +16,7 @@ from rnnviz.views.cell import diagram_of, node_values as cell_values
 from rnnviz.figures.nonfinite import NonFiniteValuesWarning
 from rnnviz.layers import PeepholeLSTM
 from rnnviz.widgets import CellExplorer, GradientExplorer, NeuronPlayground, TimeStepExplorer, WindowingExplorer
-from rnnviz.widgets.neuron import neuron_input, run_neuron
+from rnnviz.widgets.neuron import gradient_verdict, neuron_input, run_neuron
 from rnnviz.widgets.png import png_bytes
 from tests.models import functional_encoder_decoder, randomise
 
@@ -61,8 +61,9 @@ def test_time_step_explorer_shows_the_traced_values_at_the_chosen_step(trace):
         heights = [path.vertices[1, 1] for path in artists["bars"].get_paths()]
         np.testing.assert_allclose(heights, np.concatenate([layer.states["h"][sample, step],
                                                             layer.states["c"][sample, step]]), rtol=1e-6)
-        for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
-            np.testing.assert_array_equal(line.get_ydata(), layer.gates[gate][sample, step])
+        gate_heights = [path.vertices[1, 1] for path in artists["gate_bars"].get_paths()]  # gate by gate
+        np.testing.assert_allclose(gate_heights, np.concatenate([layer.gates[gate][sample, step]
+                                                                 for gate in artists["gate_names"]]), rtol=1e-6)
         np.testing.assert_array_equal(artists["heatmap"].get_array(), layer.states["h"][sample].T)
         assert list(artists["cursor"].get_xdata()) == [step, step]
 
@@ -85,9 +86,21 @@ def test_switching_layer_redraws_for_that_layer(trace):
     explorer.layer.value = "gru"
     explorer.step.value = 4
     assert explorer.artists["gate_names"] == ["update", "reset", "candidate"]
-    np.testing.assert_array_equal(explorer.artists["gate_lines"][0].get_ydata(), trace["gru"].gates["update"][0, 4])
+    update = [path.vertices[1, 1] for path in explorer.artists["gate_bars"].get_paths()][: trace["gru"].units]
+    np.testing.assert_allclose(update, trace["gru"].gates["update"][0, 4], rtol=1e-6)
     explorer.layer.value = "simple"  # no gates, no cell state: still drawn
-    assert explorer.artists["gate_lines"] == [] and explorer.artists["bar_states"] == ["h"]
+    assert explorer.artists["gate_bars"] is None and explorer.artists["bar_states"] == ["h"]
+
+
+def test_gates_are_bars_per_unit_not_a_line_joining_units(trace):
+    """Units are categories: each gate's value is a bar inside its unit's slot, and no line runs across units."""
+    explorer = TimeStepExplorer(trace, step=5)
+    bars, names, units = explorer.artists["gate_bars"], explorer.artists["gate_names"], trace["lstm"].units
+    centres = np.array([path.vertices[[0, 2], 0].mean() for path in bars.get_paths()]).reshape(len(names), units)
+    assert (np.abs(centres - np.arange(units)) < 0.4).all()
+    assert (np.diff(centres, axis=0) > 0).all()  # the gates side by side, in the same order at every unit
+    assert all(len(set(line.get_xdata())) <= 2 and len(set(line.get_ydata())) == 1 for line in bars.axes.get_lines())
+    assert all(tick == int(tick) for tick in bars.axes.get_xticks())
 
 
 def test_switching_to_a_shorter_layer_fits_the_step_slider():
@@ -244,6 +257,35 @@ def test_playground_shows_vanishing_and_exploding_as_w_h_moves():
     np.testing.assert_array_equal(state_line.get_ydata(), run.h)
     playground.steps.value = 12
     assert len(state_line.get_xdata()) == 12
+
+
+def test_gradient_verdict_is_the_change_over_the_steps_shown():
+    """Shrunk more than 10x from the last step to the oldest: vanishing; grown more than 10x: exploding."""
+    assert gradient_verdict(np.array([0.0999, 0.5, 1.0])) == "vanishing"
+    assert gradient_verdict(np.array([0.1, 1.0])) == gradient_verdict(np.array([10.0, 1.0])) == "neither"
+    assert gradient_verdict(np.array([10.01, 1.0])) == gradient_verdict(np.array([np.inf, 1.0])) == "exploding"
+    run = run_neuron(neuron_input("pulse", 30), w_x=1.0, w_h=0.01 ** (1 / 29), bias=0.0, activation="linear")
+    assert run.gradient[0] == pytest.approx(0.01, rel=1e-4)  # a 99% decay over 29 steps
+    assert gradient_verdict(run.gradient) == "vanishing"
+
+
+@pytest.mark.parametrize("settings, verdict", [
+    ({}, "vanishing"),  # the default: tanh, w_h 0.9, 30 steps: 0.011 after 29 steps
+    ({"activation": "linear", "w_h": 0.5}, "vanishing"),
+    ({"activation": "linear", "w_h": 0.95}, "neither"),  # 0.95^29 = 0.23
+    ({"activation": "linear", "w_h": 1.05}, "neither"),  # 1.05^29 = 4.1
+    ({"activation": "linear", "w_h": 1.5}, "exploding"),
+    ({"activation": "linear", "w_h": 2.0, "steps": 200}, "exploding"),  # beyond float32
+])
+def test_playground_verdict_is_read_off_the_curve_it_shows(settings, verdict):
+    playground = NeuronPlayground(**settings)
+    shown = playground.artists["gradient_line"].get_ydata()  # from the last step back to the oldest
+    change = shown[-1] / shown[0]
+    assert (change < 0.1) == (verdict == "vanishing") and (not change <= 10) == (verdict == "exploding")
+    title = playground.artists["gradient_ax"].get_title(loc="left").replace("\n", " ")
+    endings = {"vanishing": "below 1/10: vanishing", "exploding": "above 10: exploding",
+               "neither": "between 1/10 and 10: neither vanishing nor exploding"}
+    assert title.endswith(endings[verdict])
 
 
 # ---------------------------------------------------------------- windowing explorer

@@ -2,6 +2,8 @@
 
 h_t = f(w_x · x_t + w_h · h_(t−1) + b), and d h_T / d h_t = Π_(k=t+1..T) w_h · f′(a_k):
 a student sees the gradient vanish when |w_h · f′| < 1 and explode when it is > 1.
+The verdict is read off the curve shown (:func:`gradient_verdict`): shrunk more than
+10× from the last step to the oldest is vanishing, grown more than 10× is exploding.
 The numbers are computed here in float32 exactly as Keras's SimpleRNN(1) does
 (a test checks them against a real Keras layer and :func:`rnnviz.gradient_profile`),
 so moving a slider costs microseconds, not a TensorFlow call.
@@ -21,6 +23,7 @@ from rnnviz.widgets.explorer import Explorer, bar_outlines, log_axis, log_limits
 
 ACTIVATIONS = ("tanh", "relu", "linear")
 INPUTS = ("pulse", "noise", "sine")
+VERDICT_FACTOR = 10.0  # |∂h_T/∂h_t| shrunk (grown) more than this over the steps shown: vanishing (exploding)
 
 
 class NeuronRun(NamedTuple):
@@ -47,6 +50,18 @@ def run_neuron(x, *, w_x: float, w_h: float, bias: float, activation: str = "tan
         factors = np.abs(w_h * _derivative(pre, h, activation))  # |d h_t / d h_(t−1)|
         gradient = np.append(np.cumprod(factors[:0:-1])[::-1], np.float32(1.0)).astype(np.float32)
     return NeuronRun(h, pre, gradient)
+
+
+def gradient_verdict(gradient) -> str:
+    """"vanishing", "exploding" or "neither": how |∂h_T/∂h_t| changed from the last step to the oldest.
+
+    gradient: ``NeuronRun.gradient`` (oldest step first, 1 at the last). Shrunk by more than
+    :data:`VERDICT_FACTOR` is vanishing; grown by more than it, or beyond float32, is exploding.
+    """
+    change = float(gradient[0]) / float(gradient[-1])
+    if not np.isfinite(change) or change > VERDICT_FACTOR:
+        return "exploding"
+    return "vanishing" if change < 1 / VERDICT_FACTOR else "neither"
 
 
 def neuron_input(kind: str, steps: int, *, seed: int = 0) -> np.ndarray:
@@ -127,6 +142,7 @@ class NeuronPlayground(Explorer):
         state_ax.legend(loc="upper right", frameon=False)
         (gradient_line,) = gradient_ax.plot([], [], "-o", color=PALETTE["simple_rnn"], markersize=3, linewidth=2)
         gradient_ax.axhline(1, color=neutral("text"), linewidth=0.8, linestyle=":")
+        _verdict_lines(gradient_ax)
         log_axis(gradient_ax, ticks=7)
         gradient_ax.set_xlabel("steps back from the last step (T − t)")
         gradient_ax.set_ylabel("|∂h_T / ∂h_t|")
@@ -148,12 +164,20 @@ class NeuronPlayground(Explorer):
         gradient = run.gradient[::-1]
         shown = np.where(np.isfinite(gradient) & (gradient > 0), gradient, np.nan)
         artists["gradient_line"].set_data(back, shown)
-        artists["gradient_ax"].set_ylim(*log_limits(shown))
+        artists["gradient_ax"].set_ylim(*log_limits(np.append(shown, [1 / VERDICT_FACTOR, VERDICT_FACTOR])))
         artists["gradient_ax"].set_xlim(0, len(x) - 1)
         axes_title(artists["state_ax"], f"h_t = {self.activation.value}({self.w_x.value:.2f}·x_t "
                    f"{_signed(self.w_h.value)}·h_(t−1) {_signed(self.bias.value)})", _state_note(run.h))
         axes_title(artists["gradient_ax"], "how much h_T feels each earlier state", _gradient_note(run))
         return None
+
+
+def _verdict_lines(ax) -> None:
+    """Dashed lines at the verdict's thresholds, 1/VERDICT_FACTOR and VERDICT_FACTOR, named on the left."""
+    for level, name, shift in ((1 / VERDICT_FACTOR, "below: vanishing", -2), (VERDICT_FACTOR, "above: exploding", 2)):
+        ax.axhline(level, color=neutral("muted"), linewidth=1, linestyle="--")
+        ax.annotate(name, (0, level), xycoords=("axes fraction", "data"), xytext=(4, shift), textcoords="offset points",
+                    ha="left", va="top" if shift < 0 else "bottom", color=neutral("muted"), clip_on=True)
 
 
 def _signed(value: float) -> str:
@@ -179,10 +203,9 @@ def _gradient_note(run: NeuronRun) -> str:
         factors = run.gradient[:-1] / run.gradient[1:]
     factors = factors[np.isfinite(factors)]
     oldest, back = run.gradient[0], len(run.gradient) - 1
-    if not np.isfinite(oldest):
-        verdict = f"beyond float32 after {back} steps: exploding"
-    else:
-        trend = "vanishing" if oldest < 1e-2 else "exploding" if oldest > 1e2 else "neither vanishing nor exploding"
-        verdict = f"{oldest:.2g} after {back} steps: {trend}"
+    low, high = f"1/{VERDICT_FACTOR:g}", f"{VERDICT_FACTOR:g}"
+    reading = {"vanishing": f"below {low}: vanishing", "exploding": f"above {high}: exploding",
+               "neither": f"between {low} and {high}: neither vanishing nor exploding"}[gradient_verdict(run.gradient)]
+    size = f"{oldest:.2g}" if np.isfinite(oldest) else "beyond float32"
     per_step = f"×{np.median(factors):.2g} per step back" if factors.size else "0 after one step back"
-    return f"{per_step} (median |w_h·f′(a_t)|); {verdict}"
+    return f"{per_step} (median |w_h·f′(a_t)|); {size} after {back} steps, {reading}"

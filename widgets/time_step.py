@@ -29,7 +29,7 @@ class TimeStepExplorer(TraceExplorer):
     Top: the layer unrolled over the ``window`` steps around step t (the chain turns a
     page when t leaves it), each cell filled with its hidden state, step t framed.
     Middle: the hidden state of every unit over all steps, the window dashed and t
-    marked. Bottom: h (and c) at t per unit, and the gates at t. Sample and layer can
+    marked. Bottom: h (and c) and the gates at t, one bar per unit. Sample and layer can
     be switched.
 
     Parameters: source, x, layer, sample, step, theme, dpi as for :class:`TraceExplorer`, and
@@ -63,12 +63,13 @@ class TimeStepExplorer(TraceExplorer):
         artists.update(_chain(chain_ax, layer, self.sample.value, window))
         artists.update(_over_time(time_ax, layer, self.sample.value, window))
         artists.update(_state_bars(state_ax, layer, states, limit))
-        artists.update(_gate_lines(gate_ax, layer))
+        artists.update(_gate_bars(gate_ax, layer))
         artists["note"] = chain_ax.text(1.0, 1.01, "", transform=chain_ax.transAxes, ha="right", va="bottom",
                                         color=neutral("muted"))
         artists["layers"] = [
             [artists["strips"], *artists["labels"], *artists["input_texts"], artists["span"]],
-            [artists["highlight"], artists["cursor"], artists["bars"], *artists["gate_lines"], artists["note"]],
+            [artists["highlight"], artists["cursor"], artists["bars"],
+             *([artists["gate_bars"]] if artists["gate_names"] else []), artists["note"]],
         ]
         self._move(artists)
         return artists
@@ -92,8 +93,9 @@ class TimeStepExplorer(TraceExplorer):
         values = [np.where(artists["bad"][name][sample, t], np.nan, layer.states[name][sample, t])  # no height
                   for name in artists["bar_states"]]
         artists["bars"].set_verts(bar_outlines(values))
-        for gate, line in zip(artists["gate_names"], artists["gate_lines"]):
-            line.set_ydata(layer.gates[gate][sample, t])
+        if artists["gate_names"]:
+            gates = [layer.gates[gate][sample, t] for gate in artists["gate_names"]]
+            artists["gate_bars"].set_verts(bar_outlines(gates))
         artists["note"].set_text(_note(layer, artists["bad"], sample, t))
         return None if new_sample else 0 if new_page else 1  # which layers of FigureView to redraw
 
@@ -198,6 +200,7 @@ def _over_time(ax, layer, sample, window) -> dict:
     ax.add_patch(span)
     cursor = ax.axvline(0, color=neutral("text"), linewidth=2)
     ax.set_ylabel("unit")
+    _unit_ticks(ax.yaxis)
     ax.set_xlabel("step")
     ax.set_title("h over all steps (the window above is dashed, t is the line)", loc="left")
     ax.figure.colorbar(heatmap, ax=ax, fraction=0.03, pad=0.01, label="h")
@@ -214,7 +217,7 @@ def _state_bars(ax, layer, states, limit) -> dict:
     ax.set_ylim(-limit, limit)
     ax.set_xlim(-0.6, layer.units - 0.4)
     ax.set_xlabel("unit")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _unit_ticks(ax.xaxis)
     ax.set_title("the state at step t", loc="left")
     ax.legend([Patch(color=PALETTE[name]) for name in names], names, loc="lower right", bbox_to_anchor=(1.0, 1.0),
               frameon=False, ncols=len(names), borderaxespad=0.1)  # above the bars, beside the title
@@ -229,28 +232,39 @@ def _without_outputs(diagram):
     return Diagram(diagram.name, nodes, edges, diagram.labels, diagram.groups)
 
 
-def _gate_lines(ax, layer) -> dict:
-    """Each gate's activation at step t, one point per unit (SimpleRNN: a note that it has none)."""
-    units = np.arange(layer.units)
+def _gate_bars(ax, layer) -> dict:
+    """Each gate's activation at step t, one bar per unit, the gates side by side (SimpleRNN: a note that it has none).
+
+    Units are categories: bars, never a line joining one unit to the next.
+    """
     gate_names = list(layer.gates)
-    lines = [ax.plot(units, np.zeros(layer.units), "-o", color=PALETTE.get(gate, neutral("text")), markersize=4,
-                     markeredgecolor=neutral("text"), markeredgewidth=0.4, linewidth=1.5, label=gate)[0]
-             for gate in gate_names]
     ax.set_xlim(-0.6, layer.units - 0.4)
     ax.set_xlabel("unit")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _unit_ticks(ax.xaxis)
     ax.set_title("the gates at step t", loc="left")
     if not gate_names:
         activation = layer.config.get("activation", "tanh")
         ax.text(0.5, 0.5, f"A SimpleRNN has no gates:\nh_t = {activation}(W_x x_t + W_h h_(t−1) + b)", ha="center",
                 va="center", transform=ax.transAxes)
         ax.set_yticks([])
-        return {"gate_lines": [], "gate_names": []}
+        return {"gate_bars": None, "gate_names": []}
+    colours = {gate: PALETTE.get(gate, neutral("text")) for gate in gate_names}
+    edge = {"edgecolor": neutral("text"), "linewidth": 0.4}  # the yellow candidate on white needs an edge
+    bars = PolyCollection(bar_outlines([np.zeros(layer.units)] * len(gate_names)),
+                          facecolors=[colours[gate] for gate in gate_names for _ in range(layer.units)], **edge)
+    ax.add_collection(bars)
     values = np.concatenate([layer.gates[gate].ravel() for gate in gate_names])
     finite = values[np.isfinite(values)]
     low = min(-1.0 if "candidate" in gate_names else 0.0, finite.min(initial=0.0))  # tanh reaches −1
     high = max(1.0, finite.max(initial=1.0))
     ax.set_ylim(low - 0.05, high + 0.05)
     ax.axhline(0, color=neutral("text"), linewidth=0.8)
-    ax.legend(loc="lower right", frameon=False, ncols=len(gate_names), fontsize="small")
-    return {"gate_lines": lines, "gate_names": gate_names}
+    ax.legend([Patch(facecolor=colours[gate], **edge) for gate in gate_names], gate_names, loc="lower right",
+              bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=2, borderaxespad=0.1, handlelength=1.0,
+              columnspacing=1.0)  # beside the title, in two columns
+    return {"gate_bars": bars, "gate_names": gate_names}
+
+
+def _unit_ticks(axis) -> None:
+    """Ticks at whole units only (a layer of one unit: one tick)."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))

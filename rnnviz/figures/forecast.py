@@ -1,10 +1,10 @@
 """Forecasting figures: one window's forecasts by every model, learning curves, and errors against naive.
 
 All three draw :class:`rnnviz.forecasting.ForecastResults` (see
-:func:`rnnviz.forecasting.train_models`). Colours: a recurrent model takes its cell
-kind's palette colour (a stacked or sequence-to-sequence variant the same colour,
-dash-dotted); the linear and 1D-conv models other Okabe–Ito colours; the baselines
-the theme's muted grey, dashed.
+:func:`rnnviz.forecasting.train_models`). Each forecaster has its own colour and marker,
+the same in all three (:data:`rnnviz.forecasting.models.STYLES`): its line and marker in
+the forecasts, its bar and a marker at the bar's end in the errors, its curves and
+best-epoch marker in the learning curves. The baselines are the theme's muted grey.
 """
 
 from __future__ import annotations
@@ -13,31 +13,43 @@ import math
 
 import numpy as np
 from matplotlib import ticker
+from matplotlib.colors import to_hex, to_rgb
+from matplotlib.markers import MarkerStyle
 
-from rnnviz.style import OKABE_ITO, axes_title, color, figure_title, neutral, new_or_given_axes, new_or_given_panels
+from rnnviz.style import OKABE_ITO, axes_title, figure_title, neutral, new_or_given_axes, new_or_given_panels
 
-_OTHER_COLOURS = {"linear": OKABE_ITO["sky"], "conv1d": OKABE_ITO["orange"]}
-_BASELINE_STYLES = {"naive": {"linestyle": "--", "marker": "x"}, "seasonal_naive": {"linestyle": (0, (1.5, 1.5)), "marker": "+"}}
-_VARIANT_MARKERS = {"deep_rnn": "s", "seq2seq": "D"}
 _COLOR_CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "yellow")]
 
 
 def forecaster_style(name: str, index: int = 0) -> dict:
     """Line colour, line style and marker of a forecaster (read the theme's grey inside a style context).
 
+    The styles of rnnviz's forecasters are :data:`rnnviz.forecasting.models.STYLES`.
     index: the forecaster's position, which picks a colour for names rnnviz does not know.
     """
-    from rnnviz.forecasting.models import MODELS
+    from rnnviz.forecasting.models import STYLES
 
-    if name in _BASELINE_STYLES:
-        return {"color": neutral("muted"), **_BASELINE_STYLES[name]}
-    spec = MODELS.get(name)
-    if spec is None:
+    style = STYLES.get(name)
+    if style is None:
         return {"color": _COLOR_CYCLE[index % len(_COLOR_CYCLE)], "linestyle": "-", "marker": "o"}
-    if spec.kind is None:
-        return {"color": _OTHER_COLOURS.get(name, _COLOR_CYCLE[index % len(_COLOR_CYCLE)]), "linestyle": "-", "marker": "o"}
-    variant = name != spec.kind  # a second architecture with the same cell: same colour, dash-dotted
-    return {"color": color(spec.kind), "linestyle": "-." if variant else "-", "marker": _VARIANT_MARKERS.get(name, "o")}
+    if style.colour is None:
+        return {"color": neutral("muted"), "linestyle": style.linestyle, "marker": style.marker}
+    return {"color": _mixed(style.colour, neutral("text"), style.shade), "linestyle": style.linestyle,
+            "marker": style.marker}
+
+
+def _mixed(colour: str, other: str, amount: float) -> str:
+    """``colour`` mixed ``amount`` (0 … 1) of the way to ``other``, as hex."""
+    if amount == 0:
+        return colour
+    return to_hex((1 - amount) * np.asarray(to_rgb(colour)) + amount * np.asarray(to_rgb(other)))
+
+
+def _lone_marker(style: dict, size: float) -> dict:
+    """A forecaster's marker without a line: filled ones in its colour edged in ink, "x" and "+" in its colour."""
+    filled = MarkerStyle(style["marker"]).is_filled()
+    return {"marker": style["marker"], "markersize": size, "color": style["color"], "linestyle": "none",
+            "markeredgecolor": neutral("text") if filled else style["color"], "markeredgewidth": 1 if filled else 2}
 
 
 def _title(name: str) -> str:
@@ -128,7 +140,7 @@ class ForecastDisplay:
             label = _title(name) + (f"  {self.mae[name]:.2f}" if name in self.mae else "")
             (self.lines_[name],) = self.ax_.plot(
                 self.forecast_time, values,
-                **{**forecaster_style(name, index), "linewidth": 1.8, "markersize": 6, "label": label, **kwargs},
+                **{**forecaster_style(name, index), "linewidth": 1.8, "markersize": 8, "label": label, **kwargs},
             )
         for panel in axes:
             marker = self._mark_today(panel)
@@ -259,9 +271,7 @@ class LearningCurvesDisplay:
             (self.lines_[name, "val_loss"],) = panel.plot(
                 epochs, curves["val_loss"], **{"color": style["color"], "linewidth": 2.2, **kwargs})
             best = self.best_epoch(name)
-            (self.best_[name],) = panel.plot(
-                best + 1, curves["val_loss"][best], marker="o", markersize=8, color=style["color"],
-                markeredgecolor=neutral("text"), linestyle="none", zorder=3)
+            (self.best_[name],) = panel.plot(best + 1, curves["val_loss"][best], **_lone_marker(style, 10), zorder=3)
             if self.reference_loss is not None and name not in self.sequence_models:
                 panel.axhline(self.reference_loss, color=neutral("muted"), linestyle=":", linewidth=1.5, zorder=0)
             panel.set_title(_title(name), loc="left")
@@ -323,21 +333,27 @@ class ForecastErrorsDisplay:
         return cls(mae={name: mae[name] for name in dict.fromkeys(["naive", *names]) if name in mae}, part=part, description=description)
 
     def plot(self, ax=None, *, title=True, **kwargs):
-        """Horizontal bars, best at the top. Keeps ``figure_``, ``ax_``, ``bars_`` and ``labels_`` (by name)."""
+        """Horizontal bars, best at the top, each ending in its forecaster's marker.
+
+        Keeps ``figure_``, ``ax_``, ``bars_``, ``markers_`` and ``labels_`` (by name).
+        """
+        from rnnviz.forecasting.models import BASELINES
+
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(9, 5))
         ordered = sorted(self.mae, key=self.mae.get)
         reference = self.mae[self.reference]
-        self.bars_, self.labels_ = {}, {}
+        self.bars_, self.markers_, self.labels_ = {}, {}, {}
         for row, name in enumerate(ordered):
             style = forecaster_style(name, row)
-            baseline = name in _BASELINE_STYLES
+            baseline = name in BASELINES
             self.bars_[name] = self.ax_.barh(
                 row, self.mae[name],
                 **{"color": "none" if baseline else style["color"], "edgecolor": style["color"], "linewidth": 2,
                    "hatch": "//" if baseline else None, "linestyle": "--" if baseline else "-", **kwargs},
             )[0]
+            (self.markers_[name],) = self.ax_.plot(self.mae[name], row, **_lone_marker(style, 11), zorder=3)
             self.labels_[name] = self.ax_.annotate(
-                f"{self.mae[name] / reference:.2f}×", (self.mae[name], row), xytext=(4, 0), textcoords="offset points",
+                f"{self.mae[name] / reference:.2f}×", (self.mae[name], row), xytext=(10, 0), textcoords="offset points",
                 va="center", ha="left", color=neutral("text"),
             )
         self.ax_.axvline(reference, color=neutral("muted"), linestyle="--", linewidth=1.5, zorder=0)

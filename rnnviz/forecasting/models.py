@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rnnviz.kinds import CELL_KINDS
+from rnnviz.palette import OKABE_ITO
 
 DEFAULT_UNITS = 32
 
@@ -108,6 +109,21 @@ def seq2seq(input_steps: int, horizon: int, *, cell: str = "gru", **options):
 
 
 @dataclass(frozen=True)
+class ForecasterStyle:
+    """How the forecasting figures draw one forecaster, the same in each of them.
+
+    colour: hex, or None for the theme's muted grey (the baselines); linestyle: a Matplotlib
+    line style; marker: a Matplotlib marker, one per forecaster; shade: how far (0 … 1) the
+    colour is mixed towards the theme's text colour (darker on a light theme, lighter on a dark one).
+    """
+
+    colour: str | None
+    linestyle: object = "-"
+    marker: str = "o"
+    shade: float = 0.0
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """A registered forecaster: its builder, a short caption, the targets it trains on, its cell kind."""
 
@@ -115,7 +131,7 @@ class ModelSpec:
     build: Callable
     caption: str
     targets: str = "vector"  # "vector": (batch, horizon); "sequence": (batch, input_steps, horizon)
-    kind: str | None = None  # the cell kind (palette colour), None for models without recurrent cells
+    kind: str | None = None  # the cell kind, None for models without recurrent cells
 
     @property
     def title(self) -> str:
@@ -138,6 +154,25 @@ MODELS: dict[str, ModelSpec] = {
 }
 
 BASELINES = ("naive", "seasonal_naive")
+
+
+VARIANT_SHADE = 0.45  # a second model of one cell kind: its kind's hue this far towards the text colour
+
+# Every forecaster its own colour and marker. A second model of one cell kind (stacked,
+# sequence-to-sequence) takes another shade of the same hue (VARIANT_SHADE) and a dash-dotted
+# line, so the pair stays apart in greyscale too; the baselines are grey and dashed or dotted.
+STYLES: dict[str, ForecasterStyle] = {
+    "naive": ForecasterStyle(None, "--", "x"),
+    "seasonal_naive": ForecasterStyle(None, (0, (1.5, 1.5)), "+"),
+    "linear": ForecasterStyle(OKABE_ITO["sky"], "-", "o"),
+    "conv1d": ForecasterStyle(OKABE_ITO["orange"], "-", "s"),
+    "simple_rnn": ForecasterStyle(OKABE_ITO["vermilion"], "-", "^"),
+    "deep_rnn": ForecasterStyle(OKABE_ITO["vermilion"], "-.", "v", VARIANT_SHADE),
+    "lstm": ForecasterStyle(OKABE_ITO["blue"], "-", "D"),
+    "peephole_lstm": ForecasterStyle(OKABE_ITO["purple"], "-", "p"),
+    "gru": ForecasterStyle(OKABE_ITO["green"], "-", "h"),
+    "seq2seq": ForecasterStyle(OKABE_ITO["green"], "-.", "*", VARIANT_SHADE),
+}
 
 TITLES = {
     "naive": "naive",
