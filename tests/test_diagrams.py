@@ -38,6 +38,10 @@ def _cells(diagram, layer=None):
     return diagram.find("cell", **({} if layer is None else {"layer": layer}))
 
 
+def _sources(diagram, node_id) -> set:
+    return {e.source for e in diagram.edges if e.target == node_id}
+
+
 def test_sequence_to_vector_forecaster():
     model = keras.Sequential([keras.Input((500, 1)), L.SimpleRNN(16, name="rnn"), L.Dense(5, name="head")])
     diagram = unrolled_diagram(describe_model(model), max_steps=6)
@@ -71,8 +75,10 @@ def test_bidirectional_has_two_chains_running_opposite_ways():
     recurrent = {(e.source, e.target) for e in diagram.edges if e.role == "recurrent"}
     assert ("bi/forward/0", "bi/forward/1") in recurrent and ("bi/backward/1", "bi/backward/0") in recurrent
     (dense,) = diagram.find("output")
-    # the output reads where each direction ends: the last step forwards, the first backwards
-    assert {e.source for e in diagram.edges if e.target == dense.id} == {"bi/forward/4", "bi/backward/0"}
+    # the output reads the merge of where each direction ends: the last step forwards, the first backwards
+    (merge,) = diagram.find("merge")
+    assert merge.label == "concat" and _sources(diagram, merge.id) == {"bi/forward/4", "bi/backward/0"}
+    assert _sources(diagram, dense.id) == {merge.id}
 
 
 def test_encoder_decoder_with_repeat_vector_gets_its_own_time_axis():
@@ -259,6 +265,10 @@ def test_a_deep_model_is_summarised_to_fit_its_rows():
     ranges = step_ranges(windows, 30)
     assert len(ranges) == 15 and all(node.data["reads"] == list(ranges[node.data["step"]]) for node in diagram.find("window"))
     assert {node.data["layer"] for node in diagram.find("output")} == {"dense"}  # dense_1 and dense, folded
+    for node in diagram.find("elided"):  # bidirectional_1's two states at each step go on, merged there, not before
+        assert _sources(diagram, node.id) == {f"bidirectional_1/{direction}/{node.data['step']}"
+                                              for direction in ("forward", "backward")}
+    assert not diagram.find("merge") and not [e for e in diagram.edges if _through(diagram, e)]
 
 
 def test_models_that_fit_are_drawn_as_they_are():
@@ -267,3 +277,96 @@ def test_models_that_fit_are_drawn_as_they_are():
     diagram = unrolled_diagram(describe_model(model))
     assert not diagram.find("band") and not diagram.find("elided")
     assert {node.data["layer"] for node in diagram.find("layer")} == {"a", "b"}
+
+
+# ---------------------------------------------------------------- Bidirectional layers (issue 18, item 2)
+
+from rnnviz.diagrams import stages_from_trace  # noqa: E402
+from rnnviz.diagrams.appearance import edge_path  # noqa: E402
+from tests.models import bidirectional  # noqa: E402
+
+
+def _through(diagram, edge) -> list:
+    """The boxes (other than its ends) that an edge's path runs through."""
+    path = edge_path(diagram, edge)
+    points = [(a[0] + (b[0] - a[0]) * k / 40, a[1] + (b[1] - a[1]) * k / 40) for a, b in zip(path, path[1:])
+              for k in range(41)]
+    return [node.id for node in diagram.nodes if node.shape == "box" and node.id not in (edge.source, edge.target)
+            and any(abs(x - node.x) < node.width / 2 - 1e-6 and abs(y - node.y) < node.height / 2 - 1e-6 for x, y in points)]
+
+
+def _directions(diagram, edge) -> set:
+    return {diagram.node(end).data.get("direction") for end in (edge.source, edge.target)}
+
+
+def _check_two_independent_rows(diagram, layer, below):
+    """Each step below feeds both directions, no edge joins the two rows, and no edge runs through a box."""
+    for cell in _cells(diagram, f"{layer}/forward") + _cells(diagram, f"{layer}/backward"):
+        assert _sources(diagram, cell.id) - {e.source for e in diagram.edges if e.role == "recurrent"} == {
+            below[cell.data["step"]]}
+    assert not [e for e in diagram.edges if _directions(diagram, e) == {"forward", "backward"}]
+    assert not {e.source: _through(diagram, e) for e in diagram.edges if _through(diagram, e)}
+
+
+def test_bidirectional_rows_read_the_same_inputs_side_by_side_and_merge_at_their_ends():
+    model = keras.Sequential([keras.Input((12, 1)), L.Bidirectional(L.GRU(8), name="bi"), L.Dense(1, name="output")])
+    diagram = unrolled_diagram(describe_model(model), max_steps=6)
+    _check_two_independent_rows(diagram, "bi", {node.data["step"]: node.id for node in diagram.find("input")})
+    assert {node.label for node in _cells(diagram, "bi/forward")} >= {"h→₀", "h→₁₁"}
+    assert {node.label for node in _cells(diagram, "bi/backward")} >= {"h←₀", "h←₁₁"}
+    recurrent = {(e.source, e.target) for e in diagram.edges if e.role == "recurrent"}
+    assert ("bi/forward/10", "bi/forward/11") in recurrent and ("bi/backward/11", "bi/backward/10") in recurrent
+    (merge,) = diagram.find("merge")
+    assert _sources(diagram, merge.id) == {"bi/forward/11", "bi/backward/0"}
+    assert _sources(diagram, "output") == {merge.id}
+    assert merge.y > max(node.y for node in _cells(diagram)) and diagram.node("output").y > merge.y
+
+
+def test_bidirectional_sequences_merge_at_every_step():
+    model = keras.Sequential([keras.Input((5, 1)), L.Bidirectional(L.LSTM(3, return_sequences=True), name="bi"),
+                              L.TimeDistributed(L.Dense(1), name="out")])
+    diagram = unrolled_diagram(describe_model(model))
+    _check_two_independent_rows(diagram, "bi", {node.data["step"]: node.id for node in diagram.find("input")})
+    merges = {node.data["step"]: node for node in diagram.find("merge")}
+    assert sorted(merges) == list(range(5))
+    for step, merge in merges.items():
+        assert _sources(diagram, merge.id) == {f"bi/forward/{step}", f"bi/backward/{step}"}
+        assert _sources(diagram, f"out/{step}") == {merge.id}
+
+
+def test_stacked_bidirectional_layers_read_the_merge_below():
+    model = keras.Sequential([keras.Input((6, 1)), L.Bidirectional(L.GRU(3, return_sequences=True), name="low"),
+                              L.Bidirectional(L.GRU(3), name="high"), L.Dense(1, name="output")])
+    diagram = unrolled_diagram(describe_model(model))
+    merged = {node.data["step"]: node.id for node in diagram.find("merge", layer="low")}
+    _check_two_independent_rows(diagram, "high", merged)
+    assert _sources(diagram, "high/merge") == {"high/forward/5", "high/backward/0"}
+
+
+def test_unmerged_bidirectional_outputs_go_round_the_backward_row_to_their_reader():
+    diagram = unrolled_diagram(describe_model(bidirectional(None)))  # merge_mode=None, then a Concatenate layer
+    assert not diagram.find("merge")
+    assert len({node.data["layer"] for node in diagram.find("layer")}) == 1
+    for node in diagram.find("layer"):
+        step = node.data["step"]
+        assert _sources(diagram, node.id) == {f"bi/forward/{step}", f"bi/backward/{step}"}
+    _check_two_independent_rows(diagram, "bi", {node.data["step"]: node.id for node in diagram.find("input")})
+
+
+@pytest.mark.parametrize("sequences", [False, True])
+def test_the_merge_reads_the_states_keras_merges(sequences):
+    """Keras's Bidirectional output is the forward state after the last step with the backward state after step 0
+    (the trace keeps the backward direction in input time order), or at every step both states of that step."""
+    keras.utils.set_random_seed(4)
+    model = keras.Sequential([keras.Input((6, 2)), L.Bidirectional(L.GRU(3, return_sequences=sequences), name="bi"),
+                              L.Dense(1, name="head")])
+    x = np.random.default_rng(4).normal(size=(2, 6, 2)).astype("float32")
+    trace = rnnviz.record(model, x)
+    diagram = unrolled_diagram(stages_from_trace(trace), trace_layers=trace.layer_names)
+    expected = np.asarray(keras.Model(model.inputs, model.get_layer("bi").output)([x]))
+    for merge in diagram.find("merge"):
+        sources = sorted((diagram.node(e.source) for e in diagram.edges if e.target == merge.id),
+                         key=lambda node: node.data["direction"] != "forward")
+        merged = np.concatenate([trace[node.data["layer"]].states["h"][:, node.data["step"]] for node in sources], -1)
+        np.testing.assert_allclose(merged, expected[:, merge.data["step"]] if sequences else expected, atol=1e-6)
+    assert len(diagram.find("merge")) == (6 if sequences else 1)

@@ -244,3 +244,15 @@ def test_a_trace_saved_before_layers_told_their_time_draws_no_false_mapping(conv
     assert band.label == "which steps below each step reads is not known: 112 input steps, 55 of gru"
     assert max(node.data["step"] for node in display.diagram.find("cell")) == 54
     assert max(node.data["step"] for node in display.diagram.find("input")) == 111
+
+
+def test_the_bidirectional_architecture_fills_a_slide_with_legible_text():
+    """The gallery's Bidirectional model: its merge row added, every text still at least 12 pt on a 16:9 slide."""
+    from rnnviz.recording.experiments import architecture_models
+
+    model, x = architecture_models(0)["bidirectional"]
+    with style.context("slides", size="16:9"):
+        display = UnrolledDisplay.from_model(model, x, max_steps=6).plot()
+    _check_legible_on_a_slide(display.figure_)
+    (merge,) = display.diagram.find("merge")
+    assert merge.id in display.patches_ and len(display.arrows_) == len(display.diagram.edges)

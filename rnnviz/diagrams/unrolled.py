@@ -2,7 +2,8 @@
 
 Columns are time steps (long sequences elided: first steps, "…", last steps),
 rows go up through the model: inputs, embeddings, one row per recurrent layer
-(two for a Bidirectional one), outputs. A RepeatVector starts a new time axis to
+(for a Bidirectional one: a row per direction, each reading every input, and a row
+where they merge), outputs. A RepeatVector starts a new time axis to
 the right, so an encoder–decoder is drawn as one; ``initial_state`` passed from
 one layer to another is drawn as a state arrow.
 
@@ -17,7 +18,7 @@ middle of a stack of recurrent layers left out (a row of "⋮").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rnnviz.diagrams.architecture import Stage, step_ranges, window_reads, window_steps
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
@@ -39,6 +40,12 @@ FAN_STEPS = 4  # ... if at least this many of its steps then fit
 MIN_PITCH = 0.8  # between the input steps drawn under such a window
 SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 OWN_ROWS = ("input", "recurrent", "repeat", "band", "elided")  # roles never folded into another row
+# A Bidirectional layer's wires that go round a cell, as shares of the room beside it (COLUMN minus its width) and
+# above it (ROW minus its height): an input rises beside its forward cell to the backward cell, a forward state beside
+# its backward cell to where the two directions merge.
+INPUT_SIDE, STATE_SIDE = 0.3, 0.7
+INPUT_JOIN, STATE_TURN = 0.62, 0.3
+DIRECTION_SYMBOLS = {"forward": "h→", "backward": "h←"}
 
 
 def shown_steps(length: int, max_steps: int = 8) -> list:
@@ -78,13 +85,14 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: 
         trace knows it by (``"<name>/forward"`` for the directions of a Bidirectional one).
     """
     for summary in _summaries(_banded(list(stages), steps, max_steps)):
-        for shown in range(max_steps, min(max_steps, MIN_STEPS) - 1, -1):
-            diagram = _Layout(shown).draw(summary, steps, trace_layers)
-            xmin, xmax, _, _ = diagram.bounds
-            if xmax - xmin <= max_width:
-                break
-        if _rows(diagram) <= max_rows:
-            break
+        for merges in (True, False):  # then a Bidirectional layer's per-step merges left to the layer reading them
+            for shown in range(max_steps, min(max_steps, MIN_STEPS) - 1, -1):
+                diagram = _Layout(shown, merges=merges).draw(summary, steps, trace_layers)
+                xmin, xmax, _, _ = diagram.bounds
+                if xmax - xmin <= max_width:
+                    break
+            if _rows(diagram) <= max_rows:
+                return diagram
     return diagram
 
 
@@ -229,9 +237,10 @@ class _Output:
     """Where a stage's output was drawn.
 
     chains: per direction, {step: node id} of its nodes at the shown steps (none for a vector);
-    finals: the node(s) holding the final value (each direction's last state, or the vector);
+    finals: the node(s) holding the final value (each direction's last state, their merge, or the vector);
     sequence: True when the output is a sequence on ``axis`` (None for a vector off any axis);
-    symbol: what its nodes are called (x, h, ...).
+    symbol: what its nodes are called (x, h, ...);
+    states: a recurrent layer's final state per direction (what ``initial_state`` passes on).
     """
 
     row: int
@@ -240,13 +249,16 @@ class _Output:
     axis: int | None = None
     sequence: bool = False
     symbol: str = "h"
+    states: list = field(default_factory=list)
 
 
 class _Layout:
     """Places nodes axis by axis; each stage's output is either on a time axis (per step) or a single vector."""
 
-    def __init__(self, max_steps):
+    def __init__(self, max_steps, *, merges=True):
         self.max_steps = max_steps
+        self.merges = merges  # False: a Bidirectional layer's per-step merges left to the layer reading them
+        self.routes = {}  # node id -> how an edge from it upwards goes round a cell (see edge_up)
         self.nodes, self.edges, self.labels, self.groups = [], [], [], {}
         self.cursor = 0.0  # x where the next time axis starts
         self.outputs = {}  # stage name -> _Output
@@ -265,7 +277,7 @@ class _Layout:
             elif stage.role == "repeat":
                 self.add_repeat(stage)
             elif stage.role == "recurrent":
-                self.add_recurrent(stage, trace_layers)
+                self.add_recurrent(stage, trace_layers, consumers[stage.name])
             elif stage.role == "band":
                 self.add_band(stage, _given_length(consumers[stage.name][0], steps))
             elif stage.role == "elided":
@@ -328,7 +340,42 @@ class _Layout:
         for step, target in target_ids.items():
             for chain in source.chains:
                 if step in chain:
-                    self.edges.append(Edge(chain[step], target, role))
+                    self.edges.append(self.edge_up(chain[step], target, role))
+
+    def link_beside(self, source: _Output, target_ids, forward_ids):
+        """An edge into each backward cell from the node(s) below at its step, rising beside the forward cell between."""
+        for step, target in target_ids.items():
+            for chain in source.chains:
+                if step in chain:
+                    below, cell = self.node(chain[step]), self.node(forward_ids[step])
+                    split = (below.y + below.height / 2 + cell.y - cell.height / 2) / 2
+                    side = cell.x + cell.width / 2 + INPUT_SIDE * (COLUMN - cell.width)
+                    join = cell.y + cell.height / 2 + INPUT_JOIN * (ROW - cell.height)
+                    # with the forward cell's input up to the split, aside, up past the cell, into the backward cell
+                    points = ((below.x, split), (side, split), (side, join), (cell.x, join))
+                    self.edges.append(Edge(chain[step], target, "input", points=points))
+
+    def beside_backward(self, source, target, role="flow") -> Edge:
+        """An edge from a forward cell past the backward cell above it, up beside it into ``target``'s side.
+
+        It leaves the cell's right side if no recurrent edge does (the last step), else its top right corner:
+        straight up from the top would run on into the backward cell's input, as if one fed the other.
+        """
+        cell, goal = self.node(source), self.node(target)
+        side = cell.x + cell.width / 2 + STATE_SIDE * (COLUMN - cell.width)
+        chained = any(edge.source == source and edge.role == "recurrent" for edge in self.edges)
+        turn = cell.y + cell.height / 2 + STATE_TURN * (ROW - cell.height) if chained else cell.y
+        return Edge(source, target, role, points=((side, turn), (side, goal.y)))
+
+    def up_then_across(self, source, target, role="flow") -> Edge:
+        """An edge straight up from ``source`` to the height of ``target``, then across into it."""
+        cell, goal = self.node(source), self.node(target)
+        return Edge(source, target, role, points=((cell.x, goal.y),) if cell.x != goal.x else ())
+
+    def edge_up(self, source, target, role):
+        """An edge from ``source`` to ``target`` above it: round the cells in the way, if ``source`` has a route."""
+        route = self.routes.get(source)
+        return Edge(source, target, role) if route is None else route(source, target, role)
 
     # stages --------------------------------------------------------------
     def add_input(self, stage, length, fan=None):
@@ -364,7 +411,12 @@ class _Layout:
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "c")
         self.row_label(axis, 0, f"RepeatVector({stage.repeat})")
 
-    def add_recurrent(self, stage, trace_layers):
+    def add_recurrent(self, stage, trace_layers, consumers=()):
+        """A recurrent layer: a row of cells per direction, each reading the layer below at its own step.
+
+        A Bidirectional layer's two rows are independent: each input rises beside its forward cell to its
+        backward cell, and the two directions meet only where they merge (see :meth:`add_merge`).
+        """
         below = self.sequence_below(stage)
         axis, row = below.axis, below.row
         title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
@@ -376,20 +428,54 @@ class _Layout:
             if trace_layers is not None and layer not in trace_layers:
                 layer = next((name for name in trace_layers if name.split("#")[0] == layer), layer)
             group = direction if stage.bidirectional else None
-            ids = self.per_step(stage.name, axis, cell_row, "cell", "h", CELL_SIZE,
+            symbol = DIRECTION_SYMBOLS[direction] if stage.bidirectional else "h"
+            ids = self.per_step(stage.name, axis, cell_row, "cell", symbol, CELL_SIZE,
                                 {"layer": layer, "direction": direction, "kind": stage.kind}, group)
-            self.link_up(below, ids, "input")
+            if tops:  # the backward row of a Bidirectional layer
+                self.link_beside(below, ids, tops[0])
+            else:
+                self.link_up(below, ids, "input")
             self.chain(ids, reverse=direction == "backward", axis=axis)
             label = f"{stage.name}\n{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
             self.row_label(axis, cell_row, label + (f"\n{direction}" if stage.bidirectional else ""))
             tops.append(ids)
         if stage.state_source:
-            self.edges.append(Edge(self.last_node(stage.state_source), tops[0][min(tops[0])], "state", label="state"))
+            self.edges.append(Edge(self.state_node(stage.state_source), tops[0][min(tops[0])], "state", label="state"))
         top_row = row + len(directions)
         # Where each direction ends: the last step forwards, the first step backwards.
         finals = [ids[min(ids)] if direction == "backward" else ids[max(ids)] for ids, direction in zip(tops, directions)]
-        self.outputs[stage.name] = _Output(top_row, finals=finals, chains=tops, axis=axis,
-                                           sequence=stage.return_sequences)
+        output = _Output(top_row, finals=finals, chains=tops, axis=axis, sequence=stage.return_sequences, states=finals)
+        if stage.bidirectional:
+            output = self.add_merge(stage, output, consumers)
+        self.outputs[stage.name] = output
+
+    def add_merge(self, stage, output, consumers) -> _Output:
+        """Where a Bidirectional layer's directions merge (``merge_mode``): once, the forward row's last state with the
+        backward row's state at step 0, where it ends; or at every step (``return_sequences``).
+
+        Left to the layers reading them (edges up from forward cells going round the backward cells) when Keras
+        does not merge (``merge_mode=None``), or when per-step merges are not drawn and no reader needs one value.
+        """
+        forward, backward = output.chains
+        mode = stage.merge_mode or "concat"  # Keras's default
+        read_as_one = any(reader.role == "repeat" or reader.role == "recurrent" and reader.bidirectional
+                          for reader in consumers)
+        if mode == "None" or stage.return_sequences and not (self.merges or read_as_one):
+            self.routes.update(dict.fromkeys(forward.values(), self.beside_backward))
+            self.routes[output.finals[1]] = self.up_then_across
+            return output
+        row, size = output.row + 1, (CELL_SIZE[0], IO_SIZE[1])
+        if stage.return_sequences:
+            ids = self.per_step(stage.name, output.axis, row, "merge", "", size, {"layer": stage.name}, "merge",
+                                labels=dict.fromkeys(forward, mode))
+            for step, target in ids.items():
+                self.edges += [self.beside_backward(forward[step], target), Edge(backward[step], target, "flow")]
+            return replace(self.sequence_output(output.axis, row, ids), states=output.states)
+        node_id = f"{stage.name}/merge"
+        self.nodes.append(Node(node_id, self.axes[output.axis][-1][0], row * ROW, *size, "merge", mode,
+                               data={"layer": stage.name}))
+        self.edges += [self.beside_backward(output.finals[0], node_id), self.up_then_across(output.finals[1], node_id)]
+        return _Output(row, finals=[node_id], axis=output.axis, states=output.states)
 
     def add_band(self, stage, given=None):
         """Layers that change time, as one band: the shown input steps enter it, each step above names those it reads."""
@@ -474,26 +560,27 @@ class _Layout:
         else:  # on a column of its own before a time axis: caption under the node
             self.labels.append(_text_label(name, x, y - 0.5, "center", role="caption"))
         for final in source.finals:
-            self.edges.append(Edge(final, node_id, "output"))
+            self.edges.append(self.edge_up(final, node_id, "output"))
         self.outputs[stage.name] = _Output(row + 1, finals=[node_id])
 
     def add_state_output(self, stage):
         output = self.outputs[stage.name]
-        row, first = output.row, output.chains[0]
-        if not output.sequence:  # one output: the final state of each direction
+        row = output.row
+        if not output.sequence:  # one output: the final state of each direction, or their merge
             x = self.axes[output.axis][-1][0]
             self.nodes.append(Node(f"{stage.name}/output", x, (row + 1) * ROW, *IO_SIZE, "output", "h",
                                    data={"layer": stage.name}))
             for final in output.finals:
-                self.edges.append(Edge(final, f"{stage.name}/output", "output"))
+                self.edges.append(self.edge_up(final, f"{stage.name}/output", "output"))
             return
+        first = output.chains[0]
         for step in first:
             node_id = f"{stage.name}/output/{step}"
             label = "h" + _subscript(step)
             self.nodes.append(Node(node_id, self.node(first[step]).x, (row + 1) * ROW, *IO_SIZE, "output", label,
                                    data={"layer": stage.name, "step": step}))
-            for ids in output.chains:  # both directions of a Bidirectional layer feed its output
-                self.edges.append(Edge(ids[step], node_id, "output"))
+            for ids in output.chains:  # both directions of a Bidirectional layer feed its output, if not merged
+                self.edges.append(self.edge_up(ids[step], node_id, "output"))
 
     # helpers -------------------------------------------------------------
     def sequence_below(self, stage) -> _Output:
@@ -504,8 +591,13 @@ class _Layout:
         return below
 
     def last_node(self, stage_name):
-        """The node holding a stage's final value (a Bidirectional layer's: its forward direction's)."""
+        """The node holding a stage's final value (a Bidirectional layer's: its merge, or its forward direction's)."""
         return self.outputs[stage_name].finals[0]
+
+    def state_node(self, stage_name):
+        """The node holding a stage's final state (a Bidirectional layer's: its forward direction's)."""
+        output = self.outputs[stage_name]
+        return (output.states or output.finals)[0]
 
     def node(self, node_id):
         return next(node for node in self.nodes if node.id == node_id)
