@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from rnnviz.errors import TraceFileError
+from rnnviz.files import write_atomically  # a new file gets the usual mode (umask), unlike mkstemp's 0600
 
 META_MEMBER = "__meta__"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -38,22 +37,19 @@ def write_archive(path, *, kind: str, version: int, meta: dict, arrays: dict) ->
             raise TypeError(f"array {name!r} has dtype object, which cannot be saved without pickle")
         members[name] = array
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
-            for name, array in members.items():
-                buffer = io.BytesIO()
-                contiguous = np.ascontiguousarray(array) if array.ndim else array  # (it would make a scalar 1-d)
-                np.lib.format.write_array(buffer, contiguous, allow_pickle=False)
-                info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_EPOCH)
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, buffer.getvalue())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda temporary: _write_members(temporary, members))
+
+
+def _write_members(path, members: dict) -> None:
+    """Write ``members`` (name -> array) to ``path`` as a zip of ``.npy`` files with fixed timestamps."""
+    with open(path, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
+        for name, array in members.items():
+            buffer = io.BytesIO()
+            contiguous = np.ascontiguousarray(array) if array.ndim else array  # (it would make a scalar 1-d)
+            np.lib.format.write_array(buffer, contiguous, allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_EPOCH)
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buffer.getvalue())
 
 
 def read_archive(path, *, kind: str, max_version: int) -> tuple[dict, dict]:

@@ -100,6 +100,8 @@ def _seeds_one(text: str) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("gallery", "render"):
+        _quiet_tensorflow(imported_here=args.command == "gallery" and args.retrain)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import matplotlib
 
@@ -132,6 +134,20 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 130
     return 0
+
+
+def _quiet_tensorflow(*, imported_here: bool) -> None:
+    """A successful run prints no TensorFlow noise on stderr; an error is still printed (and the run fails).
+
+    ``imported_here``: this process will use TensorFlow (training), so import it now, without its start-up
+    notes; otherwise only the helper process of ``gallery`` does (and quiets it the same way).
+    """
+    from rnnviz.gallery import import_tensorflow_quietly, quiet_tensorflow
+
+    if imported_here:
+        import_tensorflow_quietly()
+    else:
+        quiet_tensorflow()
 
 
 def _progress(message: str) -> None:

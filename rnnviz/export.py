@@ -7,11 +7,11 @@ the files (matplotlib's version in Creator/Producer) changes only with matplotli
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import matplotlib as mpl
+
+from rnnviz.files import write_atomically
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -57,22 +57,6 @@ def _checked_formats(path: Path, formats) -> list[str]:
     if not wanted:
         raise ValueError(f"formats: got no format ({formats!r}); expected some of {list(FORMATS)}")
     return wanted
-
-
-def write_atomically(target, write) -> Path:
-    """Call ``write(temporary_path)`` on a hidden file next to ``target``, then rename it into place.
-
-    An interrupted run leaves no half-written file under the final name.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
 
 
 def _write_atomically(figure, target: Path, *, dpi: int) -> None:

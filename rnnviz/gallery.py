@@ -17,7 +17,13 @@ meanwhile, on the other core.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import re
+import shutil
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -71,12 +77,15 @@ class GalleryResult:
     seconds: float
     failed: list = field(default_factory=list)  # ClaimResult of every claim that does not hold
 
-    def summary(self) -> str:
-        figures = [path for path in self.files if path.suffix in (".png", ".svg", ".pdf")]
-        lines = [f"rnnviz gallery: {len(self.files)} files in {self.out} ({self.seconds:.0f} s)",
-                 f"  {len(figures)} figure files, {sum(p.suffix == '.npz' for p in self.files)} traces; "
-                 f"open {self.out / 'index.html'}", ""]
-        lines += ["  " + line for line in self.mae_table.splitlines()]
+    def summary(self, *, mae_table: bool = True) -> str:
+        """What the run wrote (every file counted once), the MAE table unless ``mae_table`` is False, failed claims."""
+        files = set(self.files)
+        figures = [path for path in files if path.suffix in (".png", ".svg", ".pdf")]
+        traces = [path for path in files if path.parent == self.out / "traces"]
+        lines = [f"rnnviz gallery: {len(files)} files in {self.out} ({self.seconds:.0f} s)",
+                 f"  {len(figures)} figure files, {len(traces)} traces; open {self.out / 'index.html'}"]
+        if mae_table:
+            lines += ["", *("  " + line for line in self.mae_table.splitlines())]
         if self.failed:
             lines += ["", f"  {len(self.failed)} claim(s) do NOT hold on these models:"]
             lines += [f"  {result}" for result in self.failed]
@@ -121,23 +130,23 @@ def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: s
     seed = (0 if seed is None else seed) if retrain else trained
     out = check_out_dir(out)
     write = progress or print
-    bar = ProgressBar(0, write=write)
+    bar = ProgressBar(planned_steps(seed, retrain=retrain, video=video), write=write)  # the total, before any work
     with _lessons_from(retrain_lessons(out / "lessons", seed=seed, bar=bar) if retrain else None):
         # The sections that need no forecaster are drawn by a second process meanwhile, on the other core.
         with _Helper(bar, _draw_seeded_sections, out, seed=seed, theme=theme, size=size, formats=formats) as helper:
             results, windows, traces = shipped_forecasters(seed)
             files = [trace.save(out / "traces" / f"{name}.npz") for name, trace in traces.items()]
-            figures = [*_forecast_figures(results, windows), *_trace_figures(traces)]
-            bar.expect(len(figures) + 1)  # and the contact sheet
-            entries = draw_all(figures, out, theme=theme, size=size, formats=formats, step=bar.step)
+            entries = draw_all(forecaster_figures(results, windows, traces), out, theme=theme, size=size,
+                               formats=formats, step=bar.step)
             entries += helper.result()
         checked = lessons.check(remeasure=False)  # every claim, also one no figure states
         if retrain:
+            files += [path for path in sorted((out / "lessons").rglob("*")) if path.is_file()]
             write("every claim, checked on the lessons trained now:")
             for claim in checked:
                 write(f"  {claim}")
         if video:
-            files += render_videos(out, step=bar.step, expect=bar.expect)
+            files += render_videos(out, step=bar.step)
     entries.sort(key=lambda entry: list(SECTIONS).index(entry["section"]))  # lecture order; stable within a section
     for entry in entries:
         files.extend(out / path for path in entry["files"].values())
@@ -145,11 +154,33 @@ def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: s
     failed = [claim for claim in checked if not claim.holds]
     result = GalleryResult(out, files, results.table(), time.perf_counter() - started, failed)
     bar.step("index.html: the contact sheet")
-    table = (["forecaster", "validation MAE", "/ naive"],
-             [(title(name), f"{error:.3f}", f"{ratio:.2f}") for name, error, ratio in results.rows()])
-    files.append(write_index(out, entries, result, theme=theme, tables={SECTIONS["forecasting"]: table}))
+    files.append(out / "index.html")  # counted in the summary the page itself shows
+    write_index(out, entries, result, theme=theme, tables={SECTIONS["forecasting"]: mae_rows(results)})
     result.seconds = time.perf_counter() - started
     return result
+
+
+def planned_steps(seed: int, *, retrain: bool, video: bool) -> int:
+    """The steps of a run, counted before it starts: each lesson retrained, figure drawn, video, and the contact sheet.
+
+    The figures are listed (not drawn) from the lessons in place: retraining changes their numbers, not which there are.
+    """
+    from rnnviz import lessons
+    from rnnviz.scenes import SCENES
+
+    figures = [*forecaster_figures(*shipped_forecasters(seed)), *seeded_figures(seed)]
+    return (len(lessons.LESSONS) if retrain else 0) + len(figures) + (len(SCENES) if video else 0) + 1
+
+
+def forecaster_figures(results, windows, traces: dict) -> list:
+    """The figures of the lesson ``forecasting`` (drawn in this process): forecasts, errors, the recorded cells."""
+    return [*_forecast_figures(results, windows), *_trace_figures(traces)]
+
+
+def mae_rows(results) -> tuple:
+    """``(header, rows)``: each forecaster's validation MAE and its ratio to the naive one's, as the page's table."""
+    return (["forecaster", "validation MAE", "/ naive"],
+            [(title(name), f"{error:.3f}", f"{ratio:.2f}") for name, error, ratio in results.rows()])
 
 
 def trained_seed() -> int:
@@ -163,7 +194,6 @@ def retrain_lessons(root: Path, *, seed: int, bar) -> Path:
     """Train every lesson from scratch with ``seed`` into ``root``; ``root``."""
     from rnnviz import lessons
 
-    bar.expect(len(lessons.LESSONS))
     for name in lessons.LESSONS:
         bar.step(f"training the lesson {name!r} from scratch (seed {seed})")
         lessons.train(name, seed=seed, out=root, progress=bar.note)
@@ -198,19 +228,25 @@ def shipped_forecasters(seed: int) -> tuple:
     return results, forecasting.windows(seed)[0], traces
 
 
-def render_videos(out: Path, *, step, expect) -> list:
-    """Render every scene at low quality to ``out/videos/<scene>.mp4`` (moved into place when finished)."""
+def render_videos(out: Path, *, step) -> list:
+    """Render every scene at low quality to ``out/videos/<scene>.mp4`` (moved into place when finished).
+
+    ``step(message)`` is called before each video; manim's working files
+    (``out/videos/.manim``) are removed afterwards, so only the videos stay.
+    """
     from rnnviz.scenes import SCENES, render_scene
 
-    expect(len(SCENES))
     videos = out / "videos"
     written = []
-    for name in SCENES:
-        step(f"videos/{name}.mp4: {SCENES[name].about}")
-        rendered = render_scene(name, quality="low", format="mp4", out=videos / ".manim")
-        target = videos / f"{name}.mp4"
-        os.replace(rendered, target)  # manim writes its file whole; moving it is atomic
-        written.append(target)
+    try:
+        for name in SCENES:
+            step(f"videos/{name}.mp4: {SCENES[name].about}")
+            rendered = render_scene(name, quality="low", format="mp4", out=videos / ".manim")
+            target = videos / f"{name}.mp4"
+            os.replace(rendered, target)  # manim writes its file whole; moving it is atomic
+            written.append(target)
+    finally:
+        shutil.rmtree(videos / ".manim", ignore_errors=True)
     return written
 
 
@@ -247,19 +283,19 @@ def checked_claims(figure: GalleryFigure) -> list:
 
 
 def _draw_seeded_sections(report, out, *, seed, theme, size, formats) -> list:
-    """In the helper process: draw :func:`seeded_figures`, reporting first how many, then each step."""
-    figures = seeded_figures(seed)
-    report(len(figures))
-    return draw_all(figures, Path(out), theme=theme, size=size, formats=formats, step=report)
+    """In the helper process: draw :func:`seeded_figures`, reporting each step."""
+    return draw_all(seeded_figures(seed), Path(out), theme=theme, size=size, formats=formats, step=report)
 
 
 class _Helper:
     """Run ``work(report, *args, **kwargs)`` in a fresh process, showing its progress on ``bar`` as it goes.
 
     A fresh (spawned) process, not a fork: TensorFlow's threads do not survive a fork.
-    The work calls ``report`` with the count of steps it will take (an int), then
-    with one line per step; a thread here moves them onto the bar. Leaving the
-    ``with`` block on an error (or Ctrl-C) stops the process at once.
+    The work calls ``report`` with one line per step (the bar counts its steps
+    already); a thread here moves them onto the bar. TensorFlow there keeps its
+    routine messages off stderr (:func:`import_tensorflow_quietly`); a failure
+    comes back with its traceback. Leaving the ``with`` block on an error (or
+    Ctrl-C) stops the process at once.
     """
 
     def __init__(self, bar, work, *args, **kwargs):
@@ -279,10 +315,7 @@ class _Helper:
             if isinstance(message, tuple):  # ("result", value) or ("error", text): the last message
                 self.outcome = message
                 return
-            if isinstance(message, int):
-                self.bar.expect(message)
-            else:
-                self.bar.step(message)
+            self.bar.step(message)
 
     def __enter__(self):
         return self
@@ -311,14 +344,57 @@ def _helper_main(messages, work, args, kwargs):
     """The helper process: TensorFlow on one thread (the other core is the main process's), then the work."""
     import traceback
 
-    import tensorflow as tf
-
+    tf = import_tensorflow_quietly()
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     try:
         messages.put(("result", work(messages.put, *args, **kwargs)))
     except BaseException:
         messages.put(("error", traceback.format_exc()))
+
+
+# What TensorFlow's libraries print as they load, before their log is set up (whatever TF_CPP_MIN_LOG_LEVEL says):
+# absl's notice and info lines such as oneDNN's. Warnings and errors (W, E, F lines) and anything else are kept.
+_START_UP_NOTES = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\) is called|I\d{4} ")
+
+
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's routine messages off stderr from now on (call it before TensorFlow is imported).
+
+    Its C++ log, down to the graph optimizer's harmless errors (``TF_CPP_MIN_LOG_LEVEL``, unless already
+    set), and its Python log below errors (retracing warnings). A real failure still raises, and is printed
+    by whoever catches it (the command line prints it and fails).
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def import_tensorflow_quietly():
+    """``tensorflow``, imported after :func:`quiet_tensorflow` without the notes its libraries print on loading."""
+    quiet_tensorflow()
+    with _stderr_filtered(_START_UP_NOTES):
+        import tensorflow as tf
+    return tf
+
+
+@contextmanager
+def _stderr_filtered(dropped: re.Pattern):
+    """Within the block, what goes to stderr (the file descriptor: C++ too) is held back; then each line of it
+    that ``dropped`` does not match is written out."""
+    sys.stderr.flush()
+    original = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(original, 2)
+            os.close(original)
+            held.seek(0)
+            lines = held.read().decode("utf-8", errors="replace").splitlines(keepends=True)
+            sys.stderr.write("".join(line for line in lines if not dropped.match(line)))
+            sys.stderr.flush()
 
 
 def check_options(*, theme, size, formats) -> list:
@@ -367,29 +443,29 @@ def state_failed_claims(figure, failed) -> None:
 
 
 def write_index(out: Path, entries: list, result: GalleryResult, *, theme: str, tables=None) -> Path:
-    """``out/index.html``, written atomically."""
+    """``out/index.html``, written atomically; its summary leaves the MAE table to ``tables`` (drawn once)."""
     from rnnviz.contact_sheet import contact_sheet
-    from rnnviz.export import write_atomically
+    from rnnviz.files import write_atomically
     from rnnviz.style import neutral
 
     colours = {role: neutral(role, theme) for role in ("background", "text", "muted")}
-    page = contact_sheet(entries, title="rnnviz gallery: the lecture's figures", summary=result.summary(),
-                         colours=colours, tables=tables)
+    page = contact_sheet(entries, title="rnnviz gallery: the lecture's figures",
+                         summary=result.summary(mae_table=False), colours=colours, tables=tables)
     return write_atomically(out / "index.html", lambda path: Path(path).write_text(page, encoding="utf-8"))
 
 
 class ProgressBar:
-    """A text progress bar, one line per step: ``[#####.....] 12/30   41 s  what is being done``."""
+    """A text progress bar, one line per step: ``[#####.....] 12/30   41 s  what is being done``.
+
+    ``total``: every step the run will take, counted before it starts, so the total never changes.
+    """
 
     def __init__(self, total: int, *, write=print, width: int = 24):
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise ValueError(f"total: expected the number of steps (an int >= 0), got {total!r}")
         self.total, self.done, self.write, self.width = total, 0, write, width
         self.started = time.perf_counter()
         self.lock = threading.Lock()  # steps come from this process and, relayed, from the helper
-
-    def expect(self, count: int) -> None:
-        """``count`` more steps to come."""
-        with self.lock:
-            self.total += count
 
     def note(self, message: str) -> None:
         """A line under the current step, without advancing."""
@@ -538,10 +614,11 @@ def _gradient_figures(seed: int) -> list:
         GalleryFigure("gradients", "gradient_decay", "Untrained cells: how fast gradients fade through time",
                       lambda: GradientDecayDisplay.from_lesson().plot()),
         GalleryFigure("gradients", "spectral_radius", "Vanishing below spectral radius 1, exploding well above it; "
-                      "with relu, just above 1 still vanishes",
+                      "the activation decides where they turn: linear between 0.9 and 1.1, tanh between 0.9 and 3, "
+                      "relu between 1.1 and 2",
                       lambda: SpectralRadiusDisplay.from_lesson().plot(),
                       claims=(("gradients", "vanish_below_one"), ("gradients", "explode_well_above_one"),
-                              ("gradients", "relu_just_above_one_vanishes"))),
+                              ("gradients", "linear_edge"), ("gradients", "tanh_edge"), ("gradients", "relu_edge"))),
         GalleryFigure("gradients", "memory_heatmap", "Untrained cells: how long an input is felt",
                       lambda: MemoryHeatmapDisplay.from_lesson().plot()),
         GalleryFigure("gradients", "gradient_clipping", "Clipping tames exploding gradients: without it training "
@@ -556,12 +633,12 @@ def _architecture_figures(seed: int) -> list:
     import rnnviz
     from rnnviz.figures.unrolled import UnrolledDisplay
 
-    models = architecture_models(seed)  # built once, drawn one by one
+    # Built once, when the first is drawn (TensorFlow): listing the figures, e.g. to count them, builds nothing.
+    models = functools.cache(lambda: architecture_models(seed))
 
     def make(name):
-        model, x = models[name]
-
         def draw():
+            model, x = models()[name]
             display = UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6)
             display.heading = "Untrained: the architecture unrolled through time, with its real states"
             return display.plot()

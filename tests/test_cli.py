@@ -1,6 +1,9 @@
 """The command line and the set-up the README promises."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 @pytest.mark.slow
-def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
+def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capfd):
     out = tmp_path / "out"
     assert main(["gallery", "--out", str(out), "--formats", "png,svg", "--theme", "dark"]) == 0
     written = sorted(p.name for p in (out / "traces").iterdir())
@@ -48,10 +51,62 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capsys):
     assert not list(out.rglob(".*.tmp"))  # nothing half-written
     trace = rnnviz.load(out / "traces" / "lstm.npz")
     assert trace.layers[0].kind == "lstm" and trace.layers[0].batch_size == 8
-    output = capsys.readouterr().out
+    output, err = capfd.readouterr()  # (file descriptors: the helper process's output too)
     steps = len(expected) + 1  # the figures and the contact sheet: nothing is trained
+    assert re.findall(r"\] \d+/(\d+) ", output) == [str(steps)] * steps  # the total known from the start
     assert re.search(rf"\] {steps}/{steps} +\d+ s  index.html", output)  # the progress bar reached the end
     assert "validation MAE" in output and "naive" in output and "<table>" in index
+    assert index.count("validation MAE") == 1  # the table, not also the summary above it
+    on_disk = sum(path.is_file() for path in out.rglob("*"))
+    assert f"rnnviz gallery: {on_disk} files in" in output and f"rnnviz gallery: {on_disk} files in" in index
+    assert err == ""  # no TensorFlow noise on a run that succeeds
+    assert {oct(path.stat().st_mode & 0o777) for path in out.rglob("*.*")} == {oct(0o666 & ~_umask())}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_summary_counts_each_file_once_and_the_page_leaves_the_table_to_its_section(tmp_path):
+    from rnnviz.gallery import GalleryResult
+
+    files = [tmp_path / "figures" / "a.png", tmp_path / "traces" / "t.npz", tmp_path / "index.html"]
+    result = GalleryResult(tmp_path, [*files, files[0]], "validation MAE, 5 steps ahead\n  naive  0.925", 3.0)
+    assert result.summary().startswith(f"rnnviz gallery: 3 files in {tmp_path}")
+    assert "1 figure files, 1 traces" in result.summary() and "validation MAE" in result.summary()
+    assert "validation MAE" not in result.summary(mae_table=False)
+
+
+def test_listing_the_gallery_counts_its_steps_without_tensorflow():
+    code = ("import sys; from rnnviz.gallery import planned_steps\n"
+            "print(planned_steps(0, retrain=False, video=False), planned_steps(0, retrain=True, video=True))\n"
+            "assert 'tensorflow' not in sys.modules\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    from rnnviz.lessons import LESSONS
+    from rnnviz.scenes import SCENES
+
+    plain, everything = map(int, result.stdout.split())
+    assert everything == plain + len(LESSONS) + len(SCENES)
+
+
+def test_gallery_videos_leave_no_working_files(tmp_path, monkeypatch):
+    import rnnviz.scenes
+    from rnnviz.gallery import render_videos
+
+    def render_scene(name, *, quality, format, out):  # as manim does: partial files, then the video
+        (Path(out) / "partial").mkdir(parents=True, exist_ok=True)
+        (Path(out) / "partial" / f"{name}_0.mp4").write_bytes(b"part")
+        (Path(out) / f"{name}.mp4").write_bytes(b"video")
+        return Path(out) / f"{name}.mp4"
+
+    monkeypatch.setattr(rnnviz.scenes, "render_scene", render_scene)
+    steps = []
+    written = render_videos(tmp_path, step=steps.append)
+    assert len(steps) == len(written) == len(rnnviz.scenes.SCENES)
+    assert sorted(path for path in tmp_path.rglob("*") if path.is_file()) == sorted(written)
 
 
 def test_gallery_options_are_checked(capsys):

@@ -58,6 +58,24 @@ def test_from_cells_uses_real_profiles():
     assert "untrained" in display.description
 
 
+def test_spectral_radius_from_the_lesson_titles_each_panel_with_its_checked_claim():
+    """The panel notes are the lesson's edge claims, which hold on the very lines drawn."""
+    from rnnviz import lessons
+    from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+    from rnnviz.lessons.gradients import ACTIVATIONS, EDGES, VANISHED, EXPLODED
+
+    display = SpectralRadiusDisplay.from_lesson().plot()
+    checked = {result.claim: result for result in lessons.check("gradients", remeasure=False)}
+    assert all(checked[name].holds for name in ("vanish_below_one", "explode_well_above_one"))
+    assert display.figure_.get_suptitle().startswith("Gradients vanish below spectral radius 1, explode well above")
+    for activation in ACTIVATIONS:
+        assert checked[f"{activation}_edge"].holds
+        title = display.axes_[activation].get_title(loc="left")
+        vanishes, explodes = (display.lines_[activation, radius].get_ydata() for radius in EDGES[activation])
+        assert f"ρ = {EDGES[activation][0]:g} vanishes" in title and vanishes[-1] / vanishes[0] <= VANISHED
+        assert f"ρ = {EDGES[activation][1]:g} explodes" in title and explodes[-1] / explodes[0] >= EXPLODED
+
+
 def test_spectral_radius_lines_are_the_medians_and_coloured_by_side_of_one():
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay, radius_colours
 
@@ -74,6 +92,12 @@ def test_spectral_radius_lines_are_the_medians_and_coloured_by_side_of_one():
     colours = radius_colours(radii)
     assert colours[1.0] == rnnviz.style.neutral("text")  # black on the light theme, white on the dark one
     assert colours[0.5][2] > colours[0.5][0] and colours[2.0][0] > colours[2.0][2]  # blue below, red above
+    near_and_far = (0.9, 0.5, 1.1, 3.0)
+    light = radius_colours(near_and_far)
+    with rnnviz.style.context(theme="dark"):
+        dark = radius_colours(near_and_far)
+    for near, far in ((0.9, 0.5), (1.1, 3.0)):  # further from 1: standing out more from the background
+        assert sum(light[far][:3]) < sum(light[near][:3]) and sum(dark[far][:3]) > sum(dark[near][:3])
 
 
 def test_spectral_radius_needs_one_axes_per_activation():
@@ -124,7 +148,31 @@ def test_clipping_display_draws_the_recorded_steps_and_marks_overflow():
     x, y = display.lines_["no clipping", "gradient_norm"].get_data()
     np.testing.assert_array_equal(x, [0, 1]) and np.testing.assert_array_equal(y, [3.0, 1e6])
     np.testing.assert_array_equal(display.lines_["clipnorm=1", "loss"].get_data()[1], runs["clipnorm=1"]["loss"])
-    assert any("not finite (overflow) from step 2" in t.get_text() for t in display.axes_["gradient_norm"].texts)
+    for panel, steps in (("gradient_norm", [2, 3]), ("loss", [2, 3])):
+        np.testing.assert_array_equal(display.nonfinite_["no clipping", panel].get_xdata(), steps)
+        assert "inf / NaN" in [label.get_text() for label in display.axes_[panel].get_yticklabels()]
+    assert ("clipnorm=1", "loss") not in display.nonfinite_
+    legend = [text.get_text() for text in display.axes_["gradient_norm"].get_legend().get_texts()]
+    assert "no clipping: inf or NaN\n(overflow)" in legend
+
+
+def test_every_clipping_setting_shows_apart_and_above_the_curves_stays_free_for_overflow():
+    """The shipped runs: every setting starts at the same point, so each has its own marker and line style;
+    the unclipped run's one finite step is a ring around the others, its overflow a row of × over all curves."""
+    from rnnviz.figures.clipping import ClippingDisplay
+
+    display = ClippingDisplay.from_lesson().plot()
+    lines = [display.lines_[label, "gradient_norm"] for label in display.runs]
+    assert len({(line.get_marker(), line.get_linestyle(), line.get_color()) for line in lines}) == len(lines)
+    ring, *others = lines
+    assert ring.get_markerfacecolor() == "none" and all(ring.get_markersize() > line.get_markersize() for line in others)
+    assert ring.get_zorder() > max(line.get_zorder() for line in others)
+    for panel, axes in display.axes_.items():
+        marks = display.nonfinite_["no clipping", panel]
+        np.testing.assert_array_equal(marks.get_xdata(), np.flatnonzero(~np.isfinite(display.runs["no clipping"][panel])))
+        band_bottom = axes.transAxes.transform((0, min(marks.get_ydata())))[1] - 5  # pixels, under the × row
+        highest = max(np.nanmax(line.get_ydata()) for (_, key), line in display.lines_.items() if key == panel)
+        assert axes.transData.transform((0, highest))[1] < band_bottom
 
 
 @pytest.mark.slow

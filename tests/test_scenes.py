@@ -121,7 +121,36 @@ def test_the_gradient_scene_shows_the_profiles_own_numbers():
     kind, decay = scene.decay["SimpleRNN"]
     median = np.median(profile.by_steps_back(), axis=0)
     assert kind == "simple_rnn"
-    np.testing.assert_allclose(decay, median / median[0])
+    np.testing.assert_allclose(decay, median)  # what the slide figures draw: from ||I|| = sqrt(4) at the last step
+    assert decay[0] == pytest.approx(2.0) and scene.start_note.endswith("‖I‖ = √4 ≈ 2.00")
+
+
+def test_the_gradient_scene_draws_each_step_under_its_cell_on_an_axis_read_at_the_bottom():
+    """Chain and curve run the same way (the last step on the right); ticks and numbers together under the axis."""
+    import keras
+    from manim import ValueTracker
+
+    import rnnviz
+    from rnnviz.scenes.gradients import VanishingGradientsScene
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((23, 1)), keras.layers.SimpleRNN(4)])
+    profile = rnnviz.gradient_profile(model, np.random.default_rng(0).normal(size=(3, 23, 1)).astype("float32"))
+    scene = VanishingGradientsScene(profiles=[profile])
+    (_, chains, axes, _), moving = scene.layout(ValueTracker(scene.cell_steps[-1]))
+    moving.update()
+    for back, cell in zip(scene.cell_steps, chains[0].cells[::-1]):
+        assert cell.get_x() == pytest.approx(scene.point(axes, back, 0)[0], abs=1e-6)
+    curve = moving[1].get_anchors()
+    start = scene.point(axes, 0, np.log10(scene.decay["SimpleRNN"][1][0]))
+    assert np.allclose(curve[0], start) and curve[-1][0] < curve[0][0]  # from the last step, growing to the left
+    bottom = axes.x_axis.get_center()[1]
+    assert bottom == pytest.approx(axes.y_axis.get_bottom()[1], abs=0.05)  # the x axis is the bottom line
+    ticks = scene.x_ticks(axes)
+    assert [number.text for _, number in ticks] == [str(back) for back in range(0, 23, 5)]
+    for back, (mark, number) in zip(range(0, 23, 5), ticks):
+        assert mark.get_center() == pytest.approx(axes.c2p(22 - back, 0), abs=1e-6)
+        assert number.get_top()[1] < mark.get_bottom()[1]
 
 
 def test_lstm_cell_at_step_three(request):
@@ -164,7 +193,7 @@ def test_gallery_videos_land_under_their_scene_names(tmp_path, monkeypatch):
 
     monkeypatch.setattr(rnnviz.scenes, "SCENES", {"windowing": SCENES["windowing"]})
     steps = []
-    written = render_videos(tmp_path, step=steps.append, expect=lambda count: None)
+    written = render_videos(tmp_path, step=steps.append)
     assert written == [tmp_path / "videos" / "windowing.mp4"] and written[0].stat().st_size > 10_000
     assert steps == ["videos/windowing.mp4: " + SCENES["windowing"].about]
 

@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
 import zipfile
@@ -68,6 +70,23 @@ def test_saving_twice_gives_the_same_bytes(trace, tmp_path):
     first = trace.save(tmp_path / "a.npz").read_bytes()
     second = trace.save(tmp_path / "b.npz").read_bytes()
     assert first == second
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_saved_file_gets_a_new_files_mode_like_a_figure(trace, tmp_path, umask):
+    import matplotlib.figure
+
+    from rnnviz.export import save_figure
+
+    previous = os.umask(umask)
+    try:
+        saved = trace.save(tmp_path / "trace.npz")
+        figure = save_figure(matplotlib.figure.Figure(), tmp_path / "figure.png")[0]
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o666 & ~umask  # 0644 under umask 022, not mkstemp's 0600
+    assert stat.S_IMODE(saved.stat().st_mode) == stat.S_IMODE(figure.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
 
 
 def test_suffix_is_added(trace, tmp_path):

@@ -5,11 +5,21 @@ The training is the lesson ``gradients``' (:func:`rnnviz.lessons.gradients.train
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
 
-from rnnviz.style import OKABE_ITO, figure_title, new_or_given_panels
+from rnnviz.style import OKABE_ITO, figure_title, neutral, new_or_given_panels
 
-SETTING_COLOURS = (OKABE_ITO["vermilion"], OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"])
+# One look per setting, in order; "size" scales the theme's marker size. The first is a hollow ring, larger than the
+# others, so it shows around them where every setting starts from the same point.
+SETTING_STYLES = (
+    {"color": OKABE_ITO["vermilion"], "marker": "o", "markerfacecolor": "none", "size": 1.8, "zorder": 3},
+    {"color": OKABE_ITO["blue"], "marker": "s", "linestyle": "-"},
+    {"color": OKABE_ITO["green"], "marker": "^", "linestyle": "--"},
+    {"color": OKABE_ITO["purple"], "marker": "D", "linestyle": ":"},
+)
+HEADING = "Without clipping, training overflows;\nclipped by norm, the same model trains"
 
 
 class ClippingDisplay:
@@ -52,45 +62,75 @@ class ClippingDisplay:
         return cls(runs=gradients.clipping_runs(results), description=description)
 
     def plot(self, ax=None, *, title=True, **kwargs):
-        """Two panels (gradient norm, loss) against training step; non-finite steps marked with an x.
+        """Two panels (gradient norm, loss) against training step; a non-finite value is an × in a row over the curves.
 
-        Keeps ``figure_``, ``axes_`` (``"gradient_norm"``, ``"loss"``) and ``lines_`` (by (label, panel)).
+        Each setting has its own colour, marker and line style (every setting starts from the same
+        point, so the first setting's hollow ring shows around the others). ``kwargs`` go to every
+        line. Keeps ``figure_``, ``axes_`` (``"gradient_norm"``, ``"loss"``), ``lines_`` (by (label,
+        panel)) and ``nonfinite_`` (the × marks, by (label, panel)).
         """
         self.figure_, axes = new_or_given_panels(
             ax, 2, what="gradient norm, loss", figsize=(10, 6), nrows=2, sharex=True
         )
         self.axes_ = dict(zip(("gradient_norm", "loss"), axes))
-        self.lines_ = {}
-        for (label, run), line_colour in zip(self.runs.items(), SETTING_COLOURS):
-            for key, panel in self.axes_.items():
-                values = run[key]
-                finite = np.isfinite(values)
-                (self.lines_[label, key],) = panel.plot(
-                    np.flatnonzero(finite),
-                    values[finite],
-                    **{"color": line_colour, "linewidth": 1.8, "marker": ".", "label": label, **kwargs},
-                )
-                if not finite.all():
-                    first = int(np.argmax(~finite))
-                    panel.axvline(first, color=line_colour, linestyle=":", linewidth=1.5)
-                    panel.annotate(
-                        f"{label}: not finite (overflow) from step {first} on",
-                        (first, 0.96),
-                        xycoords=("data", "axes fraction"),
-                        xytext=(4, 0),
-                        textcoords="offset points",
-                        color=line_colour,
-                        fontsize=9,
-                        ha="left",
-                        va="top",
-                    )
+        self.lines_, self.nonfinite_ = {}, {}
+        overflowing = [label for label, run in self.runs.items() if not all(np.isfinite(v).all() for v in run.values())]
+        for key, panel in self.axes_.items():
+            for (label, run), style in zip(self.runs.items(), SETTING_STYLES):
+                self.lines_[label, key] = _plot_finite(panel, run[key], label=label, style=style, **kwargs)
+            panel.set_yscale("log")
+            _nonfinite_band(panel, rows=len(overflowing))
+            for row, label in enumerate(overflowing):
+                style = SETTING_STYLES[list(self.runs).index(label)]
+                self.nonfinite_[label, key] = _mark_nonfinite(panel, self.runs[label][key], label=label,
+                                                              colour=style["color"], row=row)
+            panel.grid(True, alpha=0.3)
         self.axes_["gradient_norm"].set_ylabel("global gradient norm\n(before clipping)")
         self.axes_["loss"].set_ylabel("training loss (MSE)")
         self.axes_["loss"].set_xlabel("training step")
-        for panel in axes:
-            panel.set_yscale("log")
-            panel.grid(True, alpha=0.3)
         self.axes_["gradient_norm"].legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         if title:
-            figure_title(self.figure_, "Gradient clipping tames exploding gradients", self.description)
+            figure_title(self.figure_, HEADING, self.description)
         return self
+
+
+ROW_HEIGHT = 0.08  # of the axes height: one row of × marks
+
+
+def _plot_finite(panel, values, *, label, style, **kwargs):
+    """The finite values at their steps, in the setting's style; the line drawn."""
+    finite = np.isfinite(values)
+    size = plt.rcParams["lines.markersize"] * style.get("size", 1.0)
+    shown = {key: value for key, value in style.items() if key != "size"}
+    (line,) = panel.plot(np.flatnonzero(finite), values[finite],
+                         **{"linewidth": 1.8, "markersize": size, "label": label, **shown, **kwargs})
+    return line
+
+
+def _nonfinite_band(panel, *, rows: int) -> None:
+    """Above the curves, a shaded band of ``rows`` rows for the × marks, named like a tick: "inf / NaN".
+
+    The top of the log axis is raised to make room; value ticks stay below the band.
+    """
+    if not rows:
+        return
+    low, high = np.log10(panel.get_ylim())
+    share = rows * ROW_HEIGHT  # of the new height
+    panel.set_ylim(top=10 ** (high + (high - low) * share / (1 - share)))
+    decades = [round(np.log10(tick)) for tick in panel.get_yticks() if 10**low <= tick <= 10**high]
+    centre = high + (high - low) * share / (1 - share) / 2  # the band's middle, in decades
+    panel.set_yticks([10.0**decade for decade in decades] + [10**centre],
+                     labels=[f"$\\mathdefault{{10^{{{decade}}}}}$" for decade in decades] + ["inf / NaN"])
+    panel.add_patch(Rectangle((0, 1 - share), 1, share, transform=panel.transAxes, color=neutral("grid"),
+                              alpha=0.5, linewidth=0, zorder=0))
+
+
+def _mark_nonfinite(panel, values, *, label, colour, row):
+    """An × at every non-finite step, in row ``row`` from the top of the panel (labelled for the legend)."""
+    steps = np.flatnonzero(~np.isfinite(values))
+    if not len(steps):
+        return None
+    (marks,) = panel.plot(steps, np.full(len(steps), 1 - ROW_HEIGHT * (row + 0.5)), linestyle="none", marker="x",
+                          color=colour, transform=panel.get_xaxis_transform(),  # x in steps, y in axes fraction
+                          label=f"{label}: inf or NaN\n(overflow)")
+    return marks

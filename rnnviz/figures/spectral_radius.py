@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgb
 
 from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
+# What the lesson ``gradients`` checks on its sweep (its claims vanish_below_one, explode_well_above_one, *_edge).
+LESSON_HEADING = "Gradients vanish below spectral radius 1, explode well above;\nthe activation decides where they turn"
 
 
 class SpectralRadiusDisplay:
     """``||d h_T / d h_t||`` against steps back for one SimpleRNN whose ``W_h`` is rescaled to several radii.
 
     Below radius 1 the gradient vanishes; above it, it can explode (Pascanu et
-    al., 2013). With tanh the growth is held back by saturation; with relu, the
-    units a step switches off cut their paths, so its gradients explode only
-    when the radius is well above 1.
+    al., 2013). Where it turns depends on the activation: with none (linear) the
+    radius alone decides; tanh's slope is at most 1 and saturates; relu's is 0 on
+    the units a step switches off, cutting their paths.
 
     Parameters
     ----------
@@ -24,17 +27,27 @@ class SpectralRadiusDisplay:
     radii : sequence of float
     activations : sequence of str
     description : str
+    heading : str
+        The figure's title.
+    panel_notes : dict of activation to str, optional
+        A line under each panel's name (what the lesson checked on that panel).
     """
 
-    def __init__(self, *, norms: dict, radii, activations, description: str = ""):
+    HEADING = "Gradients through time as the spectral radius ρ of W_h grows"
+
+    def __init__(self, *, norms: dict, radii, activations, description: str = "", heading: str = HEADING,
+                 panel_notes=None):
         self.norms = {key: np.asarray(value, dtype=float) for key, value in norms.items()}
         self.radii = tuple(radii)
         self.activations = tuple(activations)
         self.description = description
+        self.heading = heading
+        self.panel_notes = dict(panel_notes or {})
 
     @classmethod
     def from_sweep(
-        cls, *, radii=DEFAULT_RADII, activations=("tanh", "relu"), units=32, steps=50, batch=8, input_scale=0.5, seed=0
+        cls, *, radii=DEFAULT_RADII, activations=("linear", "tanh", "relu"), units=32, steps=50, batch=8,
+        input_scale=0.5, seed=0
     ):
         """Build the SimpleRNN (seeded weights, no bias), rescale ``W_h`` to each radius, and profile it.
 
@@ -49,13 +62,15 @@ class SpectralRadiusDisplay:
 
     @classmethod
     def from_lesson(cls, results=None):
-        """The sweep of the lesson ``gradients`` (default: its shipped results); no TensorFlow needed."""
+        """The sweep of the lesson ``gradients`` (default: its shipped results), titled with its claims; no TensorFlow."""
         from rnnviz import lessons
         from rnnviz.lessons import gradients
 
         results = lessons.results("gradients") if results is None else results
         return cls(norms=gradients.swept(results), radii=tuple(float(r) for r in results["radii"]),
-                   activations=gradients.ACTIVATIONS, description=_sweep_description(**gradients.SWEEP))
+                   activations=gradients.ACTIVATIONS, description=_sweep_description(**gradients.SWEEP),
+                   heading=LESSON_HEADING, panel_notes={activation: gradients.edge_sentence(activation, "\n")
+                                                        for activation in gradients.ACTIVATIONS})
 
     def plot(self, ax=None, *, title=True, **kwargs):
         """One panel per activation, one line (batch median) per radius; ``ax``: one axes per activation.
@@ -70,42 +85,67 @@ class SpectralRadiusDisplay:
         colours = radius_colours(self.radii)
         for activation, panel in self.axes_.items():
             for radius in self.radii:
-                values = self.norms[activation, radius]
-                median = np.median(values, axis=0)
-                shown = np.where(median > 0, median, np.nan)  # exactly 0 (underflow) has no place on a log axis
-                (self.lines_[activation, radius],) = panel.plot(
-                    np.arange(values.shape[1]),
-                    shown,
-                    **{"color": colours[radius], "linewidth": 2, "label": f"ρ = {radius:g}", **kwargs},
-                )
-                ended = ~np.isfinite(shown)
-                if ended.any() and np.isfinite(shown[0]):  # mark where the curve leaves float32's range
-                    first = int(np.argmax(ended))
-                    reason = "underflow to 0" if median[first] == 0 else "overflow"
-                    panel.annotate(reason, (first - 1, shown[first - 1]), color=colours[radius], fontsize=9)
+                self.lines_[activation, radius] = self._plot_median(panel, self.norms[activation, radius],
+                                                                    colour=colours[radius], label=f"ρ = {radius:g}",
+                                                                    **kwargs)
             panel.set_yscale("log")
-            panel.set_title(activation, loc="left")
-            panel.set_xlabel("steps back from the last step (T - t)")
+            panel.margins(y=0.1)  # room for the notes where a curve leaves float32's range
+            panel.set_title("\n".join(filter(None, (activation, self.panel_notes.get(activation)))), loc="left")
+            panel.set_xlabel("steps back (T − t)")
             panel.grid(True, alpha=0.3)
         axes[0].set_ylabel("‖∂h_T / ∂h_t‖ (batch median)")
-        axes[-1].legend(title="spectral radius of W_h", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+        _decade_ticks(axes[0])
+        handles = [self.lines_[self.activations[0], radius] for radius in self.radii]
+        self.figure_.legend(handles=handles, frameon=False, loc="outside lower center",
+                            ncol=(len(handles) + 1) // 2)  # below the panels: they keep the slide's width
         if title:
-            figure_title(self.figure_, "Gradients vanish below spectral radius 1 and explode well above it "
-                         "(relu: still vanishing at 1.1)", self.description)
+            figure_title(self.figure_, self.heading, self.description)
         return self
+
+    @staticmethod
+    def _plot_median(panel, values, *, colour, label, **kwargs):
+        """The batch median by steps back; where it leaves float32's range, a note saying how."""
+        median = np.median(values, axis=0)
+        shown = np.where(median > 0, median, np.nan)  # exactly 0 (underflow) has no place on a log axis
+        (line,) = panel.plot(np.arange(len(shown)), shown, **{"color": colour, "linewidth": 2, "label": label, **kwargs})
+        ended = ~np.isfinite(shown)
+        if ended.any() and np.isfinite(shown[0]):
+            first = int(np.argmax(ended))
+            below = median[first] == 0  # underflow: the note under the curve's end; overflow: over it
+            panel.annotate("underflow to 0" if below else "overflow", (first - 1, shown[first - 1]),
+                           xytext=(0, -6 if below else 6), textcoords="offset points", color=colour,
+                           fontsize="small", ha="center", va="top" if below else "bottom")
+        return line
+
+
+def _decade_ticks(ax, most: int = 8) -> None:
+    """Log-axis ticks every 1, 2, 5, 10, 20 or 50 decades: the smallest stride giving at most ``most`` ticks."""
+    low, high = np.log10(ax.get_ylim())
+    stride = next(s for s in (1, 2, 5, 10, 20, 50) if (high - low) / s <= most)
+    ax.set_yticks(10.0 ** np.arange(np.ceil(low / stride) * stride, high, stride))
 
 
 def radius_colours(radii) -> dict:
-    """Blues below radius 1, the text colour (black on a light theme) at 1, reds above: darker the further from 1."""
+    """Blues below radius 1, the text colour (black on a light theme) at 1, reds above.
+
+    The further from 1, the more a colour stands out from the background: darker on a
+    light theme, lighter on a dark one.
+    """
     below = [r for r in radii if r < 1]
     above = [r for r in radii if r > 1]
+    near, far = (0.8, 0.35) if _dark_background() else (0.45, 0.95)  # where in the colour map, near / far from 1
     colours = {}
     for group, cmap in ((below, plt.get_cmap("Blues")), (above, plt.get_cmap("Reds"))):
         spread = max((abs(r - 1) for r in group), default=1)
         for radius in group:
-            colours[radius] = cmap(0.45 + 0.5 * abs(radius - 1) / spread)
+            colours[radius] = cmap(near + (far - near) * abs(radius - 1) / spread)
     colours.update({r: neutral("text") for r in radii if r == 1})
     return colours
+
+
+def _dark_background() -> bool:
+    red, green, blue = to_rgb(neutral("background"))
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
 
 
 def _sweep_description(*, units, steps, batch, input_scale) -> str:
