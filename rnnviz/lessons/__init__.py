@@ -27,6 +27,7 @@ LESSONS = {  # name -> module defining LESSON
     "gates": "rnnviz.lessons.gates",
     "forecasting": "rnnviz.lessons.forecasting",
     "gradients": "rnnviz.lessons.gradients",
+    "encoder_decoder": "rnnviz.lessons.encoder_decoder",
 }
 
 __all__ = ["LESSONS", "Claim", "ClaimResult", "Lesson", "check", "data", "get", "model", "results", "trace", "train"]
