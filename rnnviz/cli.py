@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --retrain: the seed to train with (the shipped lessons are seed 0)")
     gallery.add_argument("--theme", choices=("light", "dark"), default="light", help="figure theme (default: light)")
     gallery.add_argument("--size", choices=("16:9", "4:3"), default="16:9", help="slide size (default: 16:9)")
+    gallery.add_argument("--no-titles", action="store_true",
+                         help="figures without their titles and subtitles (for slides that carry their own)")
     gallery.add_argument("--formats", type=_formats, default="png,svg,pdf",
                          help="comma-separated file formats among png, svg, pdf (default: png,svg,pdf)")
     gallery.add_argument("--video", action="store_true",
@@ -111,7 +113,7 @@ def main(argv=None) -> int:
             from rnnviz.gallery import run_gallery
 
             result = run_gallery(args.out, seed=args.seed, retrain=args.retrain, theme=args.theme, size=args.size,
-                                 formats=args.formats, progress=_progress, video=args.video)
+                                 formats=args.formats, progress=_progress, video=args.video, titles=not args.no_titles)
             print(result.summary())
             if result.failed:
                 return 1

@@ -107,7 +107,8 @@ def check_out_dir(out) -> Path:
 
 
 def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: str = "light", size: str = "16:9",
-                formats=("png", "svg", "pdf"), progress=None, video: bool = False) -> GalleryResult:
+                formats=("png", "svg", "pdf"), progress=None, video: bool = False,
+                titles: bool = True) -> GalleryResult:
     """Draw every figure of the lecture from the shipped lessons (or, with ``retrain``, from lessons trained anew).
 
     Figures go to ``out/figures/<section>/<name>.<format>``, the forecasters' traces to
@@ -116,7 +117,8 @@ def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: s
     into ``out/lessons``, every claim then printed; without, it must be the seed the
     lessons were trained with (the shipped ones: 0), which is also the series' seed. With
     ``video``, every lecture video too (:mod:`rnnviz.scenes`, low quality) as
-    ``out/videos/<scene>.mp4``, drawn from the same lessons.
+    ``out/videos/<scene>.mp4``, drawn from the same lessons. ``titles=False``: figures without their titles and
+    subtitles (``--no-titles``), for slides that carry their own.
     """
     from rnnviz import lessons
 
@@ -133,11 +135,12 @@ def run_gallery(out, *, seed: int | None = None, retrain: bool = False, theme: s
     bar = ProgressBar(planned_steps(seed, retrain=retrain, video=video), write=write)  # the total, before any work
     with _lessons_from(retrain_lessons(out / "lessons", seed=seed, bar=bar) if retrain else None):
         # The sections that need no forecaster are drawn by a second process meanwhile, on the other core.
-        with _Helper(bar, _draw_seeded_sections, out, seed=seed, theme=theme, size=size, formats=formats) as helper:
+        with _Helper(bar, _draw_seeded_sections, out, seed=seed, theme=theme, size=size, formats=formats,
+                     titles=titles) as helper:
             results, windows, traces = shipped_forecasters(seed)
             files = [trace.save(out / "traces" / f"{name}.npz") for name, trace in traces.items()]
             entries = draw_all(forecaster_figures(results, windows, traces), out, theme=theme, size=size,
-                               formats=formats, step=bar.step)
+                               formats=formats, titles=titles, step=bar.step)
             entries += helper.result()
         checked = lessons.check(remeasure=False)  # every claim, also one no figure states
         if retrain:
@@ -255,14 +258,14 @@ def seeded_figures(seed: int) -> list:
     return [*_series_figures(seed), *_gate_lesson_figures(), *_gradient_figures(seed), *_architecture_figures(seed)]
 
 
-def draw_all(figures, out: Path, *, theme, size, formats, step) -> list:
+def draw_all(figures, out: Path, *, theme, size, formats, step, titles=True) -> list:
     """Draw and save each figure, calling ``step(message)`` before each; its contact-sheet entries."""
     entries = []
     for figure in figures:
         step(f"{figure.section}/{figure.name}: {figure.caption}")
         claims = checked_claims(figure)
         failed = [claim for claim in claims if not claim.holds]
-        written = draw_and_save(figure, out, theme=theme, size=size, formats=formats, failed=failed)
+        written = draw_and_save(figure, out, theme=theme, size=size, formats=formats, titles=titles, failed=failed)
         entries.append({"section": figure.section, "caption": figure.caption,
                         "files": {path.suffix[1:]: path.relative_to(out).as_posix() for path in written},
                         "claims": [str(result) for result in claims]})
@@ -282,9 +285,10 @@ def checked_claims(figure: GalleryFigure) -> list:
     return results
 
 
-def _draw_seeded_sections(report, out, *, seed, theme, size, formats) -> list:
+def _draw_seeded_sections(report, out, *, seed, theme, size, formats, titles=True) -> list:
     """In the helper process: draw :func:`seeded_figures`, reporting each step."""
-    return draw_all(seeded_figures(seed), Path(out), theme=theme, size=size, formats=formats, step=report)
+    return draw_all(seeded_figures(seed), Path(out), theme=theme, size=size, formats=formats, titles=titles,
+                    step=report)
 
 
 class _Helper:
@@ -413,7 +417,7 @@ def check_options(*, theme, size, formats) -> list:
     return formats
 
 
-def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats, failed=()) -> list:
+def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats, titles=True, failed=()) -> list:
     """Make the figure at slide size in the theme, write it in every format, close it.
 
     ``failed``: claims of its caption that do not hold, stated across its foot.
@@ -423,7 +427,7 @@ def draw_and_save(figure: GalleryFigure, out: Path, *, theme, size, formats, fai
     from rnnviz import style
     from rnnviz.export import save_figure
 
-    with style.context("slides", theme=theme, size=size):
+    with style.context("slides", theme=theme, size=size, titles=titles):
         display = figure.make()
         if failed:
             state_failed_claims(display.figure_, failed)
@@ -531,17 +535,23 @@ def _trace_figures(traces: dict) -> list:
     figures = []
     for name, trace in traces.items():
         title = CELL_KINDS[trace.layers[0].kind].title
-        figures.append(GalleryFigure("unrolled", f"unrolled_{name}", f"The {title} forecaster unrolled, with its states",
+        names = trace.layers[0].state_names
+        states = f"state{'s' if len(names) > 1 else ''} {' and '.join(names)}"
+        figures.append(GalleryFigure("unrolled", f"unrolled_{name}", f"The {title} forecaster unrolled: the window minus "
+                                     f"today at every step, its {states}, and the Dense head's {HORIZON} values "
+                                     f"plus today: the forecast 1 … {HORIZON} steps ahead",
                                      lambda t=trace: UnrolledDisplay.from_trace(t, max_steps=8).plot()))
         if name in GATE_LESSON_KINDS:
             continue
         figures.append(GalleryFigure("cells", f"cell_{name}", f"Inside the {title} forecaster's cell at step "
                                      f"{INPUT_STEPS // 2}",
                                      lambda t=trace: CellDisplay.from_trace(t, step=INPUT_STEPS // 2).plot()))
-        figures.append(GalleryFigure("cells", f"states_{name}", f"The {title} forecaster's states over time",
+        figures.append(GalleryFigure("cells", f"states_{name}", f"The {title} forecaster's states over time, under the "
+                                     "input its layer reads: x − today",
                                      lambda t=trace: StateHeatmapDisplay.from_trace(t).plot()))
         if trace.layers[0].gates:
-            figures.append(GalleryFigure("cells", f"gates_{name}", f"The {title} forecaster's gates over time",
+            figures.append(GalleryFigure("cells", f"gates_{name}", f"The {title} forecaster's gates over time, under the "
+                                         "input its layer reads: x − today",
                                          lambda t=trace: GateTimelineDisplay.from_trace(t).plot()))
     return figures
 

@@ -21,6 +21,7 @@ import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
+from matplotlib.text import Annotation
 
 
 from rnnviz.palette import OKABE_ITO, PALETTE, VALUE_COLOURS  # noqa: F401 (re-exported)
@@ -61,31 +62,67 @@ def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplo
     return axes[0].figure, axes
 
 
-def figure_title(figure, heading: str, description: str = "", width: int | None = None) -> None:
-    """A left-aligned title over the whole figure, with the description (what was measured) under it.
+SUBTITLE_SHARE = 0.8  # a subtitle's size, as a share of its title's
 
-    The description is wrapped at ``width`` characters; by default, at what fits
-    across the figure at the current title font size.
+
+def figure_title(figure, heading: str, description: str = "", width: int | None = None) -> None:
+    """A one-line title over the whole figure (left-aligned) and, under it, a subtitle: what was measured.
+
+    The subtitle is smaller and muted, wrapped at ``width`` characters (by default what fits across the
+    figure). Nothing is drawn inside ``context(titles=False)``: bare figures for slides with their own titles.
     """
-    width = width or _fitting_characters(0.97 * figure.get_size_inches()[0], "figure.titlesize")
-    figure.suptitle(_titled(heading, description, width), x=0.01, horizontalalignment="left")
+    if not _titles_shown.get():
+        return
+    size = mpl.font_manager.FontProperties(size=plt.rcParams["figure.titlesize"]).get_size_in_points()
+    wrapped = _wrapped(description, width, 0.97 * figure.get_size_inches()[0], SUBTITLE_SHARE * size)
+    spacer = figure.suptitle(_spacer(heading, wrapped), x=0.01, horizontalalignment="left", color="none")
+    _title_block(lambda text, **options: figure.add_artist(Annotation(text, **options)), spacer, heading, wrapped, size)
 
 
 def axes_title(ax, heading: str, description: str = "", width: int | None = None) -> None:
-    """A left-aligned title over one axes, with the description under it (wrapped to fit the axes by default)."""
+    """A one-line title over one axes (left-aligned) with a smaller, muted subtitle under it (see figure_title)."""
+    if not _titles_shown.get():
+        return
+    size = mpl.font_manager.FontProperties(size=plt.rcParams["axes.titlesize"]).get_size_in_points()
     inches = ax.get_position().width * ax.figure.get_size_inches()[0]
-    ax.set_title(_titled(heading, description, width or _fitting_characters(inches, "axes.titlesize")), loc="left")
+    wrapped = _wrapped(description, width, inches, SUBTITLE_SHARE * size)
+    spacer = ax.set_title(_spacer(heading, wrapped), loc="left", color="none")
+    _title_block(ax.annotate, spacer, heading, wrapped, size)  # annotate: not clipped to the axes
 
 
-def _titled(heading: str, description: str, width: int) -> str:
-    return heading + (f"\n{textwrap.fill(description, width)}" if description else "")
+def _wrapped(description: str, width: int | None, inches: float, points: float) -> str:
+    return textwrap.fill(description, width or _characters_in(inches, points)) if description else ""
 
 
-def _fitting_characters(inches: float, size_key: str) -> int:
-    """About how many characters of text at the rcParams size ``size_key`` fit in ``inches``."""
-    from matplotlib.font_manager import FontProperties
+def _spacer(heading: str, wrapped: str) -> str:
+    """The invisible title the layout makes room for: the heading's line, then one line per subtitle line."""
+    return heading + "\nAg" * (wrapped.count("\n") + 1 if wrapped else 0)
 
-    points = FontProperties(size=plt.rcParams[size_key]).get_size_in_points()
+
+def _title_block(annotate, spacer, heading: str, wrapped: str, size: float) -> None:
+    """The visible heading over the spacer's place, and the subtitle under it (both follow the layout);
+    a block drawn before on the same spacer (a widget redrawing its title) is replaced."""
+    for old in getattr(spacer, "_rnnviz_shown", []):
+        old.remove()
+    title = annotate(heading, xy=(0, 1), xycoords=spacer, va="top", ha="left", fontsize=size, color=neutral("text"),
+                     annotation_clip=False, in_layout=False)
+    shown = [title]
+    if wrapped:
+        shown.append(annotate(wrapped, xy=(0, 0), xycoords=title, xytext=(0, -0.2 * size), textcoords="offset points",
+                              va="top", ha="left", fontsize=SUBTITLE_SHARE * size, color=neutral("muted"),
+                              annotation_clip=False, in_layout=False))
+    spacer._rnnviz_shown = shown  # for shown_title
+
+
+def shown_title(target) -> str:
+    """The title and subtitle :func:`figure_title` / :func:`axes_title` drew on ``target`` (a figure or axes),
+    one under the other; "" if none."""
+    spacer = target._suptitle if hasattr(target, "_suptitle") else target._left_title
+    return "\n".join(text.get_text() for text in getattr(spacer, "_rnnviz_shown", []))
+
+
+def _characters_in(inches: float, points: float) -> int:
+    """About how many characters of text at ``points`` fit in ``inches``."""
     return max(30, int(inches * 72 / (0.55 * points)))
 
 
@@ -196,6 +233,8 @@ SLIDE_SIZES = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}
 
 # The slide size of the innermost active context(size=...), read by new_or_given_axes/panels.
 _active_slide_size: contextvars.ContextVar = contextvars.ContextVar("rnnviz_slide_size", default=None)
+# Whether figure_title/axes_title draw (context(titles=False): bare figures).
+_titles_shown: contextvars.ContextVar = contextvars.ContextVar("rnnviz_titles_shown", default=True)
 
 
 class PlottingContext(contextlib.ContextDecorator):
@@ -205,26 +244,28 @@ class PlottingContext(contextlib.ContextDecorator):
     One object may be entered again while active (nested, or a recursive decorated function).
     """
 
-    def __init__(self, rc: dict, *, size=None, description: str = ""):
+    def __init__(self, rc: dict, *, size=None, titles: bool = True, description: str = ""):
         self.rc = rc
         self.size = size
+        self.titles = titles
         self._description = description
-        self._entered = []  # (rc_context, slide-size token) per active entry
+        self._entered = []  # (rc_context, slide-size token, titles token) per active entry
 
     def __enter__(self):
         rc_manager = mpl.rc_context(self.rc)
         rc_manager.__enter__()
         try:
             slide = SLIDE_SIZES[self.size] if self.size else _active_slide_size.get()
-            self._entered.append((rc_manager, _active_slide_size.set(slide)))
+            self._entered.append((rc_manager, _active_slide_size.set(slide), _titles_shown.set(self.titles)))
         except BaseException:
             rc_manager.__exit__(None, None, None)
             raise
         return self
 
     def __exit__(self, *exc_info):
-        rc_manager, token = self._entered.pop()
-        _active_slide_size.reset(token)
+        rc_manager, size_token, titles_token = self._entered.pop()
+        _titles_shown.reset(titles_token)
+        _active_slide_size.reset(size_token)
         rc_manager.__exit__(*exc_info)
         return False
 
@@ -232,7 +273,8 @@ class PlottingContext(contextlib.ContextDecorator):
         return f"context({self._description})"
 
 
-def context(name: str = "notebook", *, theme: str = "light", font_scale: float = 1.0, rc=None, size=None):
+def context(name: str = "notebook", *, theme: str = "light", font_scale: float = 1.0, rc=None, size=None,
+            titles: bool = True):
     """Scaled sizes, a theme and optionally a slide size, for a ``with`` block or as a decorator.
 
     name: "paper" (0.8), "notebook" (1.0), "slides" (1.5; alias "talk") or "poster" (2.0);
@@ -242,6 +284,7 @@ def context(name: str = "notebook", *, theme: str = "light", font_scale: float =
     rc: rcParams applied last, overriding the above.
     size: None, or a name in SLIDE_SIZES ("16:9", "4:3"); sets figure.figsize, and new rnnviz
         figures (new_or_given_axes/panels) take that size instead of their own default.
+    titles: False draws figures without their titles and subtitles (for slides titled by the slide).
 
     Example::
 
@@ -250,8 +293,10 @@ def context(name: str = "notebook", *, theme: str = "light", font_scale: float =
     """
     settings = context_rc(name, theme=theme, font_scale=font_scale, size=size)
     settings.update(_checked_rc(rc))
-    description = f"{name!r}, theme={theme!r}, font_scale={font_scale!r}, size={size!r}"
-    return PlottingContext(settings, size=size, description=description)
+    if not isinstance(titles, bool):
+        raise ValueError(f"titles: expected True or False, got {titles!r}")
+    description = f"{name!r}, theme={theme!r}, font_scale={font_scale!r}, size={size!r}, titles={titles!r}"
+    return PlottingContext(settings, size=size, titles=titles, description=description)
 
 
 def context_rc(name: str = "notebook", *, theme: str = "light", font_scale: float = 1.0, size=None) -> dict:

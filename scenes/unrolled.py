@@ -20,7 +20,7 @@ class UnrolledMobject(VGroup):
         super().__init__()
         view = unrolled_view(trace, sample=sample, max_steps=max_steps)
         self.states = {node_id: strip.values for node_id, strip in view.strips.items()}
-        self.diagram = DiagramMobject(view.diagram, label_shift={"cell": 0.22})
+        self.diagram = DiagramMobject(view.diagram, label_shift={"cell": 0.22, "state": 0.22})  # over the strips
         self.strips, self.numbers, self.inputs = {}, {}, {}
         for node_id, strip in view.strips.items():
             node = view.diagram.node(node_id)

@@ -30,7 +30,7 @@ def drawn(request):
 
 
 def gate_labels(display):
-    gates = {node.label for node in display.view.diagram.nodes if node.role == "gate"}
+    gates = {node.label for node in display.diagram_.nodes if node.role == "gate"}
     return [text for text in display.ax_.texts if text.get_text() in gates]
 
 
@@ -57,7 +57,7 @@ def test_every_gate_name_is_set_at_one_size(drawn):
 
 
 def test_no_wire_runs_through_a_gates_caption_or_name(drawn):
-    diagram = drawn.view.diagram
+    diagram = drawn.diagram_  # as drawn (spread to the slide)
     texts = [*drawn.mean_texts_.values(), *gate_labels(drawn)]
     assert texts
     for text in texts:

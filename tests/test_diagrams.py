@@ -47,8 +47,11 @@ def test_sequence_to_vector_forecaster():
     diagram = unrolled_diagram(describe_model(model), max_steps=6)
     assert sorted(n.data["step"] for n in _cells(diagram)) == [0, 1, 2, 497, 498, 499]
     assert len(diagram.find("ellipsis")) == 2  # in the input row and the cell row
-    (head,) = diagram.find("output")
+    (head,) = diagram.find("layer", layer="head")  # Dense(5): one box, its five values above it
     assert [e.source for e in diagram.edges if e.target == head.id] == ["rnn/499"]  # only the last step feeds it
+    outputs = diagram.find("output")
+    assert [n.label for n in outputs] == ["ŷ₁", "ŷ₂", "ŷ₃", "ŷ₄", "ŷ₅"]
+    assert all(_sources(diagram, n.id) == {"head"} for n in outputs)
     elided = [e for e in diagram.edges if e.role == "recurrent" and e.style == "dashed"]
     assert [(e.source, e.target) for e in elided] == [("rnn/2", "rnn/497")]
 
@@ -101,8 +104,8 @@ def test_encoder_decoder_passing_states():
     stages = describe_model(model)
     assert {s.name: s.state_source for s in stages}["decoder"] == "encoder"
     diagram = unrolled_diagram(stages)
-    (state_edge,) = [e for e in diagram.edges if e.role == "state"]
-    assert (state_edge.source, state_edge.target) == ("encoder/11", "decoder/0")
+    passed = {(e.source, e.target) for e in diagram.edges if e.role == "state"}  # the LSTM passes h and c
+    assert passed == {("encoder/11", "decoder/0"), ("encoder/c/11", "decoder/c/0")}
     assert not diagram.find("output", layer="encoder")  # its states go on, not out
 
 
@@ -254,7 +257,8 @@ def test_a_deep_model_is_summarised_to_fit_its_rows():
     """DeepSpeech2: the conv front end is one band, four of the five Bidirectional GRUs a row of "⋮", the head one row."""
     model, _ = deepspeech2()
     diagram = unrolled_diagram(describe_model(model), steps={"input": 30, "bidirectional_1": 15})
-    assert len({node.y for node in diagram.nodes if node.role != "port"}) <= MAX_ROWS
+    rows = {node.y for node in diagram.nodes if node.role not in ("port", "ellipsis")}  # a cell row's "…" sits low
+    assert len(rows) <= MAX_ROWS
     assert {node.data["layer"] for node in diagram.find("cell")} == {"bidirectional_1/forward", "bidirectional_1/backward"}
     assert {node.data["layer"] for node in diagram.find("elided")} == {"bidirectional_5"}
     assert any(label.text.startswith("bidirectional_2 …\n… bidirectional_5") for label in diagram.labels)
@@ -370,3 +374,80 @@ def test_the_merge_reads_the_states_keras_merges(sequences):
         merged = np.concatenate([trace[node.data["layer"]].states["h"][:, node.data["step"]] for node in sources], -1)
         np.testing.assert_allclose(merged, expected[:, merge.data["step"]] if sequences else expected, atol=1e-6)
     assert len(diagram.find("merge")) == (6 if sequences else 1)
+
+
+# ---------------------------------------------------------------- the forecasters (issue 18, item 4)
+
+from rnnviz.diagrams.unrolled import ROW  # noqa: E402
+
+
+def _forecaster(cell, *, steps=40, horizon=5):
+    from rnnviz.forecasting.models import recurrent
+
+    keras.utils.set_random_seed(0)
+    return recurrent(cell, steps, horizon, units=4)
+
+
+def _texts(diagram) -> str:
+    return "\n".join([node.label for node in diagram.nodes] + [label.text for label in diagram.labels])
+
+
+@pytest.mark.parametrize("cell", ["simple_rnn", "lstm"])
+def test_a_forecaster_is_drawn_with_its_readers_names_today_and_each_step_ahead(cell):
+    diagram = unrolled_diagram(describe_model(_forecaster(cell)), max_steps=8)
+    texts = _texts(diagram)
+    for internal in ("minus_today", "plus_today", "ChangeFrom", "AddBack", "forecast (Dense)", "d₀", "not known"):
+        assert internal not in texts
+    assert not diagram.find("band")
+    # x − today at every step: step t reads step t and today (the last step), and says so
+    changes = diagram.find("layer", layer="minus_today")
+    assert {n.data["step"] for n in changes} == {n.data["step"] for n in _cells(diagram)}
+    for node in changes:
+        step = node.data["step"]
+        assert _sources(diagram, node.id) == {f"window/{step}", "window/39"}
+        assert node.label == f"x{_sub(step)}−x₃₉"
+    assert any(label.text == "x − today\ntoday = x₃₉" for label in diagram.labels)
+    # the Dense(5) head reads the last h only; its five values each add today
+    (head,) = diagram.find("layer", layer="forecast")
+    assert _sources(diagram, head.id) == {f"{cell}/39"} and head.label == "Dense, 5 units"
+    outputs = diagram.find("output")
+    assert [n.label for n in outputs] == ["ŷ₁", "ŷ₂", "ŷ₃", "ŷ₄", "ŷ₅"]
+    assert all(_sources(diagram, n.id) == {"forecast", "window/39"} for n in outputs)
+    assert any(label.text == "+ today → ŷ\n1 … 5 steps ahead" for label in diagram.labels)
+    assert sorted(n.x for n in outputs) == [n.x for n in outputs] and head.x - head.width / 2 < outputs[0].x
+
+
+def _sub(number) -> str:
+    return str(number).translate(SUBSCRIPTS)
+
+
+def test_an_lstm_forecaster_shows_its_cell_state_chain():
+    lstm = unrolled_diagram(describe_model(_forecaster("lstm")), max_steps=8)
+    simple = unrolled_diagram(describe_model(_forecaster("simple_rnn")), max_steps=8)
+    assert not simple.find("state")
+    cells = {n.data["step"]: n for n in _cells(lstm)}
+    states = {n.data["step"]: n for n in lstm.find("state", state="c", layer="lstm")}
+    assert set(states) == set(cells)
+    for step, state in states.items():  # on top of its cell, the same width, labelled c
+        cell = cells[step]
+        assert (state.x, state.width, state.label) == (cell.x, cell.width, f"c{_sub(step)}")
+        assert state.y - state.height / 2 == pytest.approx(cell.y + cell.height / 2)
+    conveyor = {(e.source, e.target) for e in lstm.edges if e.role == "conveyor"}
+    shown = sorted(states)
+    assert conveyor == {(states[a].id, states[b].id) for a, b in zip(shown, shown[1:])}
+    # h leaves the last cell round its cell state box, not through it
+    (edge,) = [e for e in lstm.edges if e.target == "forecast"]
+    last = cells[39]
+    assert edge.source == last.id and all(x > last.x + last.width / 2 for x, _ in edge.points)
+
+
+def test_spread_rows_keep_every_node_and_its_place_in_the_row():
+    stages = describe_model(_forecaster("lstm"))
+    flat = unrolled_diagram(stages, max_steps=8)
+    tall = unrolled_diagram(stages, max_steps=8, row_pitch=1.5 * ROW)
+    assert [n.id for n in tall.nodes] == [n.id for n in flat.nodes]
+    assert [n.x for n in tall.nodes] == [n.x for n in flat.nodes]
+    assert tall.bounds[3] - tall.bounds[2] > 1.3 * (flat.bounds[3] - flat.bounds[2])
+    for state in tall.find("state"):  # still on its cell
+        (cell,) = tall.find("cell", step=state.data["step"])
+        assert state.y - cell.y == pytest.approx(cell.height)

@@ -32,13 +32,17 @@ def stacked_trace():
 
 def test_each_cell_strip_is_that_steps_state(stacked_trace):
     display = UnrolledDisplay.from_trace(stacked_trace, sample=2, max_steps=6).plot()
-    assert len(display.strips_) == 12  # 6 shown steps x 2 layers
+    assert len(display.strips_) == 18  # 6 shown steps x 2 layers, and the LSTM's cell state c at each
     for node_id, image in display.strips_.items():
         node = display.diagram.node(node_id)
-        expected = stacked_trace[node.data["layer"]].states["h"][2, node.data["step"]]
+        state = node.data.get("state", "h")
+        expected = stacked_trace[node.data["layer"]].states[state][2, node.data["step"]]
         np.testing.assert_array_equal(image.get_array()[0], expected)
-        # and the colour shown for unit 0 is the colormap's colour for that value
-        np.testing.assert_allclose(image.to_rgba(image.get_array())[0, 0], image.cmap(display.norm_(expected[0])))
+        # and the colour shown for unit 0 is the colormap's colour for that value, on its state's scale
+        scale = display.view.scales[state]
+        assert (image.norm.vmin, image.norm.vmax) == (scale.low, scale.high)
+        np.testing.assert_allclose(image.to_rgba(image.get_array())[0, 0], image.cmap(image.norm(expected[0])))
+    assert display.view.scale is display.view.scales["h"] and display.norm_.vmax == display.view.scales["h"].high
 
 
 def test_unrolled_inputs_are_labelled_with_the_values_given(stacked_trace):
@@ -256,3 +260,70 @@ def test_the_bidirectional_architecture_fills_a_slide_with_legible_text():
     _check_legible_on_a_slide(display.figure_)
     (merge,) = display.diagram.find("merge")
     assert merge.id in display.patches_ and len(display.arrows_) == len(display.diagram.edges)
+
+
+# ---------------------------------------------------------------- the forecasters (issue 18, items 4 and 5)
+
+
+@pytest.fixture(scope="module")
+def forecaster_trace():
+    from rnnviz.forecasting.models import recurrent
+
+    keras.utils.set_random_seed(0)
+    model = recurrent("lstm", 40, 5, units=4)
+    x = np.cumsum(np.random.default_rng(0).normal(size=(2, 40, 1)), axis=1).astype("float32")
+    return rnnviz.record(model, x)
+
+
+def _drawn_span(display) -> tuple:
+    """(height share of the diagram's own patches and texts, lowest point of anything drawn) in figure fractions."""
+    figure = display.figure_
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ys = [y for artist in [*display.ax_.patches, *display.ax_.texts] for y in artist.get_window_extent(renderer).intervaly]
+    lowest = min(min(ys), display.colorbar_.ax.get_tightbbox(renderer).y0)
+    return (max(ys) - min(ys)) / figure.bbox.height, lowest / figure.bbox.height
+
+
+def test_a_forecaster_figure_writes_today_s_differences_and_each_forecast_value(forecaster_trace):
+    from rnnviz.mpl.legibility import legibility_problems
+
+    with style.context("slides", size="16:9"):
+        display = UnrolledDisplay.from_trace(forecaster_trace, sample=1).plot()
+    given = forecaster_trace["lstm"].inputs[1, :, 0]  # what the LSTM read: the window minus today
+    np.testing.assert_allclose(given, forecaster_trace.model_input[1, :, 0] - forecaster_trace.model_input[1, -1, 0],
+                               atol=1e-6)
+    changes = display.diagram.find("layer", layer="minus_today")
+    assert changes and all(node.label == f"{given[node.data['step']]:.2f}" for node in changes)
+    outputs = display.diagram.find("output")
+    assert [node.label for node in outputs] == [f"ŷ{'₁₂₃₄₅'[k]}\n{forecaster_trace.model_output[1, k]:.2f}"
+                                                for k in range(5)]
+    texts = [text.get_text() for text in display.texts_]
+    assert "x − today\ntoday = x₃₉" in texts and "input x" in texts and not any("minus_today" in t for t in texts)
+    # the cell state c has its own strips, on its own scale, told on the colour bar's other side
+    assert {display.diagram.node(node_id).data.get("state", "h") for node_id in display.strips_} == {"h", "c"}
+    assert display.colorbar_.second_axis_ is not None
+    assert legibility_problems(display.figure_, diagram=True) == []
+    height, lowest = _drawn_span(display)
+    assert height > 0.55 and lowest < 0.05  # the slide filled down to its colour bar, not 40 % left empty
+
+
+def test_a_flat_diagram_is_spread_to_fill_the_slide_and_draws_the_same_bytes(tmp_path):
+    from rnnviz.export import save_figure
+    from rnnviz.recording.experiments import architecture_traces
+
+    trace = architecture_traces(0)["sequence_to_sequence"]
+    written = []
+    for run in range(2):
+        with style.context("slides", size="16:9"):
+            display = UnrolledDisplay.from_trace(trace, max_steps=6).plot()
+        written.append(save_figure(display.figure_, tmp_path / f"run{run}" / "unrolled", formats=("svg", "png")))
+    for first, second in zip(*written):
+        assert first.read_bytes() == second.read_bytes()
+    flat, drawn = display.diagram, display.diagram_
+    assert [node.id for node in drawn.nodes] == [node.id for node in flat.nodes]
+    rows = [sorted({node.y for node in diagram.find("cell")} | {node.y for node in diagram.find("output")})
+            for diagram in (flat, drawn)]
+    assert rows[1][-1] - rows[1][0] > 1.2 * (rows[0][-1] - rows[0][0])  # rows spread apart
+    height, lowest = _drawn_span(display)
+    assert height > 0.55 and lowest < 0.05

@@ -21,6 +21,7 @@ from rnnviz.figures.states import (
 from rnnviz.figures.text_heatmap import TextHeatmapDisplay, tokens_for
 from rnnviz.kinds import cell_kind
 from rnnviz.style import color
+from rnnviz.style import shown_title
 
 
 def _layer(kind="lstm", *, name=None, batch=2, steps=6, units=3, features=1, seed=0, mask=None, config=None):
@@ -271,7 +272,7 @@ def test_text_heatmap_colours_each_token_by_the_unit():
     assert not np.allclose(padding, display.cmap_(display.norm_(values[7])))  # greyed, not coloured
     assert (display.norm_.vmin, display.norm_.vmax) == (-1, 1)
     assert display.colorbar_.mappable.norm is display.norm_
-    assert "padding" in display.ax_.get_title(loc="left")
+    assert "padding" in shown_title(display.ax_)
     omitted = TextHeatmapDisplay.from_trace(layer, WORDS, unit=2).plot(padding="omit")
     assert 7 not in omitted.texts_
 
@@ -421,3 +422,25 @@ def test_text_heatmap_from_an_embedding_model_with_padding():
     np.testing.assert_allclose(display.values, trace["lstm"].states["h"][0, :, 3])
     np.testing.assert_array_equal(display.mask, ids[0] > 0)
     assert display.texts_[2].get_text() == " " and display.texts_[8].get_text() == "<pad>"
+
+
+def test_the_input_panel_is_named_as_the_unrolled_figure_names_it(keras_traces):
+    """A forecaster's recurrent layer reads x − today, not x: its input panel says so, in the unrolled figure's words;
+    a layer reading the model's input says "input x" in both (issue 18, item 5)."""
+    import keras
+
+    from rnnviz.figures.unrolled import UnrolledDisplay
+    from rnnviz.forecasting.models import recurrent
+
+    keras.utils.set_random_seed(0)
+    x = np.cumsum(np.random.default_rng(0).normal(size=(2, 12, 1)), axis=1).astype("float32")
+    forecaster = rnnviz.record(recurrent("gru", 12, 3, units=4), x)
+    plain, _, plain_x = keras_traces["GRU"]
+    for trace, name, values in ((forecaster, "x − today", x[0, :, 0] - x[0, -1, 0]), (plain, "input x", plain_x[0, :, 0])):
+        unrolled = UnrolledDisplay.from_trace(trace).plot()
+        assert name in [text.get_text().split("\n")[0] for text in unrolled.texts_]
+        for display in (StateHeatmapDisplay.from_trace(trace).plot(), GateTimelineDisplay.from_trace(trace).plot()):
+            panel = display.axes_["x"]
+            assert panel.get_ylabel() == name and panel.get_title(loc="left").startswith(f"{name} at each step")
+            np.testing.assert_allclose(display.input_lines_[0].get_ydata(), values, atol=1e-6)
+        plt.close("all")

@@ -319,3 +319,21 @@ def test_linear_and_an_rnn_beat_naive_on_the_default_data():
     mae = results.mae("validation")
     assert mae["linear"] < 0.8 * mae["naive"]
     assert min(mae["simple_rnn"], mae["gru"]) < 0.8 * mae["naive"]
+
+
+# ---------------------------------------------------------------- how the diagrams draw the forecasters (issue 18)
+
+
+@pytest.mark.parametrize("sequence", [False, True])
+def test_the_today_layers_say_how_they_are_drawn_and_the_architecture_keeps_it(sequence):
+    from rnnviz.diagrams import describe_model
+    from rnnviz.forecasting.models import recurrent
+
+    stages = {stage.class_name: stage for stage in describe_model(recurrent("gru", 12, 3, units=2, sequence=sequence))}
+    change, add = stages["ChangeFrom"].extra, stages["AddBack"].extra
+    assert "time" not in change and "time" not in add  # they keep time step by step
+    assert change["drawn_as"] == ({"name": "x − first day", "reference": "first", "reference_name": "first day"}
+                                  if sequence else {"name": "x − today", "reference": "last", "reference_name": "today"})
+    assert add["drawn_as"]["name"] == "+ today" and add["drawn_as"]["outputs"] == "steps ahead"
+    plain = describe_model(recurrent("gru", 12, 3, units=2, relative=False))
+    assert not [stage for stage in plain if "drawn_as" in stage.extra]

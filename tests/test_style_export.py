@@ -305,3 +305,30 @@ def test_bad_formats_are_named(tmp_path, path, formats, pattern):
     with pytest.raises(ValueError, match=pattern):
         save_figure(demo_figure(), tmp_path / path, formats=formats)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_title_is_one_line_with_a_smaller_muted_subtitle_under_it():
+    with style.context("slides", size="16:9"):
+        figure, ax = plt.subplots(layout="constrained")
+        style.axes_title(ax, "A short title", "what was measured, " * 12)
+        figure.canvas.draw()
+        heading, subtitle = ax._left_title._rnnviz_shown
+        muted = style.neutral("muted")
+    assert style.shown_title(ax).startswith("A short title\nwhat was measured")
+    assert "\n" not in heading.get_text() and subtitle.get_fontsize() < heading.get_fontsize()
+    assert mcolors.to_hex(subtitle.get_color()) == mcolors.to_hex(muted)
+    top_of_subtitle = subtitle.get_window_extent().y1
+    assert top_of_subtitle <= heading.get_window_extent().y0 + 1  # under the title, not over it
+    assert subtitle.get_window_extent().y0 >= ax.get_window_extent().y1 - 1  # the layout made room above the axes
+    style.axes_title(ax, "Redrawn", "")  # a widget redrawing its title replaces it
+    assert style.shown_title(ax) == "Redrawn"
+
+
+def test_titles_false_gives_bare_figures():
+    with style.context("slides", size="16:9", titles=False):
+        figure, ax = plt.subplots()
+        style.axes_title(ax, "A title", "a subtitle")
+        style.figure_title(figure, "A title", "a subtitle")
+    assert style.shown_title(ax) == "" and style.shown_title(figure) == "" and not ax.texts
+    with pytest.raises(ValueError, match="titles: expected True or False"):
+        style.context("slides", titles="no")

@@ -18,6 +18,7 @@ from rnnviz.layers import PeepholeLSTM
 from rnnviz.widgets import CellExplorer, GradientExplorer, NeuronPlayground, TimeStepExplorer, WindowingExplorer
 from rnnviz.widgets.neuron import gradient_verdict, neuron_input, run_neuron
 from rnnviz.widgets.png import png_bytes
+from rnnviz.style import shown_title
 from tests.models import functional_encoder_decoder, randomise
 
 STEPS = 23
@@ -249,10 +250,10 @@ def test_playground_shows_vanishing_and_exploding_as_w_h_moves():
     gradient_line, state_line = playground.artists["gradient_line"], playground.artists["state_line"]
     playground.w_h.value = 0.5
     assert gradient_line.get_ydata()[-1] == pytest.approx(0.5 ** 39, rel=1e-4)
-    assert "vanishing" in playground.artists["gradient_ax"].get_title(loc="left")
+    assert "vanishing" in shown_title(playground.artists["gradient_ax"])
     playground.w_h.value = 1.5
     assert gradient_line.get_ydata()[-1] == pytest.approx(1.5 ** 39, rel=1e-4)
-    assert "exploding" in playground.artists["gradient_ax"].get_title(loc="left")
+    assert "exploding" in shown_title(playground.artists["gradient_ax"])
     x, run = playground.run()
     np.testing.assert_array_equal(state_line.get_ydata(), run.h)
     playground.steps.value = 12
@@ -282,7 +283,7 @@ def test_playground_verdict_is_read_off_the_curve_it_shows(settings, verdict):
     shown = playground.artists["gradient_line"].get_ydata()  # from the last step back to the oldest
     change = shown[-1] / shown[0]
     assert (change < 0.1) == (verdict == "vanishing") and (not change <= 10) == (verdict == "exploding")
-    title = playground.artists["gradient_ax"].get_title(loc="left").replace("\n", " ")
+    title = shown_title(playground.artists["gradient_ax"]).replace("\n", " ")
     endings = {"vanishing": "below 1/10: vanishing", "exploding": "above 10: exploding",
                "neither": "between 1/10 and 10: neither vanishing nor exploding"}
     assert title.endswith(endings[verdict])

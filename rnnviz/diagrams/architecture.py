@@ -30,6 +30,7 @@ PASS_THROUGH = ("Dropout", "SpatialDropout1D", "GaussianNoise", "Activation", "N
 # Layers that slide a window along time (the time axis first after the batch, channels last).
 WINDOW_CLASSES = ("Conv1D", "SeparableConv1D", "DepthwiseConv1D", "Conv2D", "SeparableConv2D", "DepthwiseConv2D",
                   "MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D")
+INPUT_NAME = "input x"  # what every figure calls a model's input
 # Layers known to keep time step by step (besides those with a stage role, which all do but RepeatVector).
 KEEPS_TIME = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Rescaling", "Identity",
               "UnitNormalization", "EinsumDense")
@@ -58,7 +59,11 @@ class Stage:
     extra : dict
         More about the layer; ``extra["time"]`` says how it maps time steps when it does not keep
         them one by one: a window (``kernel``, ``stride``, ``dilation``, ``padding``; see
-        :func:`window_steps`) or ``"unknown"``.
+        :func:`window_steps`) or ``"unknown"``. ``extra["drawn_as"]``, from a layer that says how it is
+        drawn (its ``drawn_as`` attribute), keeps time step by step: ``name`` (what a reader calls it),
+        ``reference`` (``"first"`` or ``"last"``: the step of its last input every step also reads) and,
+        optionally, ``reference_name`` (what that step is called, e.g. ``"today"``) and ``outputs`` (what its
+        values are, e.g. ``"steps ahead"``).
     """
 
     name: str
@@ -104,14 +109,29 @@ def describe_model(model) -> list:
             skipped[entry["config"]["name"]] = sources[0] if sources else ""
             continue
         stage = _stage(entry, sources, state_sources)
-        time = _time(entry["class_name"], entry.get("config", {}), layers.get(stage.name))
-        stages.append(stage if time is None else Stage.from_dict({**stage.to_dict(), "extra": {**stage.extra, "time": time}}))
+        layer = layers.get(stage.name)
+        drawn_as = getattr(layer, "drawn_as", None)  # a layer's own word on how it is drawn (rnnviz's forecasters')
+        time = None if drawn_as else _time(entry["class_name"], entry.get("config", {}), layer)
+        extra = {**stage.extra, **({"time": time} if time is not None else {}),
+                 **({"drawn_as": dict(drawn_as)} if drawn_as else {})}
+        stages.append(Stage.from_dict({**stage.to_dict(), "extra": extra}))
     if not stages or stages[0].role != "input":
         shape = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else (None, None, None)
         stages.insert(0, _input_stage("input", shape))
         if len(stages) > 1:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
     return _mark_token_inputs(stages)
+
+
+def read_name(stages, layer: str) -> str:
+    """What the recurrent ``layer`` (a trace's layer name) reads, in the words every figure uses for it: the input
+    (:data:`INPUT_NAME`), a layer's own name for its output (``"x − today"``) or the output of the layer below."""
+    by_name = {stage.name: stage for stage in stages}
+    stage = by_name.get(layer.split("#")[0].split("/")[0])
+    source = by_name.get(stage.sources[0]) if stage is not None and stage.sources else None
+    if source is None or source.role == "input":
+        return INPUT_NAME
+    return source.extra["drawn_as"]["name"] if "drawn_as" in source.extra else f"output of {source.name}"
 
 
 def stages_from_trace(trace) -> list:

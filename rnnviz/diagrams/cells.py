@@ -10,6 +10,8 @@ multiplies ``h_{t-1}`` before it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 from rnnviz.kinds import cell_kind
 
@@ -33,6 +35,19 @@ def cell_diagram(kind: str, *, reset_after: bool = True, activation: str = "tanh
     return builders[diagram](names)
 
 
+def spread(diagram: Diagram, factor: float, centre: float = 5.0) -> Diagram:
+    """The cell drawn ``factor`` times as wide: every x moved that much further from ``centre``, the gates widened
+    with it (room for their names), circles and state boxes kept. For a canvas wider than the cell's layout."""
+    def x(value):
+        return centre + (value - centre) * factor
+
+    nodes = tuple(replace(node, x=x(node.x), width=node.width * (factor if node.role == "gate" else 1.0))
+                  for node in diagram.nodes)
+    edges = tuple(replace(edge, points=tuple((x(px), py) for px, py in edge.points)) for edge in diagram.edges)
+    labels = tuple(replace(label, x=x(label.x)) for label in diagram.labels)
+    return replace(diagram, nodes=nodes, edges=edges, labels=labels)
+
+
 def _symbol(activation) -> str:
     """σ for the sigmoid, else the activation's name (a custom one, serialised as a dict, by its class name)."""
     if isinstance(activation, dict):
@@ -54,8 +69,8 @@ def _state(node_id, x, y, state, when):
     return Node(node_id, x, y, *STATE, "state", label, data={"state": state, "time": when})
 
 
-def _input():
-    return Node("x", 1.2, -1.3, *STATE, "input", "xₜ", data={"state": "x", "time": "current"})
+def _input(y: float = -1.3):
+    return Node("x", 1.2, y, *STATE, "input", "xₜ", data={"state": "x", "time": "current"})
 
 
 def _simple_rnn(names):
@@ -83,8 +98,8 @@ def _lstm(names, peepholes=False):
         _state("c_out", 11.0, top, "c", "current"),
         _state("h_in", -1.0, low, "h", "previous"),
         _state("h_out", 11.0, low, "h", "current"),
-        Node("h_up", 9.4, top + 1.6, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
-        _input(),
+        Node("h_up", 9.4, top + 1.3, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
+        _input(-0.9),
         Node("join", 1.2, low, 0.16, 0.16, "junction", shape="circle"),
         _gate("forget", 2.2, gates_y, names),
         _gate("input", 3.7, gates_y, names),
@@ -126,7 +141,7 @@ def _lstm(names, peepholes=False):
         ]
         labels += [Label("peephole", 0.6, 4.2, role="caption", anchor="left", width=1.5),
                    Label("peephole", 10.0, 4.2, role="caption", anchor="left", width=1.5),
-                   Label("peepholes: the gates also see the cell state", 5.0, -1.3, role="caption")]
+                   Label("peepholes: the gates also see the cell state", 5.6, -0.9, role="caption")]
     return Diagram("peephole_lstm" if peepholes else "lstm", tuple(nodes), tuple(edges), tuple(labels))
 
 
@@ -138,7 +153,7 @@ def _gru(names, reset_after):
     nodes = [
         _state("h_in", -1.0, top, "h", "previous"),
         _state("h_out", 11.0, top, "h", "current"),
-        Node("h_up", 9.4, top + 1.6, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
+        Node("h_up", 9.4, top + 1.3, *STATE, "state", "hₜ", data={"state": "h", "time": "current"}),
         _input(),
         Node("join", 1.2, low, 0.16, 0.16, "junction", shape="circle"),
         _gate("update", update_x, gates_y, names),
@@ -179,6 +194,6 @@ def _gru(names, reset_after):
         equation = f"reset_after=False: candidate = {names['candidate']}(W xₜ + U (r ⊙ hₜ₋₁))"
     labels = (
         Label("hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ candidate", 5.0, top + 1.0, role="equation"),
-        Label(equation, 5.0, -1.9, role="equation"),
+        Label(equation, 6.3, -1.35, role="equation"),
     )
     return Diagram("gru", tuple(nodes), tuple(edges), labels, {"variant": ("reset_after" if reset_after else "reset_before",)})

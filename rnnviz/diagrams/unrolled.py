@@ -14,13 +14,21 @@ other such layers as one band that names, for each step above it, the input
 steps it reads (or says that this cannot be told). A model with more rows than
 ``max_rows`` is summarised: runs of other layers folded into one row, then the
 middle of a stack of recurrent layers left out (a row of "⋮").
+
+An LSTM's cells carry their cell state c in a box on top, chained like h. A layer that says how
+it is drawn (``Stage.extra["drawn_as"]``: the forecasters' ChangeFrom and AddBack) is named as a
+reader would name it ("x − today"), at every step with a wire from the step every step reads
+(today). A Dense head of several units on a recurrent layer's last state is a box with its
+values above it, one per unit (ŷ₁ … ŷ₅).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, replace
 
-from rnnviz.diagrams.architecture import Stage, step_ranges, window_reads, window_steps
+from rnnviz.diagrams.architecture import INPUT_NAME, Stage, step_ranges, window_reads, window_steps
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 from rnnviz.kinds import CELL_KINDS
 
@@ -46,6 +54,11 @@ OWN_ROWS = ("input", "recurrent", "repeat", "band", "elided")  # roles never fol
 INPUT_SIDE, STATE_SIDE = 0.3, 0.7
 INPUT_JOIN, STATE_TURN = 0.62, 0.3
 DIRECTION_SYMBOLS = {"forward": "h→", "backward": "h←"}
+CELL_STATE_ROWS = 0.5  # the room an LSTM's cell state boxes take above its cells, in rows
+HEAD_SIZE = (1.0, 0.8)  # one value of a Dense head on a vector: its name and its value on two lines
+HEAD_PITCH = 1.2
+REFERENCE_SIDE = 0.3  # a wire from the step every step reads enters a node this far off its centre, on its side
+WIRE_GAP = 0.3  # between a wire going round the head and what it passes
 
 
 def shown_steps(length: int, max_steps: int = 8) -> list:
@@ -60,7 +73,7 @@ def shown_steps(length: int, max_steps: int = 8) -> list:
 
 
 def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: int = MAX_ROWS,
-                     max_width: float = MAX_WIDTH, trace_layers=None) -> Diagram:
+                     max_width: float = MAX_WIDTH, trace_layers=None, row_pitch: float = ROW) -> Diagram:
     """Lay out ``stages`` (from :func:`describe_model` or :func:`stages_from_trace`) unrolled in time.
 
     Parameters
@@ -83,11 +96,14 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: 
     trace_layers : sequence of str, optional
         The names of the traced layers, so a cell's ``data["layer"]`` is the name a
         trace knows it by (``"<name>/forward"`` for the directions of a Bidirectional one).
+    row_pitch : float
+        The distance between rows (more than ROW spreads the rows of a flat diagram to fill a taller frame;
+        the nodes, their ids and the steps shown stay the same).
     """
     for summary in _summaries(_banded(list(stages), steps, max_steps)):
         for merges in (True, False):  # then a Bidirectional layer's per-step merges left to the layer reading them
             for shown in range(max_steps, min(max_steps, MIN_STEPS) - 1, -1):
-                diagram = _Layout(shown, merges=merges).draw(summary, steps, trace_layers)
+                diagram = _Layout(shown, merges=merges, pitch=row_pitch).draw(summary, steps, trace_layers)
                 xmin, xmax, _, _ = diagram.bounds
                 if xmax - xmin <= max_width:
                     break
@@ -97,7 +113,8 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: 
 
 
 def _rows(diagram) -> int:
-    return len({node.y for node in diagram.nodes if node.role != "port"})
+    """The rows drawn (an LSTM's cell state boxes are part of its cells' row, a cell row's "…" sits under it)."""
+    return len({node.y for node in diagram.nodes if node.role not in ("port", "state", "ellipsis")})
 
 
 def _length(stage: Stage, steps) -> int | None:
@@ -240,7 +257,8 @@ class _Output:
     finals: the node(s) holding the final value (each direction's last state, their merge, or the vector);
     sequence: True when the output is a sequence on ``axis`` (None for a vector off any axis);
     symbol: what its nodes are called (x, h, ...);
-    states: a recurrent layer's final state per direction (what ``initial_state`` passes on).
+    states: a recurrent layer's final state per direction (what ``initial_state`` passes on);
+    head: a Dense head's columns (the x of each of its values).
     """
 
     row: int
@@ -250,13 +268,15 @@ class _Output:
     sequence: bool = False
     symbol: str = "h"
     states: list = field(default_factory=list)
+    head: tuple = ()
 
 
 class _Layout:
     """Places nodes axis by axis; each stage's output is either on a time axis (per step) or a single vector."""
 
-    def __init__(self, max_steps, *, merges=True):
+    def __init__(self, max_steps, *, merges=True, pitch=ROW):
         self.max_steps = max_steps
+        self.pitch = pitch  # between rows
         self.merges = merges  # False: a Bidirectional layer's per-step merges left to the layer reading them
         self.routes = {}  # node id -> how an edge from it upwards goes round a cell (see edge_up)
         self.nodes, self.edges, self.labels, self.groups = [], [], [], {}
@@ -267,6 +287,8 @@ class _Layout:
         self.widths = []  # per axis: the widest node its columns leave room for
         self.label_x = []  # per axis: where its row labels end
         self.fans = {}  # window stage name -> (its axis, {step: the input steps it reads})
+        self.cell_states = {}  # LSTM stage name -> {step: node id} of its cell state boxes
+        self.cell_states_on = {}  # an LSTM cell's node id -> the id of its cell state box
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
 
     def draw(self, stages, steps, trace_layers) -> Diagram:
@@ -283,7 +305,7 @@ class _Layout:
             elif stage.role == "elided":
                 self.add_elided(stage)
             else:
-                self.add_per_step_or_vector(stage, final=not consumers[stage.name])
+                self.add_per_step_or_vector(stage, final=not consumers[stage.name], readers=consumers[stage.name])
         for stage in stages:  # a model ending in a recurrent layer outputs its states
             if stage.role == "recurrent" and not consumers[stage.name]:
                 self.add_state_output(stage)
@@ -312,12 +334,13 @@ class _Layout:
 
     def row_label(self, axis, row, text):
         x0 = self.label_x[axis]
-        if axis == 0 or not any(label.y == row * ROW and label.x == x0 for label in self.labels):
-            self.labels.append(_text_label(text, x0, row * ROW, "right"))
+        if axis == 0 or not any(label.y == row * self.pitch and label.x == x0 for label in self.labels):
+            self.labels.append(_text_label(text, x0, row * self.pitch, "right"))
 
     def per_step(self, stage, axis, row, role, symbol, size, data=None, group=None, *, shape="box", labels=None,
-                 step_data=None):
-        """One node per shown step (and "…" where steps are elided); returns {step: node id}.
+                 step_data=None, mark_drop=0.0):
+        """One node per shown step (and "…" where steps are elided, ``mark_drop`` under the row's middle); returns
+        {step: node id}.
 
         ``labels`` (step -> text) replaces the numbered ``symbol``; ``step_data`` (step -> dict) adds to a node's data.
         """
@@ -325,12 +348,13 @@ class _Layout:
         size = (min(size[0], self.widths[axis]), size[1])
         for x, step in self.axes[axis]:
             if step is None:
-                self.nodes.append(Node(f"{stage}/…/{row}", x, row * ROW, 0.5, 0.3, "ellipsis", "…", "text"))
+                y = row * self.pitch - mark_drop
+                self.nodes.append(Node(f"{stage}/…/{row}", x, y, 0.5, 0.3, "ellipsis", "…", "text"))
                 continue
             node_id = f"{stage}/{step}" if group is None else f"{stage}/{group}/{step}"
             label = labels[step] if labels else f"{symbol}{_subscript(step)}" if symbol else ""
             node_data = {"step": step, **(data or {}), **(step_data or {}).get(step, {})}
-            self.nodes.append(Node(node_id, x, row * ROW, *size, role, label, shape, node_data))
+            self.nodes.append(Node(node_id, x, row * self.pitch, *size, role, label, shape, node_data))
             ids[step] = node_id
         self.groups[stage if group is None else f"{stage}/{group}"] = tuple(ids.values())
         return ids
@@ -350,22 +374,46 @@ class _Layout:
                     below, cell = self.node(chain[step]), self.node(forward_ids[step])
                     split = (below.y + below.height / 2 + cell.y - cell.height / 2) / 2
                     side = cell.x + cell.width / 2 + INPUT_SIDE * (COLUMN - cell.width)
-                    join = cell.y + cell.height / 2 + INPUT_JOIN * (ROW - cell.height)
+                    join = cell.y + cell.height / 2 + INPUT_JOIN * (self.pitch - cell.height)
                     # with the forward cell's input up to the split, aside, up past the cell, into the backward cell
                     points = ((below.x, split), (side, split), (side, join), (cell.x, join))
                     self.edges.append(Edge(chain[step], target, "input", points=points))
 
-    def beside_backward(self, source, target, role="flow") -> Edge:
-        """An edge from a forward cell past the backward cell above it, up beside it into ``target``'s side.
+    @staticmethod
+    def side_of(cell) -> float:
+        """The x of the wire :meth:`beside_above` runs up beside ``cell``."""
+        return cell.x + cell.width / 2 + STATE_SIDE * (COLUMN - cell.width)
+
+    def beside_above(self, source, target, role="flow") -> Edge:
+        """An edge from a cell past what is above it (a backward cell, a cell state), up beside it into ``target``:
+        into its side, or upright into its bottom if it spans the wire.
 
         It leaves the cell's right side if no recurrent edge does (the last step), else its top right corner:
         straight up from the top would run on into the backward cell's input, as if one fed the other.
         """
         cell, goal = self.node(source), self.node(target)
-        side = cell.x + cell.width / 2 + STATE_SIDE * (COLUMN - cell.width)
+        side = self.side_of(cell)
         chained = any(edge.source == source and edge.role == "recurrent" for edge in self.edges)
-        turn = cell.y + cell.height / 2 + STATE_TURN * (ROW - cell.height) if chained else cell.y
-        return Edge(source, target, role, points=((side, turn), (side, goal.y)))
+        turn = cell.y + cell.height / 2 + STATE_TURN * (self.pitch - cell.height) if chained else cell.y
+        spans = abs(side - goal.x) < goal.width / 2
+        return Edge(source, target, role, points=((side, turn),) if spans else ((side, turn), (side, goal.y)))
+
+    def round_cell_state(self, source, target, role="flow") -> Edge:
+        """An edge from an LSTM cell's h up beside its cell state box (as :meth:`beside_above`, turning beside the
+        box's middle at any row pitch), then across under ``target`` and up into its bottom; straight up into it if
+        ``target`` spans the wire."""
+        cell, goal, state = self.node(source), self.node(target), self.node(self.cell_states_on[source])
+        side, turn = self.beside_above(source, target, role).points[0]
+        turn = cell.y if turn == cell.y else state.y  # out of the side of the last cell, else past the box's corner
+        if abs(side - goal.x) < goal.width / 2:
+            return Edge(source, target, role, points=((side, turn),))
+        below = (state.y + state.height / 2 + goal.y - goal.height / 2) / 2
+        return Edge(source, target, role, points=((side, turn), (side, below), (goal.x, below)))
+
+    def straight_up(self, source, target, role="flow") -> Edge:
+        """An edge straight up from ``source`` into the bottom of ``target`` (which spans it)."""
+        cell = self.node(source)
+        return Edge(source, target, role, points=((cell.x, cell.y + cell.height / 2),))
 
     def up_then_across(self, source, target, role="flow") -> Edge:
         """An edge straight up from ``source`` to the height of ``target``, then across into it."""
@@ -400,12 +448,15 @@ class _Layout:
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "x")
         tokens = " (token ids)" if stage.extra.get("tokens") else ""
         values = f"\n{stage.features} values a step" if (stage.features or 0) > WRITTEN_VALUES else ""
-        self.row_label(axis, 0, f"input{tokens}{values}")
+        self.row_label(axis, 0, f"{INPUT_NAME}{tokens}{values}")
 
     def add_repeat(self, stage):
         source_id = self.last_node(stage.sources[0])
         axis = self.new_axis(stage.repeat)
-        ids = self.per_step(stage.name, axis, 0, "context", "c", IO_SIZE, {"layer": stage.name})
+        source = self.node(source_id)  # a cell's last h is copied as named ("h₁₁"), not as a "c" like a cell state
+        copied = source.label if source.role == "cell" else None
+        labels = {step: copied for _, step in self.axes[axis] if step is not None} if copied else None
+        ids = self.per_step(stage.name, axis, 0, "context", "c", IO_SIZE, {"layer": stage.name}, labels=labels)
         for target in ids.values():
             self.edges.append(Edge(source_id, target, "repeat"))
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "c")
@@ -419,7 +470,6 @@ class _Layout:
         """
         below = self.sequence_below(stage)
         axis, row = below.axis, below.row
-        title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
         directions = ("forward", "backward") if stage.bidirectional else ("backward" if stage.go_backwards else "forward",)
         tops = []
         for offset, direction in enumerate(directions):
@@ -430,24 +480,46 @@ class _Layout:
             group = direction if stage.bidirectional else None
             symbol = DIRECTION_SYMBOLS[direction] if stage.bidirectional else "h"
             ids = self.per_step(stage.name, axis, cell_row, "cell", symbol, CELL_SIZE,
-                                {"layer": layer, "direction": direction, "kind": stage.kind}, group)
+                                {"layer": layer, "direction": direction, "kind": stage.kind}, group,
+                                mark_drop=CELL_SIZE[1] / 2)  # under the dashed link across the steps left out
             if tops:  # the backward row of a Bidirectional layer
                 self.link_beside(below, ids, tops[0])
             else:
                 self.link_up(below, ids, "input")
             self.chain(ids, reverse=direction == "backward", axis=axis)
-            label = f"{stage.name}\n{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
-            self.row_label(axis, cell_row, label + (f"\n{direction}" if stage.bidirectional else ""))
+            if _has_cell_state(stage):
+                self.add_cell_states(stage, ids, axis, {"layer": layer, "direction": direction, "kind": stage.kind})
+            self.row_label(axis, cell_row, _recurrent_title(stage) + (f"\n{direction}" if stage.bidirectional else ""))
             tops.append(ids)
         if stage.state_source:
-            self.edges.append(Edge(self.state_node(stage.state_source), tops[0][min(tops[0])], "state", label="state"))
-        top_row = row + len(directions)
+            self.add_passed_states(stage, tops[0])
+        top_row = row + len(directions) + (CELL_STATE_ROWS if _has_cell_state(stage) else 0)
         # Where each direction ends: the last step forwards, the first step backwards.
         finals = [ids[min(ids)] if direction == "backward" else ids[max(ids)] for ids, direction in zip(tops, directions)]
         output = _Output(top_row, finals=finals, chains=tops, axis=axis, sequence=stage.return_sequences, states=finals)
         if stage.bidirectional:
             output = self.add_merge(stage, output, consumers)
         self.outputs[stage.name] = output
+
+    def add_cell_states(self, stage, cells, axis, data):
+        """An LSTM's cell state c: a box on top of each cell, chained like h; wires up from h go round it."""
+        ids = {}
+        for step, cell_id in cells.items():
+            cell = self.node(cell_id)
+            ids[step] = self.cell_states_on[cell_id] = f"{stage.name}/c/{step}"
+            self.nodes.append(Node(ids[step], cell.x, cell.y + cell.height, cell.width, cell.height, "state",
+                                   f"c{_subscript(step)}", data={**data, "step": step, "state": "c"}))
+        self.groups[f"{stage.name}/c"] = tuple(ids.values())
+        self.chain(ids, reverse=False, axis=axis, role="conveyor")
+        self.routes.update(dict.fromkeys(cells.values(), self.round_cell_state))
+        self.cell_states[stage.name] = ids
+
+    def add_passed_states(self, stage, cells):
+        """``initial_state`` from another layer: its last h into the first cell, and its last c into the first c."""
+        self.edges.append(Edge(self.state_node(stage.state_source), cells[min(cells)], "state", label="state"))
+        given, taking = self.cell_states.get(stage.state_source), self.cell_states.get(stage.name)
+        if given and taking:
+            self.edges.append(Edge(given[max(given)], taking[min(taking)], "state", label="state"))
 
     def add_merge(self, stage, output, consumers) -> _Output:
         """Where a Bidirectional layer's directions merge (``merge_mode``): once, the forward row's last state with the
@@ -461,7 +533,7 @@ class _Layout:
         read_as_one = any(reader.role == "repeat" or reader.role == "recurrent" and reader.bidirectional
                           for reader in consumers)
         if mode == "None" or stage.return_sequences and not (self.merges or read_as_one):
-            self.routes.update(dict.fromkeys(forward.values(), self.beside_backward))
+            self.routes.update(dict.fromkeys(forward.values(), self.beside_above))
             self.routes[output.finals[1]] = self.up_then_across
             return output
         row, size = output.row + 1, (CELL_SIZE[0], IO_SIZE[1])
@@ -469,12 +541,12 @@ class _Layout:
             ids = self.per_step(stage.name, output.axis, row, "merge", "", size, {"layer": stage.name}, "merge",
                                 labels=dict.fromkeys(forward, mode))
             for step, target in ids.items():
-                self.edges += [self.beside_backward(forward[step], target), Edge(backward[step], target, "flow")]
+                self.edges += [self.beside_above(forward[step], target), Edge(backward[step], target, "flow")]
             return replace(self.sequence_output(output.axis, row, ids), states=output.states)
         node_id = f"{stage.name}/merge"
-        self.nodes.append(Node(node_id, self.axes[output.axis][-1][0], row * ROW, *size, "merge", mode,
+        self.nodes.append(Node(node_id, self.axes[output.axis][-1][0], row * self.pitch, *size, "merge", mode,
                                data={"layer": stage.name}))
-        self.edges += [self.beside_backward(output.finals[0], node_id), self.up_then_across(output.finals[1], node_id)]
+        self.edges += [self.beside_above(output.finals[0], node_id), self.up_then_across(output.finals[1], node_id)]
         return _Output(row, finals=[node_id], axis=output.axis, states=output.states)
 
     def add_band(self, stage, given=None):
@@ -482,7 +554,7 @@ class _Layout:
         below = self.sequence_below(stage)
         ranges, reason = _band_ranges(stage.extra, self.lengths[below.axis], given)
         axis = self.new_axis(len(ranges) if ranges else given, x0=self.axes[below.axis][0][0])
-        row, y = below.row + 1, (below.row + 1) * ROW
+        row, y = below.row + 1, (below.row + 1) * self.pitch
         xs = [x for x, _ in self.axes[below.axis] + self.axes[axis]]
         left, right = min(xs) - self.widths[axis] / 2, max(xs) + self.widths[axis] / 2
         note = "" if ranges else f"which steps below each step reads is not known: {reason}"
@@ -515,24 +587,28 @@ class _Layout:
         self.outputs[stage.name] = self.sequence_output(below.axis, row, ids)
         self.row_label(below.axis, row, f"{_names(stage)}\nnot drawn")
 
-    def chain(self, ids, *, reverse, axis):
+    def chain(self, ids, *, reverse, axis, role="recurrent"):
         steps = [step for _, step in self.axes[axis]]
         shown = [s for s in steps if s is not None]
         pairs = list(zip(shown[:-1], shown[1:]))
         for a, b in pairs:
             elided = steps.index(b) - steps.index(a) > 1
             source, target = (ids[b], ids[a]) if reverse else (ids[a], ids[b])
-            self.edges.append(Edge(source, target, "recurrent", style="dashed" if elided else "solid"))
+            self.edges.append(Edge(source, target, role, style="dashed" if elided else "solid"))
 
-    def add_per_step_or_vector(self, stage, *, final):
-        """A layer applied at every step of a sequence, or once to a vector; the model's output if ``final``."""
+    def add_per_step_or_vector(self, stage, *, final, readers=()):
+        """A layer applied at every step of a sequence, or once to a vector; the model's output if ``final``.
+
+        A Dense layer of several units on a recurrent layer's last value, read by nothing or by layers that say how
+        they are drawn (AddBack), is a head: a box, then its values, each on its own (see :meth:`add_head`).
+        """
         source = self.outputs[stage.sources[0]]
         row = source.row
         role = {"embedding": "embedding", "conv1d": "conv1d", "masking": "masking"}.get(stage.role, "layer")
         symbol = {"embedding": "e", "conv1d": "z", "masking": "x"}.get(stage.role, "d")
         if final:
             role, symbol = "output", "ŷ"
-        name = _names(stage) if stage.role == "folded" else f"{stage.name} ({stage.class_name})"
+        name = _reader_name(stage)
         if stage.name in self.fans:  # a window read by a recurrent layer: arrows from every input step it reads
             axis, reads = self.fans[stage.name]
             ids = self.per_step(stage.name, axis, row + 1, role, symbol, IO_SIZE, {"layer": stage.name},
@@ -544,31 +620,121 @@ class _Layout:
                                           f"{self.lengths[source.axis]} → {self.lengths[axis]} steps")
             return
         if source.sequence:
-            ids = self.per_step(stage.name, source.axis, row + 1, role, symbol, IO_SIZE, {"layer": stage.name})
-            self.link_up(source, ids, "output" if role == "output" else "flow")
-            self.outputs[stage.name] = self.sequence_output(source.axis, row + 1, ids, symbol)
-            self.row_label(source.axis, row + 1, name)
+            self.add_per_step(stage, source, role, symbol, name)
+            return
+        if (stage.role == "dense" and stage.units > 1 and source.axis is not None
+                and all("drawn_as" in reader.extra for reader in readers)):
+            self.add_head(stage, source, final=final)
+            return
+        reference = self.reference(stage)
+        if source.head and reference:
+            self.add_head_values(stage, source, reference[1])
             return
         # once, on the vector: above the end of the source's time axis, or above the vector itself
         x = self.axes[source.axis][-1][0] if source.axis is not None else self.node(source.finals[0]).x
         node_id = stage.name
-        y = (row + 1) * ROW
+        y = (row + 1) * self.pitch
         self.nodes.append(Node(node_id, x, y, *IO_SIZE, role, symbol,
                                data={"layer": stage.name}))
         if x not in self.vector_columns:  # above the end of a time axis: label to the right, narrow
             self.labels.append(_text_label(name.replace(" (", "\n("), x + IO_SIZE[0] / 2 + 0.15, y, "left"))
-        else:  # on a column of its own before a time axis: caption under the node
-            self.labels.append(_text_label(name, x, y - 0.5, "center", role="caption"))
+        else:  # on a column of its own before a time axis: caption over the node, clear of the wires leaving it
+            self.labels.append(_text_label(name, x, y + 0.5, "center", role="caption"))
         for final in source.finals:
             self.edges.append(self.edge_up(final, node_id, "output"))
         self.outputs[stage.name] = _Output(row + 1, finals=[node_id])
+
+    def add_per_step(self, stage, source, role, symbol, name):
+        """A layer applied at every step of ``source``; one saying which step it also reads (ChangeFrom: today) gets a
+        wire from that step into every other, and is labelled with what it computes ("x₀−x₃₉")."""
+        reference = self.reference(stage) if len(stage.sources) == 1 else None
+        labels, size = None, IO_SIZE
+        if reference is not None:
+            step, _ = reference
+            labels = {shown: f"{source.symbol}{_subscript(shown)}−{source.symbol}{_subscript(step)}"
+                      for _, shown in self.axes[source.axis] if shown is not None}
+            size = (CELL_SIZE[0], IO_SIZE[1])  # room for a value
+            what = stage.extra["drawn_as"].get("reference_name")
+            name += f"\n{what} = {source.symbol}{_subscript(step)}" if what else ""
+        elif "drawn_as" in stage.extra and len(stage.sources) > 1:  # AddBack on a forecast at every step
+            name += f"\n(each step's own {self.outputs[stage.sources[-1]].symbol})"
+        row = source.row + 1
+        ids = self.per_step(stage.name, source.axis, row, role, symbol, size, {"layer": stage.name}, labels=labels)
+        self.link_up(source, ids, "output" if role == "output" else "flow")
+        if reference is not None:
+            self.link_reference(*reference, ids)
+        self.outputs[stage.name] = self.sequence_output(source.axis, row, ids, symbol)
+        self.row_label(source.axis, row, name)
+
+    def add_head(self, stage, source, *, final):
+        """A Dense layer of several units on a recurrent layer's last value: a box over a column per unit, ending
+        at the last step (past the wire round an LSTM's cell state); its values above it if it is the model's output."""
+        start = self.node(source.finals[0])
+        routed = start.id in self.routes
+        right = max(start.x + start.width / 2, (self.side_of(start) if routed else start.x) + WIRE_GAP)
+        columns = tuple(right - HEAD_SIZE[0] / 2 - (stage.units - 1 - k) * HEAD_PITCH for k in range(stage.units))
+        left, row = columns[0] - HEAD_SIZE[0] / 2, source.row + 1
+        label = f"{stage.class_name}, {stage.units} units"
+        self.nodes.append(Node(stage.name, (left + right) / 2, row * self.pitch, right - left, BAND_HEIGHT, "layer",
+                               label, data={"layer": stage.name}))
+        up = self.edge_up if routed else self.straight_up
+        self.edges += [up(final_id, stage.name, "flow") for final_id in source.finals]
+        self.outputs[stage.name] = _Output(row, finals=[stage.name], head=columns)
+        if final:
+            self.add_head_values(stage, self.outputs[stage.name])
+
+    def add_head_values(self, stage, head, reference=None):
+        """The values of a Dense head, each a node over its column (ŷ₁, ŷ₂, …): the model's output. A layer
+        adding a step of the input to each (AddBack: today) gets a wire from it, round the head's right, into each."""
+        box, row = self.node(head.finals[0]), head.row + 1
+        ids = {}
+        for k, x in enumerate(head.head):
+            ids[k] = f"{stage.name}/{k + 1}"
+            self.nodes.append(Node(ids[k], x, row * self.pitch, *HEAD_SIZE, "output", f"ŷ{_subscript(k + 1)}",
+                                   data={"layer": stage.name, "output": k}))
+            self.edges.append(Edge(box.id, ids[k], "output", points=((x, box.y + box.height / 2),)))
+        if reference is not None:
+            self.link_from_above(reference, ids, box.x + box.width / 2 + WIRE_GAP)
+        text = _head_label(stage.extra.get("drawn_as"), len(ids))
+        self.labels.append(_text_label(text, head.head[0] - HEAD_SIZE[0] / 2 - 0.2, row * self.pitch, "right"))
+        self.outputs[stage.name] = _Output(row, finals=list(ids.values()))
+
+    def reference(self, stage):
+        """(step, node id) of the step of its last input that a layer saying so (``drawn_as["reference"]``) reads at
+        every step, if that input is a sequence with that step drawn; else None."""
+        which = stage.extra.get("drawn_as", {}).get("reference")
+        given = self.outputs[stage.sources[-1]]
+        if which is None or not given.sequence:
+            return None
+        step = 0 if which == "first" else self.lengths[given.axis] - 1
+        return (step, given.chains[0][step]) if step in given.chains[0] else None
+
+    def link_reference(self, step, reference, ids):
+        """An edge from ``reference`` (the node of ``step``) into each of ``ids`` but its own step's, along a wire
+        between the two rows, entering each node off its centre on the reference's side."""
+        source = self.node(reference)
+        for shown, target in ids.items():
+            if shown == step:
+                continue  # the step's own edge
+            node = self.node(target)
+            wire = (source.y + source.height / 2 + node.y - node.height / 2) / 2
+            side = node.x + math.copysign(REFERENCE_SIDE, source.x - node.x)
+            self.edges.append(Edge(reference, target, "flow", points=((source.x, wire), (side, wire))))
+
+    def link_from_above(self, reference, ids, x):
+        """An edge from ``reference`` into the top of each of ``ids``: out of its right side, up at ``x``, across."""
+        source = self.node(reference)
+        for target in ids.values():
+            node = self.node(target)
+            top = node.y + node.height / 2 + WIRE_GAP
+            self.edges.append(Edge(reference, target, "flow", points=((x, source.y), (x, top), (node.x, top))))
 
     def add_state_output(self, stage):
         output = self.outputs[stage.name]
         row = output.row
         if not output.sequence:  # one output: the final state of each direction, or their merge
             x = self.axes[output.axis][-1][0]
-            self.nodes.append(Node(f"{stage.name}/output", x, (row + 1) * ROW, *IO_SIZE, "output", "h",
+            self.nodes.append(Node(f"{stage.name}/output", x, (row + 1) * self.pitch, *IO_SIZE, "output", "h",
                                    data={"layer": stage.name}))
             for final in output.finals:
                 self.edges.append(self.edge_up(final, f"{stage.name}/output", "output"))
@@ -577,8 +743,8 @@ class _Layout:
         for step in first:
             node_id = f"{stage.name}/output/{step}"
             label = "h" + _subscript(step)
-            self.nodes.append(Node(node_id, self.node(first[step]).x, (row + 1) * ROW, *IO_SIZE, "output", label,
-                                   data={"layer": stage.name, "step": step}))
+            x, y = self.node(first[step]).x, (row + 1) * self.pitch
+            self.nodes.append(Node(node_id, x, y, *IO_SIZE, "output", label, data={"layer": stage.name, "step": step}))
             for ids in output.chains:  # both directions of a Bidirectional layer feed its output, if not merged
                 self.edges.append(self.edge_up(ids[step], node_id, "output"))
 
@@ -603,6 +769,19 @@ class _Layout:
         return next(node for node in self.nodes if node.id == node_id)
 
 
+def _has_cell_state(stage) -> bool:
+    """True for a (one-way) recurrent layer whose cells carry a cell state c besides h (the LSTM kinds)."""
+    return stage.kind in CELL_KINDS and "c" in CELL_KINDS[stage.kind].states and not stage.bidirectional
+
+
+def _recurrent_title(stage) -> str:
+    """"LSTM, 32 units", under the layer's name unless Keras made it up from the class ("lstm", "gru_2")."""
+    title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
+    units = f"{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
+    default = re.sub(r"_\d+$", "", stage.name) in (stage.kind, stage.class_name.lower())
+    return units if default else f"{stage.name}\n{units}"
+
+
 def _text_label(text, x, y, anchor, role="row") -> Label:
     """A label with room for its longest line."""
     return Label(text, x, y, role=role, anchor=anchor, width=LABEL_CHARACTER * max(map(len, text.split("\n"))))
@@ -611,6 +790,21 @@ def _text_label(text, x, y, anchor, role="row") -> Label:
 def _range_text(symbol, first, last) -> str:
     """"x₂…x₅", or "x₂" for one step."""
     return f"{symbol}{_subscript(first)}" + (f"…{symbol}{_subscript(last)}" if last != first else "")
+
+
+def _reader_name(stage) -> str:
+    """What a layer's row is called: its own name for a reader (``drawn_as``), the layers folded into it, or
+    "name (Class)"."""
+    if "drawn_as" in stage.extra:
+        return stage.extra["drawn_as"]["name"]
+    return _names(stage) if stage.role == "folded" else f"{stage.name} ({stage.class_name})"
+
+
+def _head_label(drawn_as, count) -> str:
+    """"output ŷ", or a layer's own name for it and what its values are: "+ today → ŷ\n1 … 5 steps ahead"."""
+    if not drawn_as:
+        return "output ŷ"
+    return f"{drawn_as['name']} → ŷ" + (f"\n1 … {count} {drawn_as['outputs']}" if "outputs" in drawn_as else "")
 
 
 def _names(stage) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.mpl.cell import paint_cell
+from rnnviz.mpl.cell import filling_diagram, paint_cell
+from rnnviz.mpl.diagram import diagram_limits, laid_out_points_per_unit
 from rnnviz.style import axes_title, new_or_given_axes
 from rnnviz.views.cell import CellView, cell_view
 from rnnviz.views.values import bad_values
@@ -47,20 +48,24 @@ class CellDisplay:
         return cls.from_trace(record(model, x), layer, sample=sample, step=step)
 
     def plot(self, ax=None, *, title=True, show_means=True):
-        """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``patches_``, ``strips_``, ``norms_``, ``mean_texts_``.
+        """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``diagram_`` (the geometry drawn: the view's, spread
+        to the axes' shape), ``strips_``, ``norms_``, ``mean_texts_``.
 
         Each strip's colours follow its scale in the view (fixed over the sample's steps, see
         :mod:`rnnviz.views.scales`); values that cannot be a colour are drawn in the hatch colour.
         """
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 7))
-        self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = paint_cell(self.view, self.ax_,
-                                                                              show_means=show_means)
+        if title:  # first: the text is sized for the room the title leaves
+            heading = ("Inside the cell: every gate's activation, one colour per unit" if CELL_KINDS[self.view.kind].gates
+                       else "Inside the cell: its states, one colour per unit")
+            axes_title(self.ax_, heading, self.view.description)
+        laid_out_points_per_unit(self.ax_, diagram_limits(self.view.diagram))  # lays the figure out
+        self.diagram_ = drawn = filling_diagram(self.view, self.ax_)
+        self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = paint_cell(
+            self.view, self.ax_, diagram=drawn, points=laid_out_points_per_unit(self.ax_, diagram_limits(drawn)),
+            show_means=show_means)
         for strip in self.view.strips.values():  # say which values are drawn marked, and where
             if strip.bad.any():
                 bad_values(strip.values, name=f"{self.view.layer}: {strip.name}, sample {self.view.sample}, step "
                            f"{self.view.step}", dims=("unit",), what="cells in the hatch colour")
-        if title:
-            heading = ("Inside the cell: every gate's activation, one colour per unit" if CELL_KINDS[self.view.kind].gates
-                       else "Inside the cell: its states, one colour per unit")
-            axes_title(self.ax_, heading, self.view.description)
         return self

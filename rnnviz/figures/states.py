@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
+from rnnviz.diagrams.architecture import INPUT_NAME, read_name, stages_from_trace
 from rnnviz.errors import InputError, check_int
 from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
 from rnnviz.kinds import CELL_KINDS, STATE_MEANINGS, cell_kind  # noqa: F401 (STATE_MEANINGS re-exported)
@@ -169,9 +170,12 @@ class _OneSampleDisplay:
     panels are drawn (:meth:`_draw_panels`) and its heading (:meth:`_heading`).
 
     Set ``input_names`` (one name per input feature) to name the input lines instead of ``x[0]``, ``x[1]``, ...
+    ``input_label`` names the input panel: what the layer reads, in the unrolled figure's words (``"input x"``,
+    or ``"x − today"`` for a forecaster's differenced input); :meth:`from_trace` reads it from the model.
     """
 
     input_names = None
+    input_label = INPUT_NAME
     panels = "states"
     drawn = "colour"  # what one recorded value is drawn as, for the description
 
@@ -185,8 +189,11 @@ class _OneSampleDisplay:
         if description is None:
             model_name = trace.model_name if isinstance(trace, ModelTrace) else ""
             description = _describe(chosen, sample, model_name, cls.drawn) + note
-        return cls(**{cls.panels: arrays}, **computed, inputs=chosen.inputs[sample], mask=chosen.mask[sample],
-                   kind=chosen.kind, layer_name=chosen.name, sample=sample, description=description)
+        display = cls(**{cls.panels: arrays}, **computed, inputs=chosen.inputs[sample], mask=chosen.mask[sample],
+                      kind=chosen.kind, layer_name=chosen.name, sample=sample, description=description)
+        if isinstance(trace, ModelTrace):
+            display.input_label = read_name(stages_from_trace(trace), chosen.name)
+        return display
 
     @classmethod
     def _layer_arrays(cls, layer: LayerTrace) -> dict:
@@ -293,7 +300,7 @@ class _OneSampleDisplay:
                          "markersize": 3, "label": self._input_name(feature, features), **(input_kw or {})}
                 (line,) = ax.plot(steps, shown[:, feature], **style)
                 self.input_lines_.append(line)
-            ax.set_ylabel("input x")
+            ax.set_ylabel(self.input_label)
             if features > 1:
                 ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=features, frameon=False, fontsize="small",
                           borderaxespad=0.1)
@@ -305,7 +312,8 @@ class _OneSampleDisplay:
             ax.set_ylabel("input\nfeature")
             ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
             self.figure_.colorbar(self.input_image_, ax=ax, label="input value", pad=0.01)
-        ax.set_title("input x at each step", loc="left", fontsize="medium")
+        what = "" if self.input_label == INPUT_NAME else " (the layer's input)"
+        ax.set_title(f"{self.input_label} at each step{what}", loc="left", fontsize="medium")
 
     def _shade_padding(self, mask_kw):
         """Grey out the steps the mask marks as padding, on every panel; keeps ``mask_spans_``."""

@@ -48,43 +48,78 @@ class UnrolledDisplay:
         return cls.from_trace(record(model, x), sample=sample, max_steps=max_steps, state=state, tokens=tokens)
 
     def plot(self, ax=None, *, title=True, colorbar=True):
-        """Paint the diagram and the states; keeps ``figure_``, ``ax_``, ``patches_``, ``strips_``, ``input_texts_``.
+        """Paint the diagram and the states; keeps ``figure_``, ``ax_``, ``diagram_`` (as drawn), ``patches_``,
+        ``strips_``, ``input_texts_``, ``colorbar_``.
 
-        The diagram fills the axes (as wide or as tall as they are) and its text is sized
-        for the figure laid out with its title and colour bar.
+        The diagram fills the axes (as wide or as tall as they are; a flat one with its rows spread apart, see
+        :meth:`~rnnviz.views.unrolled.UnrolledView.filling`) and its text is sized for the figure laid
+        out with its title and colour bar.
         """
         from matplotlib import rcParams
-        from matplotlib.cm import ScalarMappable
 
         from rnnviz.mpl.diagram import fill_width, fitting_width, laid_out_points_per_unit, paint_diagram
-        from rnnviz.mpl.strips import colour_map, norm, paint_strip
+        from rnnviz.mpl.strips import norm, paint_strip
 
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(13.333, 6.5))
-        scale = self.view.scale
-        if scale is not None:
-            self.norm_ = norm(scale)
-            if colorbar:
-                mappable = ScalarMappable(self.norm_, colour_map(scale, self.ax_.get_facecolor()))
-                self.colorbar_ = self.figure_.colorbar(mappable, ax=self.ax_, shrink=0.35, fraction=0.03, pad=0.01,
-                                                       label="state value\n(one colour per unit)")
+        self.colorbar_ = self._colorbar() if colorbar and self.view.scale is not None else None
         if title:
             axes_title(self.ax_, self.heading, self.view.description)
-        xmin, xmax, ymin, ymax = self.diagram.bounds
-        points = laid_out_points_per_unit(self.ax_, (xmin - MARGIN, xmax + MARGIN, ymin - MARGIN, ymax + MARGIN))
-        self.patches_, self.arrows_, self.texts_, _ = paint_diagram(self.diagram, self.ax_, label_shift={"cell": 0.22},
-                                                                    margin=MARGIN, points=points)
+        laid_out_points_per_unit(self.ax_, _limits(self.diagram))  # lays the figure out: the axes' box is known
+        box, (width, height) = self.ax_.get_position(), self.figure_.get_size_inches()
+        self.diagram_ = drawn = self.view.filling(box.width * width / (box.height * height), MARGIN).diagram
+        points = laid_out_points_per_unit(self.ax_, _limits(drawn))
+        if self.view.scale is not None:
+            self.norm_ = norm(self.view.scale)
+        self.patches_, self.arrows_, self.texts_, _ = paint_diagram(drawn, self.ax_, margin=MARGIN, points=points,
+                                                                    label_shift={"cell": 0.22, "state": 0.22})
         fill_width(self.ax_)  # a deep model's diagram is centred, its title over the figure
-        self.strips_ = {node_id: paint_strip(self.ax_, self.diagram.node(node_id), strip)
+        self.strips_ = {node_id: paint_strip(self.ax_, drawn.node(node_id), strip)
                         for node_id, strip in self.view.strips.items()}
         texts = self.view.inputs
-        room = 0.92 * _spacing(self.diagram, "input")  # each text stays clear of its neighbours'
+        room = 0.92 * _spacing(drawn, "input")  # each text stays clear of its neighbours'
         size = min([0.8 * rcParams["font.size"], 0.3 * points, *(fitting_width(t, room, points) for t in texts.values())])
         self.input_texts_ = {}
         for node_id, text in texts.items():
-            node = self.diagram.node(node_id)
+            node = drawn.node(node_id)
             self.input_texts_[node_id] = self.ax_.text(node.x, node.y - node.height / 2 - 0.08, text, ha="center",
                                                        va="top", fontsize=size)
         return self
+
+    def _colorbar(self):
+        """The states' colour bar: under a diagram flatter than the figure (the room it leaves free), else on its right.
+
+        An LSTM's cell state c has a scale of its own on the same colours: its ticks on the bar's other side
+        (kept as ``colorbar_.second_axis_``).
+        """
+        from matplotlib.cm import ScalarMappable
+
+        from rnnviz.mpl.strips import colour_map, norm
+
+        xmin, xmax, ymin, ymax = self.diagram.bounds
+        width, height = self.figure_.get_size_inches()
+        under = (xmax - xmin) / (ymax - ymin) > width / height
+        place = {"location": "bottom", "shrink": 0.35, "aspect": 35} if under else {"shrink": 0.35, "fraction": 0.03}
+        scale, other = self.view.scale, self.view.scales.get("c")
+        two = other is not None and len(self.view.scales) > 1
+        label = "state h" if two else "state value"
+        colorbar = self.figure_.colorbar(ScalarMappable(norm(scale), colour_map(scale, self.ax_.get_facecolor())),
+                                         ax=self.ax_, pad=0.01, **place,
+                                         label=f"{label}{' ' if under else chr(10)}(one colour per unit)")
+        colorbar.second_axis_ = None
+        if two:  # the same colour at the same share of each state's full strength
+            ratio = other.high / scale.high
+            functions = (lambda v: v * ratio, lambda v: v / ratio)
+            second = (colorbar.ax.secondary_xaxis("top", functions=functions) if under
+                      else colorbar.ax.secondary_yaxis("left", functions=functions))
+            second.set_xlabel("state c") if under else second.set_ylabel("state c")
+            colorbar.second_axis_ = second
+        return colorbar
+
+
+def _limits(diagram) -> tuple:
+    """(xmin, xmax, ymin, ymax) of ``diagram`` with the margin around it."""
+    xmin, xmax, ymin, ymax = diagram.bounds
+    return xmin - MARGIN, xmax + MARGIN, ymin - MARGIN, ymax + MARGIN
 
 
 def _spacing(diagram, role) -> float:

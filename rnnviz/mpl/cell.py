@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
-from rnnviz.mpl.diagram import paint_diagram
+from rnnviz.diagrams.cells import spread
+from rnnviz.mpl.diagram import diagram_limits, paint_diagram
 from rnnviz.mpl.strips import paint_strip
 
 LABEL_SHIFT = {"gate": 0.2, "state": 0.22, "input": 0.22, "layer": 0.22}  # labels up, over the strips
 
 
-def paint_cell(view: CellView, ax, *, show_means: bool = True):
-    """Paint ``view`` on ``ax``: the diagram, a strip per node; returns (strips, norms, colour maps, mean texts) by node id."""
-    _, _, _, captions = paint_diagram(view.diagram, ax, label_shift=LABEL_SHIFT)
+MAX_SPREAD = 1.3  # how much wider than its own layout a cell is drawn on a wide canvas
+
+
+def paint_cell(view: CellView, ax, *, show_means: bool = True, points=None, diagram=None):
+    """Paint ``view`` on ``ax``: the diagram, a strip per node; returns (strips, norms, colour maps, mean texts) by node id.
+
+    ``diagram``: the cell's geometry as drawn (default the view's; see :func:`filling_diagram`). ``points``:
+    typographic points per diagram unit, when the figure's layout is known (see
+    :func:`rnnviz.mpl.diagram.laid_out_points_per_unit`); by default estimated.
+    """
+    diagram = diagram or view.diagram
+    _, _, _, captions = paint_diagram(diagram, ax, label_shift=LABEL_SHIFT, points=points)
     strips, norms, cmaps, means = {}, {}, {}, {}
     for node_id, strip in view.strips.items():
-        strips[node_id] = paint_strip(ax, view.diagram.node(node_id), strip, height_fraction=0.4)
+        strips[node_id] = paint_strip(ax, diagram.node(node_id), strip, height_fraction=0.4)
         norms[node_id], cmaps[node_id] = strips[node_id].norm, strips[node_id].get_cmap()
         if show_means and strip.activation:
             captions[node_id].set_text(strip.caption)
             means[node_id] = captions[node_id]
     return strips, norms, cmaps, means
+
+
+def filling_diagram(view: CellView, ax):
+    """The view's cell spread (up to :data:`MAX_SPREAD`) to the shape of ``ax``'s laid-out box: on a slide, wider
+    gates and larger text than the cell's own layout allows."""
+    box, (width, height) = ax.get_position(), ax.figure.get_size_inches()
+    xmin, xmax, ymin, ymax = diagram_limits(view.diagram)
+    factor = (box.width * width / (box.height * height)) / ((xmax - xmin) / (ymax - ymin))
+    return spread(view.diagram, min(MAX_SPREAD, max(1.0, factor)))

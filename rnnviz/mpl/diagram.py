@@ -13,10 +13,11 @@ from matplotlib.path import Path
 from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
 from rnnviz.style import neutral
 
+MARGIN = 0.4  # diagram units around a diagram's bounds
 CAPTION_OFFSET = 0.1  # diagram units from a gate's centre line (its incoming wire) to its caption's left edge
 
 
-def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, node_labels=None, points=None):
+def paint_diagram(diagram, ax, *, fontsize=None, margin=MARGIN, label_shift=None, node_labels=None, points=None):
     """Draw every node, edge and label of ``diagram`` on ``ax``.
 
     ``label_shift`` moves the labels of nodes with a given role up by a fraction of
@@ -30,8 +31,8 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
     from matplotlib import rcParams
 
     fontsize = fontsize or rcParams["font.size"]
-    xmin, xmax, ymin, ymax = diagram.bounds
-    points = points or points_per_unit(ax, (xmin - margin, xmax + margin, ymin - margin, ymax + margin))
+    xmin, xmax, ymin, ymax = diagram_limits(diagram, margin)
+    points = points or points_per_unit(ax, (xmin, xmax, ymin, ymax))
     background, text_colour = neutral("background"), neutral("text")
     node_patches, texts, captions = {}, [], {}
     text_sizes = _text_node_sizes(diagram, points, fontsize)
@@ -73,16 +74,22 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=0.4, label_shift=None, n
             )
     arrows = [_arrow(ax, diagram, edge) for edge in diagram.edges]
     for label in diagram.labels:
-        size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.3 * points)
+        size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.34 * points)
         if label.width:
             size = min(size, fitting_width(label.text, label.width, points))
         texts.append(ax.text(label.x, label.y, label.text, ha=label.anchor, va="center", color=text_colour,
                              fontsize=size, style="italic" if label.role == "equation" else "normal"))
-    ax.set_xlim(xmin - margin, xmax + margin)
-    ax.set_ylim(ymin - margin, ymax + margin)
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return node_patches, arrows, texts, captions
+
+
+def diagram_limits(diagram, margin: float = MARGIN) -> tuple:
+    """(xmin, xmax, ymin, ymax) of the axes that show ``diagram`` with ``margin`` around it."""
+    xmin, xmax, ymin, ymax = diagram.bounds
+    return xmin - margin, xmax + margin, ymin - margin, ymax + margin
 
 
 def fill_width(ax) -> None:

@@ -1,36 +1,66 @@
-"""What a picture of a model unrolled through time shows: each drawn cell's state, its scale, and the inputs given."""
+"""What a picture of a model unrolled through time shows: each drawn cell's state, its scale, and the inputs given.
+
+Besides the cells' strips, it writes the values the trace holds into the nodes that stand for one number: a
+per-step layer's output that a recurrent layer reads (the input minus today), and a Dense head's outputs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from rnnviz.diagrams import stages_from_trace, unrolled_diagram
-from rnnviz.diagrams.unrolled import WRITTEN_VALUES
+from rnnviz.diagrams.unrolled import ROW, WRITTEN_VALUES
 from rnnviz.views.cell import StripView, state_values
 from rnnviz.views.scales import state_scale
 from rnnviz.views.selection import check_sample
 from rnnviz.views.values import bad_values
 
+MAX_SPREAD = 2.2  # a flat diagram's rows are spread at most this far apart (times ROW) to fill a taller frame
+
 
 @dataclass(frozen=True)
 class UnrolledView:
-    """An unrolled diagram, a :class:`~rnnviz.views.cell.StripView` per drawn cell and a label per drawn input.
+    """An unrolled diagram, a :class:`~rnnviz.views.cell.StripView` per drawn cell (and LSTM cell state box) and a
+    label per drawn input.
 
-    Every strip has the same scale (:func:`rnnviz.views.scales.state_scale` over the
-    state's values at every step of the sample, in every layer drawn).
+    Every strip of one state has the same scale (``scales[state]``: :func:`rnnviz.views.scales.state_scale` over
+    the state's values at every step of the sample, in every layer drawn).
     """
 
     diagram: object
     strips: dict
     inputs: dict
     description: str = ""
+    scales: dict = field(default_factory=dict)
+    layout: dict = field(default_factory=dict)  # unrolled_diagram's arguments for the diagram (stages, steps, ...)
 
     @property
     def scale(self):
-        """The one colour scale of the states (None when no cell is drawn)."""
+        """The colour scale of the cells' state (None when no cell is drawn); an LSTM's c has its own in ``scales``."""
         return next(iter(self.strips.values())).scale if self.strips else None
+
+    def with_row_pitch(self, pitch: float) -> "UnrolledView":
+        """The same view with its diagram's rows ``pitch`` apart (the same nodes and labels, so the same values)."""
+        if not self.layout:
+            raise ValueError("with_row_pitch: this view does not say how its diagram was laid out (layout is empty)")
+        labels = {node.id: node.label for node in self.diagram.nodes}
+        spread = unrolled_diagram(**self.layout, row_pitch=pitch)
+        return replace(self, diagram=replace(spread, nodes=tuple(replace(node, label=labels[node.id])
+                                                                 for node in spread.nodes)))
+
+    def filling(self, aspect: float, margin: float = 0.0) -> "UnrolledView":
+        """The view with its rows spread apart (up to MAX_SPREAD times) so its diagram, with ``margin`` around it,
+        is as tall as a frame of ``aspect`` (width / height) at its width; itself if it is not flatter than that."""
+        flat = _extent(self.diagram, margin)
+        if not self.layout or flat[0] / flat[1] <= aspect:
+            return self
+        spread = _extent(self.with_row_pitch(2 * ROW).diagram, margin)  # its height grows in step with the pitch
+        if spread[1] <= flat[1]:  # one row: nothing to spread
+            return self
+        share = (flat[0] / aspect - flat[1]) / (spread[1] - flat[1])
+        return self.with_row_pitch(ROW * min(1 + share, MAX_SPREAD))
 
 
 def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None) -> UnrolledView:
@@ -38,30 +68,84 @@ def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h
     check_sample(trace.layers[0], sample)
     stages = stages_from_trace(trace)
     steps = _steps(stages, trace)
-    diagram = unrolled_diagram(stages, steps=steps, max_steps=max_steps, trace_layers=trace.layer_names)
+    layout = {"stages": stages, "steps": steps, "max_steps": max_steps, "trace_layers": trace.layer_names}
+    diagram = unrolled_diagram(**layout)
     cells = diagram.find("cell")
     for layer_name in {node.data["layer"] for node in cells}:
         layer = trace[layer_name]
         if state not in layer.states:
             raise ValueError(f"state: {layer.name!r} ({layer.kind}) has no state {state!r}; it has {list(layer.states)}")
-    shown_layers = sorted({node.data["layer"] for node in cells})
-    every = [state_values(trace[name], state, sample) for name in shown_layers]
-    scale = state_scale(np.concatenate(every or [np.zeros(1)]))
-    strips = {}
-    for node in cells:
-        layer, step = trace[node.data["layer"]], node.data["step"]
-        values = np.asarray(layer.states[state][sample, step], float)
-        name = f"{layer.name}: state {state} at step {step}"
-        strips[node.id] = StripView(node.id, name, values, bad_values(values, name=name, warn=False), scale)
+    cell_states = diagram.find("state", state="c")
+    scales = {state: _scale(trace, cells, state, sample), **({"c": _scale(trace, cell_states, "c", sample)}
+                                                             if cell_states else {})}
+    strips = {**_strips(trace, cells, state, sample, scales[state]),
+              **_strips(trace, cell_states, "c", sample, scales.get("c"))}
     inputs = {node_id: format_values(value) for node_id, value in _input_values(diagram, stages, trace, sample,
                                                                                   tokens).items()}
     first = trace.layers[0]
     drawn = len({node.data["step"] for node in diagram.find("cell", layer=first.name)})
+    shown = f"states {state} and c" if cell_states and state != "c" else f"state {state}"
     description = (
-        f"{trace.model_name or 'model'}, sample {sample}: each cell shows its state {state} after that step "
+        f"{trace.model_name or 'model'}, sample {sample}: each cell shows its {shown} after that step "
         f"({first.steps} steps" + (f", {drawn} drawn" if first.steps > drawn else "") + ")"
     )
-    return UnrolledView(diagram, strips, inputs, description)
+    return UnrolledView(_with_values(diagram, stages, trace, sample), strips, inputs, description, scales, layout)
+
+
+def _extent(diagram, margin) -> tuple:
+    """(width, height) of ``diagram`` with ``margin`` around it."""
+    xmin, xmax, ymin, ymax = diagram.bounds
+    return xmax - xmin + 2 * margin, ymax - ymin + 2 * margin
+
+
+def _scale(trace, nodes, state, sample):
+    """The one colour scale of ``state`` in every layer ``nodes`` belong to, over every step of the sample."""
+    every = [state_values(trace[name], state, sample) for name in sorted({node.data["layer"] for node in nodes})]
+    return state_scale(np.concatenate(every or [np.zeros(1)]))
+
+
+def _strips(trace, nodes, state, sample, scale) -> dict:
+    """Node id -> a :class:`StripView` of ``state`` at the node's layer and step."""
+    strips = {}
+    for node in nodes:
+        layer, step = trace[node.data["layer"]], node.data["step"]
+        values = np.asarray(layer.states[state][sample, step], float)
+        name = f"{layer.name}: state {state} at step {step}"
+        strips[node.id] = StripView(node.id, name, values, bad_values(values, name=name, warn=False), scale)
+    return strips
+
+
+def _with_values(diagram, stages, trace, sample):
+    """``diagram`` with the values of one-number nodes written in them: each step of a layer a recurrent layer reads
+    (what it recorded as its input), and each output of a Dense head (the model's output)."""
+    labels = {**_read_values(diagram, stages, trace, sample), **_head_values(diagram, trace, sample)}
+    return replace(diagram, nodes=tuple(replace(node, label=labels[node.id]) if node.id in labels else node
+                                        for node in diagram.nodes))
+
+
+def _read_values(diagram, stages, trace, sample) -> dict:
+    """Node id -> the value at its step of a per-step layer (one feature) that a traced recurrent layer reads."""
+    labels = {}
+    for stage in stages:
+        traced = [name for name in trace.layer_names if stage.role == "recurrent" and stage.sources
+                  and name.split("#")[0] in (stage.name, f"{stage.name}/forward")]
+        if not traced or trace[traced[0]].inputs.shape[-1] != 1:
+            continue
+        given = trace[traced[0]].inputs[sample, :, 0]
+        for node in diagram.find("layer", layer=stage.sources[0]):
+            if node.data.get("step", len(given)) < len(given):
+                labels[node.id] = format_values(given[node.data["step"]])
+    return labels
+
+
+def _head_values(diagram, trace, sample) -> dict:
+    """Node id -> its name and value ("ŷ₁\n2.10") for each output of a Dense head, if the model outputs them."""
+    outputs = diagram.find("output")
+    given = None if trace.model_output is None else np.asarray(trace.model_output)[sample]
+    heads = [node for node in outputs if "output" in node.data]
+    if given is None or not heads or len(heads) != len(outputs) or given.shape != (len(heads),):
+        return {}
+    return {node.id: f"{node.label}\n{format_values(given[node.data['output']])}" for node in heads}
 
 
 def _steps(stages, trace) -> dict:
