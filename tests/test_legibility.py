@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from rnnviz import gallery, style
+from rnnviz.kinds import CELL_KINDS
 from rnnviz.mpl.legibility import legibility_problems
 
 DIAGRAM_SECTIONS = {"architectures", "unrolled"}
@@ -29,12 +30,26 @@ def gallery_figures():
 
 
 def problems_of(figure) -> list:
+    """Every legibility problem of the figure, and its titles: a heading on more than one line, an internal name."""
     with style.context("slides", theme="light", size="16:9"):
         display = figure.make()
         try:
-            return legibility_problems(display.figure_, diagram=is_diagram(figure))
+            return legibility_problems(display.figure_, diagram=is_diagram(figure)) + title_problems(display.figure_)
         finally:
             plt.close(display.figure_)
+
+
+def title_problems(figure) -> list:
+    """A figure without a title, a heading on more than one line, or a title naming a layer or model by code name."""
+    blocks = [spacer._rnnviz_shown for spacer in (figure._suptitle, *(ax._left_title for ax in figure.axes))
+              if getattr(spacer, "_rnnviz_shown", None)]
+    if not blocks:
+        return ["no title"]
+    code_names = [f"'{kind}'" for kind in CELL_KINDS] + ["model '"]
+    problems = [f"heading on more than one line: {block[0].get_text()!r}" for block in blocks
+                if "\n" in block[0].get_text()]
+    texts = [text.get_text() for block in blocks for text in block]
+    return problems + [f"a code name in the title: {text!r}" for text in texts if any(n in text for n in code_names)]
 
 
 def test_every_gallery_figure_is_legible_on_a_slide(gallery_figures):

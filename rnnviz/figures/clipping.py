@@ -19,7 +19,7 @@ SETTING_STYLES = (
     {"color": OKABE_ITO["green"], "marker": "^", "linestyle": "--"},
     {"color": OKABE_ITO["purple"], "marker": "D", "linestyle": ":"},
 )
-HEADING = "Without clipping, training overflows;\nclipped by norm, the same model trains"
+HEADING = "Without clipping training overflows; clipped by norm it trains"
 
 
 class ClippingDisplay:

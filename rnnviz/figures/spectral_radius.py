@@ -10,7 +10,7 @@ from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
 # What the lesson ``gradients`` checks on its sweep (its claims vanish_below_one, explode_well_above_one, *_edge).
-LESSON_HEADING = "Gradients vanish below spectral radius 1, explode well above;\nthe activation decides where they turn"
+LESSON_HEADING = "Gradients vanish below spectral radius 1, explode well above"
 
 
 class SpectralRadiusDisplay:
@@ -68,7 +68,9 @@ class SpectralRadiusDisplay:
 
         results = lessons.results("gradients") if results is None else results
         return cls(norms=gradients.swept(results), radii=tuple(float(r) for r in results["radii"]),
-                   activations=gradients.ACTIVATIONS, description=_sweep_description(**gradients.SWEEP),
+                   activations=gradients.ACTIVATIONS,
+                   description="the activation decides where they turn (each panel names a radius either side); "
+                               + _sweep_description(**gradients.SWEEP),
                    heading=LESSON_HEADING, panel_notes={activation: gradients.edge_sentence(activation, "\n")
                                                         for activation in gradients.ACTIVATIONS})
 

@@ -27,7 +27,7 @@ from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, fini
 from rnnviz.kinds import CELL_KINDS, STATE_MEANINGS, cell_kind  # noqa: F401 (STATE_MEANINGS re-exported)
 from rnnviz.style import OKABE_ITO, color, figure_title, new_or_given_panels
 from rnnviz.trace import LayerTrace, ModelTrace
-from rnnviz.views.selection import check_sample, check_step, select_layer  # noqa: F401 (re-exported)
+from rnnviz.views.selection import check_sample, check_step, select_layer, shown_layer_name  # noqa: F401 (re-exported)
 
 SIGMOID_LIKE = ("sigmoid", "hard_sigmoid")
 TANH_LIKE = ("tanh", "softsign")
@@ -150,12 +150,17 @@ def _correlation(a, b) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def _describe(layer: LayerTrace, sample: int, model_name: str = "", drawn: str = "colour") -> str:
-    where = f"model {model_name!r}, " if model_name else ""
+def _describe(layer: LayerTrace, sample: int, drawn: str = "colour") -> str:
     return (
-        f"{where}layer {layer.name!r} ({CELL_KINDS[layer.kind].title}, {layer.units} units), "
+        f"{_layer_words(layer.name, layer.kind)}, {layer.units} units, "
         f"sample {sample} of {layer.batch_size}, {layer.steps} steps; every {drawn} is a recorded value"
     )
+
+
+def _layer_words(name: str, kind: str) -> str:
+    """``LSTM`` or ``LSTM layer 'encoder'``: the kind's title, and the layer's name where it says more."""
+    shown = shown_layer_name(name, kind)
+    return f"{CELL_KINDS[kind].title} layer {shown!r}" if shown else CELL_KINDS[kind].title
 
 
 # ---------------------------------------------------------------- shared drawing
@@ -187,8 +192,7 @@ class _OneSampleDisplay:
         arrays = {name: values[sample] for name, values in cls._layer_arrays(chosen).items()}
         computed, note = cls._from_layer(chosen, sample, arrays, **options)
         if description is None:
-            model_name = trace.model_name if isinstance(trace, ModelTrace) else ""
-            description = _describe(chosen, sample, model_name, cls.drawn) + note
+            description = _describe(chosen, sample, cls.drawn) + note
         display = cls(**{cls.panels: arrays}, **computed, inputs=chosen.inputs[sample], mask=chosen.mask[sample],
                       kind=chosen.kind, layer_name=chosen.name, sample=sample, description=description)
         if isinstance(trace, ModelTrace):
@@ -477,7 +481,7 @@ class GateTimelineDisplay(_OneSampleDisplay):
                    **(colorbar_kw or {})})
 
     def _heading(self):
-        return f"{CELL_KINDS[self.kind].title} gates of layer {self.layer_name!r} over time, sample {self.sample}"
+        return f"{_layer_words(self.layer_name, self.kind)}: its gates over time, sample {self.sample}"
 
 
 # ---------------------------------------------------------------- states
@@ -536,7 +540,7 @@ class StateHeatmapDisplay(_OneSampleDisplay):
                 self.images_[name], ax=axes[name], **{"label": name, "pad": 0.01, **(colorbar_kw or {})})
 
     def _heading(self):
-        return f"{CELL_KINDS[self.kind].title} states of layer {self.layer_name!r} over time, sample {self.sample}"
+        return f"{_layer_words(self.layer_name, self.kind)}: its states over time, sample {self.sample}"
 
 
 class StateTrajectoriesDisplay(_OneSampleDisplay):
@@ -610,5 +614,4 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
             **{"loc": "upper left", "bbox_to_anchor": (1.005, 1), "frameon": False, **(legend_kw or {})})
 
     def _heading(self):
-        kind = CELL_KINDS[self.kind].title
-        return f"{kind} layer {self.layer_name!r}: {len(self.units)} units over time, sample {self.sample}"
+        return f"{_layer_words(self.layer_name, self.kind)}: {len(self.units)} units over time, sample {self.sample}"

@@ -9,7 +9,7 @@ import numpy as np
 from rnnviz.diagrams import cell_diagram
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.views.scales import ColourScale, gate_scale, state_scale
-from rnnviz.views.selection import check_sample, check_step, select_layer
+from rnnviz.views.selection import check_sample, check_step, select_layer, shown_layer_name
 from rnnviz.views.values import bad_values
 
 
@@ -61,7 +61,9 @@ class CellView:
     def description(self) -> str:
         units = f"{self.units} unit{'s' * (self.units != 1)}"
         masked = " (a masked step: Keras keeps the previous state)" if self.masked else ""
-        return f"{self.layer} ({self.kind}{self._variant}, {units}), sample {self.sample}, step {self.step}{masked}"
+        name = shown_layer_name(self.layer, self.kind)
+        layer = f"{CELL_KINDS[self.kind].title} layer {name!r}" if name else CELL_KINDS[self.kind].title
+        return f"{layer}{self._variant}, {units}, sample {self.sample}, step {self.step}{masked}"
 
     @property
     def _variant(self) -> str:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from rnnviz.trace import LayerTrace, ModelTrace
+
+
+def shown_layer_name(name: str, kind: str) -> str:
+    """A layer's name as a reader should see it: "" when it only repeats its cell kind (``lstm``, ``gru_2``), for
+    the kind's title already says that; else the name (``encoder``)."""
+    return "" if re.fullmatch(rf"{re.escape(kind)}(_\d+)?", name) else name
 
 
 def select_layer(trace, layer=None) -> LayerTrace:

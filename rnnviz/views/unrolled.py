@@ -86,7 +86,7 @@ def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h
     drawn = len({node.data["step"] for node in diagram.find("cell", layer=first.name)})
     shown = f"states {state} and c" if cell_states and state != "c" else f"state {state}"
     description = (
-        f"{trace.model_name or 'model'}, sample {sample}: each cell shows its {shown} after that step "
+        f"Sample {sample}: each cell shows its {shown} after that step "
         f"({first.steps} steps" + (f", {drawn} drawn" if first.steps > drawn else "") + ")"
     )
     return UnrolledView(_with_values(diagram, stages, trace, sample), strips, inputs, description, scales, layout)
