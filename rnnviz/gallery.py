@@ -38,7 +38,11 @@ from rnnviz.forecasting.models import title
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
 from rnnviz.lessons.gates import LAYER_NAMES as GATE_LAYERS
-from rnnviz.recording.experiments import ARCHITECTURES, architecture_models  # no TensorFlow until called
+from rnnviz.recording.experiments import (  # no TensorFlow until called
+    ARCHITECTURES,
+    TRAINED_ARCHITECTURES,
+    architecture_models,
+)
 
 GATE_LESSON_KINDS = tuple(GATE_LAYERS.values())  # cells whose insides the lesson ``gates`` shows (trained to gate)
 
@@ -648,6 +652,10 @@ def _architecture_figures(seed: int) -> list:
 
     def make(name):
         def draw():
+            if name in TRAINED_ARCHITECTURES:
+                display = UnrolledDisplay.from_trace(lessons.trace(*TRAINED_ARCHITECTURES[name]), max_steps=6)
+                display.heading = f"Encoder–decoder {shown_task()}"
+                return display.plot()
             model, x = models()[name]
             display = UnrolledDisplay.from_trace(rnnviz.record(model, x), max_steps=6)
             display.heading = "Untrained: the architecture unrolled through time, with its real states"
@@ -655,4 +663,13 @@ def _architecture_figures(seed: int) -> list:
 
         return draw
 
-    return [GalleryFigure("architectures", name, caption, make(name)) for name, caption in ARCHITECTURES.items()]
+    from rnnviz import lessons
+    from rnnviz.lessons.encoder_decoder import shown_task
+
+    return [GalleryFigure("architectures", name, caption, make(name), claims=ARCHITECTURE_CLAIMS.get(name, ()))
+            for name, caption in ARCHITECTURES.items()]
+
+
+ARCHITECTURE_CLAIMS = {"encoder_decoder": (("encoder_decoder", "the_hand_over_matters"),
+                                           ("encoder_decoder", "writes_on_its_own"),
+                                           ("encoder_decoder", "the_shown_sequence_shows_it"))}

@@ -1,7 +1,7 @@
 """The recurrent cell kinds rnnviz knows, one description each, as plain data.
 
 Everything that differs from one kind to another is written here once: its states and
-gates, what each gate means, its colour, the Keras layer and cell classes, the cell
+gates, what each gate means, the Keras layer and cell classes, the cell
 diagram it is drawn with and the module of its equations. The recorder, the diagrams,
 the palette, the figures, the scenes and the widgets all read it; nothing here imports
 TensorFlow (:meth:`CellKind.layer_class` imports the Keras class when asked).
@@ -30,7 +30,8 @@ class CellKind:
     gate_meanings : dict of str to str
         What each gate's value says, for captions and panel titles.
     colour : str
-        An Okabe–Ito colour name (see :data:`rnnviz.style.OKABE_ITO`): the kind's lines and curves.
+        Only for a kind rnnviz does not colour itself: its hex colour (lines, curves, unrolled outlines).
+        rnnviz's own kinds take theirs from :data:`rnnviz.palette.KIND_COLOURS`, the one place they are set.
     layer : str
         ``"module:Class"`` of its Keras layer; the cell class is the layer's name + ``"Cell"``.
     diagram : str
@@ -44,7 +45,7 @@ class CellKind:
     states: tuple[str, ...]
     gates: tuple[str, ...]
     gate_meanings: dict = field(default_factory=dict)
-    colour: str = "grey"
+    colour: str = ""
     layer: str = ""
     diagram: str = ""
     equations: str = ""
@@ -83,14 +84,14 @@ _LSTM_MEANINGS = {
 CELL_KINDS: dict[str, CellKind] = {
     kind.name: kind
     for kind in (
-        CellKind("simple_rnn", "SimpleRNN", states=("h",), gates=(), colour="vermilion",
+        CellKind("simple_rnn", "SimpleRNN", states=("h",), gates=(),
                  layer="keras.layers:SimpleRNN", diagram="simple_rnn",
                  equations="rnnviz.recording.kinds.simple_rnn:SimpleRNNEquations"),
         CellKind("lstm", "LSTM", states=("h", "c"), gates=("input", "forget", "candidate", "output"),
-                 gate_meanings=_LSTM_MEANINGS, colour="blue", layer="keras.layers:LSTM", diagram="lstm",
+                 gate_meanings=_LSTM_MEANINGS, layer="keras.layers:LSTM", diagram="lstm",
                  equations="rnnviz.recording.kinds.lstm:LSTMEquations"),
         CellKind("peephole_lstm", "Peephole LSTM", states=("h", "c"), gates=("input", "forget", "candidate", "output"),
-                 gate_meanings=_LSTM_MEANINGS, colour="purple", layer="rnnviz.layers:PeepholeLSTM",
+                 gate_meanings=_LSTM_MEANINGS, layer="rnnviz.layers:PeepholeLSTM",
                  diagram="peephole_lstm", equations="rnnviz.recording.kinds.peephole_lstm:PeepholeLSTMEquations"),
         CellKind("gru", "GRU", states=("h",), gates=("update", "reset", "candidate"),
                  gate_meanings={
@@ -99,7 +100,7 @@ CELL_KINDS: dict[str, CellKind] = {
                      "reset": "how much of the old state feeds the candidate (0 = ignore it)",
                      "candidate": "the proposed new state (tanh, −1 … 1)",
                  },
-                 colour="green", layer="keras.layers:GRU", diagram="gru",
+                 layer="keras.layers:GRU", diagram="gru",
                  equations="rnnviz.recording.kinds.gru:GRUEquations"),
     )
 }

@@ -24,7 +24,7 @@ from cycler import cycler
 from matplotlib.text import Annotation
 
 
-from rnnviz.palette import OKABE_ITO, PALETTE, VALUE_COLOURS  # noqa: F401 (re-exported)
+from rnnviz.palette import OKABE_ITO, OTHER_COLOURS, PALETTE, VALUE_COLOURS  # noqa: F401 (re-exported)
 
 
 def color(name: str) -> str:
@@ -128,8 +128,15 @@ def _characters_in(inches: float, points: float) -> int:
 
 # ---------------------------------------------------------------- themes
 
-# Line colours for plots that do not pick palette names: Okabe–Ito without its neutrals.
-_COLOR_CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "yellow")]
+# Line colours for plots that do not pick palette names: neutrals only (a palette colour would claim a meaning), as
+# shares of the way from the text colour to the background (0: ink; 0.5: muted, still 3:1 on the background).
+_COLOR_CYCLE = (0.0, 0.5, 0.25)
+
+
+def _neutral_cycle(text: str, background: str) -> list:
+    """The theme's line colours for plots that pick none: ink, muted and a grey between them."""
+    ink, paper = (np.asarray(mcolors.to_rgb(colour)) for colour in (text, background))
+    return [mcolors.to_hex((1 - share) * ink + share * paper) for share in _COLOR_CYCLE]
 
 
 def _theme_rc(*, background: str, text: str, edge: str, grid: str, legend_edge: str) -> dict:
@@ -155,7 +162,7 @@ def _theme_rc(*, background: str, text: str, edge: str, grid: str, legend_edge: 
         "hatch.color": text,
         "savefig.facecolor": background,
         "savefig.edgecolor": background,
-        "axes.prop_cycle": cycler(color=_COLOR_CYCLE),
+        "axes.prop_cycle": cycler(color=_neutral_cycle(text, background)),
         **{f"boxplot.{key}": text for key in boxplot_lines},
     }
 

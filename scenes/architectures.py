@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Rectangle, config
 
+from rnnviz.recording.experiments import ARCHITECTURES, TRAINED_ARCHITECTURES  # plain data
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.scenes.traces import default_architecture_traces
@@ -21,13 +22,7 @@ class ArchitecturesScene(SteppedScene):
     """The architecture family, one model at a time; ``traces`` maps a caption to a ModelTrace (default: the gallery's five)."""
 
     def __init__(self, traces=None, *, seed: int = 0, step: int | None = None, **kwargs):
-        if traces is None and seed == 0:  # shipped: the gallery's models recorded (scenes/make_default_data.py)
-            traces = default_architecture_traces()
-        elif traces is None:  # another seed: recorded now (TensorFlow)
-            from rnnviz.recording.experiments import ARCHITECTURES, architecture_traces
-
-            traces = {ARCHITECTURES[name]: trace for name, trace in architecture_traces(seed).items()}
-        self.traces = traces
+        self.traces = default_architecture_traces(seed) if traces is None else traces
         super().__init__(step=step, **kwargs)
 
     def step_names(self) -> list:
@@ -38,7 +33,9 @@ class ArchitecturesScene(SteppedScene):
         caption, trace = list(self.traces.items())[step]
         heading, _, example = caption.partition(": ")
         title = text(heading, font_size=34).to_corner(UL, buff=0.3)
-        subtitle = text(f"{example}; an untrained model, its real values", font_size=20, colour=neutral("muted", THEME))
+        trained = caption in {ARCHITECTURES[name] for name in TRAINED_ARCHITECTURES}
+        what = "a trained model" if trained else "an untrained model"
+        subtitle = text(f"{example}; {what}, its real values", font_size=20, colour=neutral("muted", THEME))
         subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
         return [title, subtitle, UnrolledMobject(trace, max_steps=6, width=12.4, height=5.6).move_to(DOWN * 0.55)]
 

@@ -11,8 +11,9 @@
 - ``unrolling_{neuron,layer,deep}.npz``: the unrolling scene's small untrained
   SimpleRNNs (seeded, weights x 1.5) recorded on two pulses
   (:func:`rnnviz.recording.experiments.untrained_stack_traces`).
-- ``architecture_<name>.npz``: the architectures scene's five small untrained models,
-  the gallery's (:func:`rnnviz.recording.experiments.architecture_traces`).
+- ``architecture_<name>.npz``: the architectures scene's small untrained models, the
+  gallery's (:func:`rnnviz.recording.experiments.architecture_traces`; the encoder–decoder
+  is the lesson ``encoder_decoder``'s trained model, shipped with the lessons).
 - ``windowing.npz``: the windowing scene's first training batch from the tf.data
   pipeline (:func:`rnnviz.data.make_windows` on the seeded synthetic series), as the
   :class:`~rnnviz.views.windowing.WindowingView` the scene draws.
@@ -64,7 +65,7 @@ def write_unrolling(out: Path) -> list:
 
 
 def write_architectures(out: Path, seed: int = 0) -> list:
-    """The architectures scene's five small untrained models (the gallery's), recorded on their seeded inputs."""
+    """The architectures scene's small untrained models (the gallery's), recorded on their seeded inputs."""
     from rnnviz.recording.experiments import architecture_traces
 
     return [trace.save(out / ARCHITECTURE_TRACES.format(name)) for name, trace in architecture_traces(seed).items()]

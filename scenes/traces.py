@@ -90,12 +90,18 @@ def default_stack_traces() -> dict:
     return {name: rnnviz.load(path) for name, path in UNROLLING_TRACES.items()}
 
 
-def default_architecture_traces() -> dict:
-    """For the architectures scene: ``{caption: trace}`` of the gallery's five small untrained models; shipped."""
+def default_architecture_traces(seed: int = 0) -> dict:
+    """For the architectures scene: ``{caption: trace}`` of the gallery's five models: the encoder–decoder the
+    lesson's trained one, the others small untrained ones (seed 0: shipped here, no TensorFlow; another seed:
+    recorded now)."""
     import rnnviz
-    from rnnviz.recording.experiments import ARCHITECTURES  # plain data; no TensorFlow
+    from rnnviz import lessons
+    from rnnviz.recording.experiments import ARCHITECTURES, TRAINED_ARCHITECTURES, architecture_traces
 
-    return {caption: rnnviz.load(DATA / ARCHITECTURE_TRACES.format(name)) for name, caption in ARCHITECTURES.items()}
+    untrained = ({name: rnnviz.load(DATA / ARCHITECTURE_TRACES.format(name)) for name in ARCHITECTURES
+                  if name not in TRAINED_ARCHITECTURES} if seed == 0 else architecture_traces(seed))
+    return {caption: lessons.trace(*TRAINED_ARCHITECTURES[name]) if name in TRAINED_ARCHITECTURES else untrained[name]
+            for name, caption in ARCHITECTURES.items()}
 
 
 def default_windowing(count: int = WINDOWING["batch_size"]) -> tuple:

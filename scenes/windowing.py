@@ -28,10 +28,11 @@ from manim import (
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.scenes.traces import default_windowing
-from rnnviz.style import OKABE_ITO, neutral
+from rnnviz.style import OTHER_COLOURS, neutral
 from rnnviz.views.windowing import windowing_view
 
-INPUT_COLOUR, TARGET_COLOUR = OKABE_ITO["sky"], OKABE_ITO["orange"]
+# The same as the windowing figure (rnnviz.mpl.windowing): inputs in ink, targets in the palette's target colour.
+INPUT_COLOUR, TARGET_COLOUR = neutral("text", THEME), OTHER_COLOURS["target"]
 
 
 class WindowingScene(SteppedScene):

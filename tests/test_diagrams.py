@@ -451,3 +451,21 @@ def test_spread_rows_keep_every_node_and_its_place_in_the_row():
     for state in tall.find("state"):  # still on its cell
         (cell,) = tall.find("cell", step=state.data["step"])
         assert state.y - cell.y == pytest.approx(cell.height)
+
+
+def test_cells_take_their_kind_colour_and_directions_colour_only_bidirectional_rows():
+    """Issue 18 item 1: a cell's direction never overrides its kind; a direction is coloured only where both show."""
+    from rnnviz.diagrams.appearance import direction_colour, edge_colour, label_colour, node_colour
+    from rnnviz.palette import PALETTE
+
+    model = keras.Sequential([keras.Input((6, 1)), L.LSTM(4, return_sequences=True, name="one_way"),
+                              L.Bidirectional(L.GRU(3), name="bi"), L.Dense(1, name="output")])
+    diagram = unrolled_diagram(describe_model(model))
+    cells = diagram.find("cell")
+    assert {node_colour(cell) for cell in cells if cell.data["layer"] == "one_way"} == {PALETTE["lstm"]}
+    assert {node_colour(cell) for cell in cells if cell.data["layer"].startswith("bi/")} == {PALETTE["gru"]}
+    assert {direction_colour(cell) for cell in cells if cell.data["layer"] == "one_way"} == {None}
+    for direction in ("forward", "backward"):
+        assert {direction_colour(cell) for cell in _cells(diagram, f"bi/{direction}")} == {PALETTE[direction]}
+        assert PALETTE[direction] in {label_colour(label) for label in diagram.labels}
+    assert edge_colour(Edge("c", "f", "peephole")) == PALETTE["c"]

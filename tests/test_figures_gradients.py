@@ -91,7 +91,8 @@ def test_spectral_radius_lines_are_the_medians_and_coloured_by_side_of_one():
     assert any("underflow" in text.get_text() for text in display.axes_["relu"].texts)
     colours = radius_colours(radii)
     assert colours[1.0] == rnnviz.style.neutral("text")  # black on the light theme, white on the dark one
-    assert colours[0.5][2] > colours[0.5][0] and colours[2.0][0] > colours[2.0][2]  # blue below, red above
+    assert colours[0.5][2] > colours[0.5][0] and colours[2.0][0] > colours[2.0][2]  # blue below, vermilion above
+    np.testing.assert_allclose(radius_colours((0.5, 0.9999))[0.9999], matplotlib.colors.to_rgb(rnnviz.style.VALUE_COLOURS["negative"]), atol=1e-3)
     near_and_far = (0.9, 0.5, 1.1, 3.0)
     light = radius_colours(near_and_far)
     with rnnviz.style.context(theme="dark"):

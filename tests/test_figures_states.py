@@ -20,7 +20,7 @@ from rnnviz.figures.states import (
 )
 from rnnviz.figures.text_heatmap import TextHeatmapDisplay, tokens_for
 from rnnviz.kinds import cell_kind
-from rnnviz.style import color
+from rnnviz.style import VALUE_COLOURS, color
 from rnnviz.style import shown_title
 
 
@@ -79,7 +79,10 @@ def test_gate_images_are_the_recorded_gates(kind):
         assert image.get_extent() == [-0.5, 5.5, 2.5, -0.5]
         assert gate in display.axes_[gate].get_title(loc="left")
         assert matplotlib.colors.same_color(display.labels_[gate].get_bbox_patch().get_facecolor(), color(gate))
-    assert len(display.colorbars_) == 2  # one per colour scale: sigmoid gates, tanh candidate
+    assert len(display.colorbars_) == len(cell_kind(kind).gates)  # one per colour scale: each σ gate's ramp, candidate
+    for gate, image in display.images_.items():  # a σ gate fades to its own colour; the candidate is a signed value
+        top = color(gate) if gate != "candidate" else VALUE_COLOURS["positive"]
+        np.testing.assert_allclose(image.cmap(1.0)[:3], matplotlib.colors.to_rgb(top), atol=1e-6)
     np.testing.assert_array_equal(display.input_lines_[0].get_ydata(), layer.inputs[1, :, 0])
     assert "'second'" in display.figure_._suptitle.get_text() and "sample 1" in display.figure_._suptitle.get_text()
 
@@ -141,6 +144,9 @@ def test_state_heatmap_shows_h_and_c_centred_at_zero():
     assert display.images_["c"].norm.vmax == pytest.approx(np.abs(layer.states["c"][1]).max())  # c: from the data
     middle = display.images_["c"].cmap(0.5)
     np.testing.assert_allclose(display.images_["c"].to_rgba(np.zeros((1, 1)))[0, 0], middle)
+    for end, value in (("negative", 0.0), ("positive", 1.0)):  # the value map's ends (issue 18)
+        np.testing.assert_allclose(display.images_["c"].cmap(value)[:3], matplotlib.colors.to_rgb(VALUE_COLOURS[end]),
+                                   atol=1e-6)
     assert set(display.colorbars_) == {"h", "c"}
 
 

@@ -304,6 +304,17 @@ def test_every_model_has_its_own_colour_and_marker_in_every_figure(theme):
         assert luminance_contrast(colours[first], colours[second]) >= 1.5, (first, second)
 
 
+
+def test_recurrent_forecasters_wear_their_cell_kind_colour():
+    """Issue 18: one colour, one meaning; a recurrent forecaster is its kind's colour (a second one its shade)."""
+    from rnnviz.palette import OTHER_COLOURS, PALETTE
+
+    for name, spec in MODELS.items():
+        expected = PALETTE[spec.kind] if spec.kind else OTHER_COLOURS[name]
+        assert STYLES[name].colour == expected, name
+    assert {STYLES[name].colour for name in BASELINES} == {None}  # muted grey
+
+
 # ---------------------------------------------------------------- the lecture's claim, on a small real run
 
 

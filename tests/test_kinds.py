@@ -15,17 +15,17 @@ def test_a_new_cell_kind_reaches_the_palette_diagrams_scenes_render_and_explorer
 
         CELL_KINDS["my_gru"] = CellKind(
             "my_gru", "My GRU", states=("h",), gates=("update", "reset", "candidate"),
-            gate_meanings={"update": "keep the old state"}, colour="sky", layer="mylib.layers:MyGRU", diagram="gru",
+            gate_meanings={"update": "keep the old state"}, colour="#56B4E9", layer="mylib.layers:MyGRU", diagram="gru",
             equations="mylib.equations:MyGRUEquations")
 
         from rnnviz.diagrams.architecture import RECURRENT_CLASSES
         from rnnviz.diagrams.cells import cell_diagram
-        from rnnviz.palette import OKABE_ITO, PALETTE
+        from rnnviz.palette import PALETTE
         from rnnviz.scenes import SCENES
         from rnnviz.scenes.gates import GATE_SCENES
         from rnnviz.widgets.gradients import KINDS
 
-        assert PALETTE["my_gru"] == OKABE_ITO["sky"]
+        assert PALETTE["my_gru"] == "#56B4E9"
         assert RECURRENT_CLASSES["MyGRU"] == RECURRENT_CLASSES["MyGRUCell"] == "my_gru" == kind_of_class("MyGRU")
         assert {node.data.get("gate") for node in cell_diagram("my_gru").nodes} >= {"update", "reset", "candidate"}
         entry = SCENES["my_gru"]

@@ -190,14 +190,14 @@ def test_the_readme_lists_every_claimed_figure_with_its_checks():
     import re
     from pathlib import Path
 
-    from rnnviz.gallery import _forecast_figures, _gate_lesson_figures, _gradient_figures
+    from rnnviz.gallery import _architecture_figures, _forecast_figures, _gate_lesson_figures, _gradient_figures
     from rnnviz.lessons import forecasting
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     rows = {match[0]: set(re.findall(r"`(\w+) / (\w+)`", match[1]))
             for match in re.findall(r"^\| `(\w+/\w+)` \| [^|]+ \| (.+) \|$", readme, flags=re.M)}
     figures = [*_forecast_figures(forecasting.forecast_results(), forecasting.windows(0)[0]),
-               *_gate_lesson_figures(), *_gradient_figures(seed=0)]
+               *_gate_lesson_figures(), *_gradient_figures(seed=0), *_architecture_figures(seed=0)]
     claimed = {f"{figure.section}/{figure.name}": set(figure.claims) for figure in figures if figure.claims}
     assert rows == claimed
 

@@ -49,7 +49,7 @@ def test_regenerating_the_scene_data_gives_the_same_numbers(tmp_path):
 
 def test_the_scene_data_is_small_and_installed():
     files = list(DATA.glob("*.npz"))
-    assert len(files) == 11 and sum(path.stat().st_size for path in files) <= MAX_BYTES
+    assert len(files) == 10 and sum(path.stat().st_size for path in files) <= MAX_BYTES
     assert not [path for path in DATA.iterdir() if path.is_dir()]  # package data takes scenes/data/*.npz only
     assert re.search(r'"rnnviz\.scenes" = \["data/\*\.npz"\]', (ROOT / "pyproject.toml").read_text())
 

@@ -146,11 +146,15 @@ def test_light_theme_is_white_with_dark_text():
         assert luminance(mpl.rcParams["text.color"]) < 0.2
 
 
-def test_themes_share_keys_and_colour_cycle():
+def test_themes_share_keys_and_a_neutral_colour_cycle():
+    """A plot that picks no colour gets the theme's neutrals: no palette colour, whose meaning it would claim."""
     assert set(style.THEMES["light"]) == set(style.THEMES["dark"])
-    assert style.THEMES["light"]["axes.prop_cycle"] == style.THEMES["dark"]["axes.prop_cycle"]
-    cycle = style.THEMES["dark"]["axes.prop_cycle"].by_key()["color"]
-    assert style.color("lstm") in cycle and style.OKABE_ITO["black"] not in cycle
+    palette = {colour.lower() for colour in (*style.PALETTE.values(), *style.VALUE_COLOURS.values(),
+                                             *style.OTHER_COLOURS.values())}
+    for theme in style.THEMES:
+        cycle = style.THEMES[theme]["axes.prop_cycle"].by_key()["color"]
+        assert cycle[:2] == [style.neutral("text", theme), style.neutral("muted", theme)] and len(set(cycle)) == len(cycle)
+        assert not palette & {colour.lower() for colour in cycle}
 
 
 def test_neutral_follows_current_rcparams_or_given_theme():
@@ -332,3 +336,25 @@ def test_titles_false_gives_bare_figures():
     assert style.shown_title(ax) == "" and style.shown_title(figure) == "" and not ax.texts
     with pytest.raises(ValueError, match="titles: expected True or False"):
         style.context("slides", titles="no")
+
+
+def test_one_colour_one_meaning_readable_on_both_themes():
+    """Issue 18 item 1: kinds, gates, h and c, directions, the value map's ends and the other meanings never share a
+    colour, and each (a line or an outline) reaches 3:1 on both themes' backgrounds."""
+    from rnnviz.palette import KIND_COLOURS
+
+    meanings = {**style.PALETTE, **style.OTHER_COLOURS, **style.VALUE_COLOURS}
+    hexes = [colour.lower() for colour in meanings.values()]
+    assert len(set(hexes)) == len(hexes), meanings
+    assert set(KIND_COLOURS.items()) <= set(style.PALETTE.items())
+
+    def relative(colour):
+        channels = np.array(mcolors.to_rgb(colour))
+        channels = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+        return channels @ [0.2126, 0.7152, 0.0722]
+
+    for theme in style.THEMES:
+        background = relative(style.neutral("background", theme))
+        for name, colour in meanings.items():
+            low, high = sorted([relative(colour), background])
+            assert (high + 0.05) / (low + 0.05) >= 3.0, (theme, name, colour)

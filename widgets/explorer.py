@@ -85,7 +85,8 @@ class Explorer(ipywidgets.VBox):
     def show_error(self, error) -> None:
         """Say in the status line why the last setting cannot be shown."""
         self.error = error
-        self.status.value = f'<span style="color:#D55E00">{html.escape(str(error))}</span>'
+        # in the page's own text colour, marked by the sign: vermilion means a positive value, not an error
+        self.status.value = f'<span>⚠ {html.escape(str(error))}</span>'
 
     def clear_error(self) -> None:
         """Empty the status line: the last setting is shown."""

@@ -9,21 +9,48 @@ from __future__ import annotations
 
 import math
 
-from rnnviz.style import OKABE_ITO, PALETTE, neutral
+from rnnviz.style import PALETTE, neutral
 
-EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": OKABE_ITO["purple"]}
+# What a wire carries: c on the conveyor and on peepholes (which read c; the diagrams dash them), h on recurrent links.
+EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": PALETTE["c"]}
+
+DIRECTIONS = ("forward", "backward")
 
 
 def node_colour(node, theme: str | None = None) -> str:
-    """The palette colour a node is drawn in: its gate's, its state's, its cell kind's, or the text colour."""
+    """The palette colour a node is drawn in: its gate's, its state's, its cell kind's, or the text colour.
+
+    A cell is always its kind's colour, whichever way it reads; a direction has a colour only where a
+    picture shows both (see :func:`direction_colour`).
+    """
     data = node.data
     if "gate" in data:
         return PALETTE[data["gate"]]
     if node.role == "cell":
-        return PALETTE.get(data.get("direction"), PALETTE.get(data.get("kind"), neutral("text", theme)))
+        return PALETTE.get(data.get("kind"), neutral("text", theme))
     if node.role == "state" and data.get("state") in PALETTE:
         return PALETTE[data["state"]]
     return neutral("text", theme)
+
+
+def direction_colour(item) -> str | None:
+    """The direction colour of a node or row label of a Bidirectional layer (rows of both directions), else None.
+
+    A cell of such a row names its layer ``"<name>/forward"`` or ``"<name>/backward"``; its row label ends in a
+    line ``forward`` or ``backward``. A one-way layer's cells and labels have no direction colour: with only one
+    direction in a picture the colour would say nothing.
+    """
+    data = getattr(item, "data", None)
+    if data is not None:
+        direction, layer = data.get("direction"), str(data.get("layer", "")).split("#")[0]
+        return PALETTE[direction] if direction in DIRECTIONS and layer.endswith(f"/{direction}") else None
+    last_line = getattr(item, "text", "").rpartition("\n")[2].strip()
+    return PALETTE[last_line] if getattr(item, "role", "") == "row" and last_line in DIRECTIONS else None
+
+
+def label_colour(label, theme: str | None = None) -> str:
+    """The colour of a free label: a Bidirectional row's title in its direction's colour, any other in the text colour."""
+    return direction_colour(label) or neutral("text", theme)
 
 
 def edge_colour(edge, theme: str | None = None) -> str:

@@ -9,15 +9,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from rnnviz.style import OKABE_ITO, figure_title, neutral, new_or_given_panels
+from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 # One look per setting, in order; "size" scales the theme's marker size. The first is a hollow ring, larger than the
-# others, so it shows around them where every setting starts from the same point.
+# others, so it shows around them where every setting starts from the same point. A setting has no palette meaning:
+# "color" names a theme neutral (ink or muted), and markers and dashes tell the settings apart.
 SETTING_STYLES = (
-    {"color": OKABE_ITO["vermilion"], "marker": "o", "markerfacecolor": "none", "size": 1.8, "zorder": 3},
-    {"color": OKABE_ITO["blue"], "marker": "s", "linestyle": "-"},
-    {"color": OKABE_ITO["green"], "marker": "^", "linestyle": "--"},
-    {"color": OKABE_ITO["purple"], "marker": "D", "linestyle": ":"},
+    {"color": "text", "marker": "o", "markerfacecolor": "none", "size": 1.8, "zorder": 3},
+    {"color": "muted", "marker": "s", "linestyle": "-"},
+    {"color": "text", "marker": "^", "linestyle": "--"},
+    {"color": "muted", "marker": "D", "linestyle": ":"},
 )
 HEADING = "Without clipping training overflows; clipped by norm it trains"
 
@@ -83,7 +84,7 @@ class ClippingDisplay:
             for row, label in enumerate(overflowing):
                 style = SETTING_STYLES[list(self.runs).index(label)]
                 self.nonfinite_[label, key] = _mark_nonfinite(panel, self.runs[label][key], label=label,
-                                                              colour=style["color"], row=row)
+                                                              colour=neutral(style["color"]), row=row)
             panel.grid(True, alpha=0.3)
         self.axes_["gradient_norm"].set_ylabel("global gradient norm\n(before clipping)")
         self.axes_["loss"].set_ylabel("training loss (MSE)")
@@ -102,6 +103,7 @@ def _plot_finite(panel, values, *, label, style, **kwargs):
     finite = np.isfinite(values)
     size = plt.rcParams["lines.markersize"] * style.get("size", 1.0)
     shown = {key: value for key, value in style.items() if key != "size"}
+    shown["color"] = neutral(shown["color"])
     (line,) = panel.plot(np.flatnonzero(finite), values[finite],
                          **{"linewidth": 1.8, "markersize": size, "label": label, **shown, **kwargs})
     return line

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.figures.nonfinite import contrasting_text
+from rnnviz.mpl.strips import magnitude_map
 from rnnviz.style import axes_title, color, neutral, new_or_given_axes
 
 CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
@@ -198,12 +200,14 @@ class AnswerGradientMapDisplay:
         medians = {label: _per_distance(results, f"answer_gradient_{label}", np.median) for label in CELLS}
         return cls(distances=results["distances"], medians=medians, description=_lesson_description())
 
-    def plot(self, ax=None, *, title=True, cmap="viridis", **kwargs):
+    def plot(self, ax=None, *, title=True, cmap=None, **kwargs):
         """One row per cell, one column per distance, each value written in its square.
 
+        ``cmap``: default the positive half of the value map (a magnitude: the background at 0, vermilion at 1).
         Keeps ``figure_``, ``ax_``, ``image_``, ``texts_`` (by (label, distance)) and ``colorbar_``.
         """
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 4.6))
+        cmap = cmap or magnitude_map()
         labels = list(self.medians)
         values = np.array([self.medians[label] for label in labels])
         self.image_ = self.ax_.imshow(values, cmap=cmap, vmin=0, vmax=1, aspect="auto", **kwargs)
@@ -213,7 +217,7 @@ class AnswerGradientMapDisplay:
                 value = values[row, column]
                 self.texts_[label, int(distance)] = self.ax_.text(
                     column, row, f"{value:.2f}", ha="center", va="center", fontsize=16,
-                    color="black" if value > 0.5 else "white")
+                    color=contrasting_text(self.image_.cmap(self.image_.norm(value))))
         self.ax_.set_xticks(range(self.distances.size), [str(d) for d in self.distances])
         self.ax_.set_yticks(range(len(labels)), labels)
         for tick, label in zip(self.ax_.get_yticklabels(), labels):

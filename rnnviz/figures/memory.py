@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from rnnviz.mpl.strips import magnitude_map
 from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 
@@ -60,11 +61,13 @@ class MemoryHeatmapDisplay:
         maps, description = untrained_memory(lessons.results("gradients") if results is None else results)
         return cls(maps=maps, description=description, heading=UNTRAINED_HEADING)
 
-    def plot(self, ax=None, *, title=True, vmin=-8, cmap="magma", **kwargs):
+    def plot(self, ax=None, *, title=True, vmin=-8, cmap=None, **kwargs):
         """One panel per model; colour is ``log10`` of the batch-median norm, clipped below at ``vmin``.
 
+        ``cmap``: default the positive half of the value map (a magnitude: the background small, vermilion large).
         Keeps ``figure_``, ``axes_`` and ``images_`` (by label) and ``colorbar_``.
         """
+        cmap = cmap or magnitude_map()
         labels = list(self.maps)
         self.figure_, axes = new_or_given_panels(
             ax, len(labels), what="one per model", figsize=(4.2 * len(labels) + 1, 5)

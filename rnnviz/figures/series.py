@@ -7,19 +7,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnnviz.data.synthetic import SeriesComponents
-from rnnviz.style import OKABE_ITO, figure_title, neutral, new_or_given_panels
+from rnnviz.style import figure_title, neutral, new_or_given_panels
 
 COMPONENTS = ("series", "trend", "seasonal", "noise")
-COMPONENT_COLOURS = {"trend": OKABE_ITO["green"], "level": OKABE_ITO["vermilion"], "seasonal": OKABE_ITO["orange"]}
+# Each component has its own panel, so none needs a palette colour (which would claim a meaning): theme neutrals.
+# The level shares the trend's panel and is dashed; the noise is muted.
+COMPONENT_COLOURS = {"series": "text", "trend": "text", "level": "text", "seasonal": "text", "noise": "muted"}
 
 
 def component_colour(name: str) -> str:
-    """Colour of a component's line; the series and noise take theme neutrals (text, muted)."""
-    if name == "series":
-        return neutral("text")
-    if name == "noise":
-        return neutral("muted")
-    return COMPONENT_COLOURS[name]
+    """Colour of a component's line: a theme neutral (text, or muted for the noise)."""
+    return neutral(COMPONENT_COLOURS[name])
 
 
 def component_notes(period: int, unit: str, units: str = "") -> dict:

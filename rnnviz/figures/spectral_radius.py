@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from rnnviz.style import figure_title, neutral, new_or_given_panels
+from rnnviz.style import VALUE_COLOURS, figure_title, neutral, new_or_given_panels
+
+FAR_SHADE = 0.6  # the radius furthest from 1: its end colour this far towards the text colour
 
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 3.0)
 # What the lesson ``gradients`` checks on its sweep (its claims vanish_below_one, explode_well_above_one, *_edge).
@@ -128,26 +129,22 @@ def _decade_ticks(ax, most: int = 8) -> None:
 
 
 def radius_colours(radii) -> dict:
-    """Blues below radius 1, the text colour (black on a light theme) at 1, reds above.
+    """The value map's ends by the sign of log r: blue below radius 1, vermilion above, the text colour at 1.
 
-    The further from 1, the more a colour stands out from the background: darker on a
-    light theme, lighter on a dark one.
+    The further from 1, the more a colour stands out from the background: mixed (up to
+    ``FAR_SHADE``) towards the text colour, darker on a light theme, lighter on a dark one.
     """
     below = [r for r in radii if r < 1]
     above = [r for r in radii if r > 1]
-    near, far = (0.8, 0.35) if _dark_background() else (0.45, 0.95)  # where in the colour map, near / far from 1
+    text = np.asarray(to_rgb(neutral("text")))
     colours = {}
-    for group, cmap in ((below, plt.get_cmap("Blues")), (above, plt.get_cmap("Reds"))):
-        spread = max((abs(r - 1) for r in group), default=1)
+    for group, end in ((below, VALUE_COLOURS["negative"]), (above, VALUE_COLOURS["positive"])):
+        spread = max((abs(np.log(r)) for r in group), default=1)
         for radius in group:
-            colours[radius] = cmap(near + (far - near) * abs(radius - 1) / spread)
+            share = FAR_SHADE * abs(np.log(radius)) / spread
+            colours[radius] = tuple((1 - share) * np.asarray(to_rgb(end)) + share * text)
     colours.update({r: neutral("text") for r in radii if r == 1})
     return colours
-
-
-def _dark_background() -> bool:
-    red, green, blue = to_rgb(neutral("background"))
-    return 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
 
 
 def _sweep_description(*, units, steps, batch, input_scale) -> str:

@@ -25,18 +25,22 @@ from rnnviz.diagrams.architecture import INPUT_NAME, read_name, stages_from_trac
 from rnnviz.errors import InputError, check_int
 from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
 from rnnviz.kinds import CELL_KINDS, STATE_MEANINGS, cell_kind  # noqa: F401 (STATE_MEANINGS re-exported)
-from rnnviz.style import OKABE_ITO, color, figure_title, new_or_given_panels
+from rnnviz.mpl.strips import ramp_map, value_map
+from rnnviz.style import PALETTE, VALUE_COLOURS, color, figure_title, neutral, new_or_given_panels
 from rnnviz.trace import LayerTrace, ModelTrace
 from rnnviz.views.selection import check_sample, check_step, select_layer, shown_layer_name  # noqa: F401 (re-exported)
 
 SIGMOID_LIKE = ("sigmoid", "hard_sigmoid")
 TANH_LIKE = ("tanh", "softsign")
-GATE_CMAP = "viridis"  # gates in [0, 1]: dark = closed, bright = open
-DIVERGING_CMAP = "RdBu_r"  # values centred at 0: blue negative, red positive
-INPUT_CMAP = "BrBG"  # inputs, kept apart from the state colours
+# Colour maps made when a figure is drawn (they fade to the theme's background): None picks rnnviz's own.
+GATE_CMAP = None  # a σ gate in [0, 1]: the background (shut) to its own palette colour (open)
+DIVERGING_CMAP = None  # values centred at 0: the value map (rnnviz.mpl.strips.value_map), blue − / vermilion +
+INPUT_CMAP = None  # inputs are values too: the value map
 INPUT_PANEL = "x"  # key of the input panel in axes_ and markers_ (an LSTM has an "input" gate)
 MAX_INPUT_LINES = 6  # more input features than this are drawn as a heatmap
-LINE_COLOURS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "grey"))
+# Lines told apart by index only (input features, units): neutrals, told apart by dashes and direct labels.
+LINE_COLOURS = ("text", "muted")
+LINE_STYLES = ("-", "--", ":", "-.")
 
 # ---------------------------------------------------------------- reading traces
 
@@ -294,13 +298,14 @@ class _OneSampleDisplay:
         self.input_lines_, self.input_image_ = [], None
         name = f"{self.layer_name}: input, sample {self.sample}"
         if features <= MAX_INPUT_LINES:
-            colours = [mpl.rcParams["text.color"] if features == 1 else LINE_COLOURS[feature % len(LINE_COLOURS)]
-                       for feature in range(features)]
+            looks = [{"color": mpl.rcParams["text.color"], "linestyle": "-"} if features == 1 else _index_style(feature)
+                     for feature in range(features)]
+            colours = [look["color"] for look in looks]
             shown, self.markers_[INPUT_PANEL] = finite_or_marked(ax, self.inputs, name=name, dims=("step", "feature"),
                                                                  layout="lines", colors=colours)
             steps = np.arange(self.steps)
             for feature in range(features):
-                style = {"color": colours[feature], "linewidth": 2, "marker": "o" if self.steps <= 60 else None,
+                style = {**looks[feature], "linewidth": 2, "marker": "o" if self.steps <= 60 else None,
                          "markersize": 3, "label": self._input_name(feature, features), **(input_kw or {})}
                 (line,) = ax.plot(steps, shown[:, feature], **style)
                 self.input_lines_.append(line)
@@ -311,7 +316,8 @@ class _OneSampleDisplay:
         else:
             limit = symmetric_limit(self.inputs)
             self.input_image_, self.markers_[INPUT_PANEL] = heatmap(
-                ax, self.inputs.T, name=name, dims=("feature", "step"), norm=Normalize(-limit, limit), cmap=INPUT_CMAP,
+                ax, self.inputs.T, name=name, dims=("feature", "step"), norm=Normalize(-limit, limit),
+                cmap=INPUT_CMAP or value_map(name="inputs"),
                 **(input_kw or {}))
             ax.set_ylabel("input\nfeature")
             ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
@@ -362,8 +368,19 @@ def _muted():
                               + mpl.colors.to_rgb(mpl.rcParams["axes.facecolor"])) / 2)
 
 
-def _cmap_for(limits):
-    return GATE_CMAP if limits[0] >= 0 else DIVERGING_CMAP
+def _index_style(position) -> dict:
+    """The colour and dashes of line ``position`` among lines told apart by index only (neutrals × dashes)."""
+    return {"color": neutral(LINE_COLOURS[position % len(LINE_COLOURS)]),
+            "linestyle": LINE_STYLES[position // len(LINE_COLOURS) % len(LINE_STYLES)]}
+
+
+def _cmap_for(limits, name=None):
+    """A colour map for ``limits``: a σ gate's own ramp (background to its palette colour), another value that is never
+    negative on the positive half of the value map, and a signed value on the whole value map."""
+    if limits[0] >= 0:
+        gate = name in {gate for kind in CELL_KINDS.values() for gate in kind.gates}  # else: magnitudes (half the map)
+        return GATE_CMAP or ramp_map(PALETTE[name] if gate else VALUE_COLOURS["positive"], name=f"{name} gate")
+    return DIVERGING_CMAP or value_map()
 
 
 def _name_box(name):
@@ -462,23 +479,26 @@ class GateTimelineDisplay(_OneSampleDisplay):
 
     def _draw_panels(self, axes, names, *, colorbar_kw=None, cmap=None, **kwargs):
         self.images_ = {}
-        cmaps = {name: cmap or _cmap_for(self.limits[name]) for name in names}
+        cmaps = {name: cmap or _cmap_for(self.limits[name], name) for name in names}
         meanings = CELL_KINDS[self.kind].gate_meanings
         for name in names:
             self._heatmap_panel(axes[name], name, self.gates[name], cmap=cmaps[name], what=f"{name} gate",
                                 label=name if name == "candidate" else f"{name} gate",
                                 meaning=meanings.get(name, ""), **kwargs)
         self.colorbars_ = {}
-        scales = {}  # (limits, cmap) -> the gates drawn on it, in order
+        scales = {}  # (limits, colour map's name) -> the gates drawn on it, in order
         for name in names:
-            scales.setdefault((self.limits[name], cmaps[name]), []).append(name)
+            scales.setdefault((self.limits[name], getattr(cmaps[name], "name", cmaps[name])), []).append(name)
         for members in scales.values():
             label = ", ".join(members) + (" gate" if members != ["candidate"] else "") + ("s" if len(members) > 1 else "")
-            # each scale's colourbar spans every gate panel: tall enough for its label, and it holds for all of them
+            # a scale shared by several gates: its colourbar spans every gate panel, tall enough for its label, and it
+            # holds for all of them; a gate on a scale of its own (its own ramp): its bar beside its panel, unlabelled
+            # (the panel's name box names it)
+            shared = len(members) > 1 or len(names) == 1
             self.colorbars_[members[0]] = self.figure_.colorbar(
-                self.images_[members[0]], ax=[axes[name] for name in names],
-                **{"label": label.replace("candidate gates", "candidates"), "pad": 0.01, "aspect": 25,
-                   **(colorbar_kw or {})})
+                self.images_[members[0]], ax=[axes[name] for name in (names if shared else members)],
+                **{"label": label.replace("candidate gates", "candidates") if shared else "", "pad": 0.01,
+                   "aspect": 25 if shared else 6, **(colorbar_kw or {})})
 
     def _heading(self):
         return f"{_layer_words(self.layer_name, self.kind)}: its gates over time, sample {self.sample}"
@@ -532,6 +552,7 @@ class StateHeatmapDisplay(_OneSampleDisplay):
 
     def _draw_panels(self, axes, names, *, colorbar_kw=None, cmap=DIVERGING_CMAP, **kwargs):
         self.images_, self.colorbars_ = {}, {}
+        cmap = cmap or value_map()
         for name in names:
             label, meaning = _state_label(name)
             self._heatmap_panel(axes[name], name, self.states[name], cmap=cmap, what=f"state {name}", label=label,
@@ -598,8 +619,7 @@ class StateTrajectoriesDisplay(_OneSampleDisplay):
         steps = np.arange(self.steps)
         for name in names:
             panel = axes[name]
-            styles = [{"color": LINE_COLOURS[position % len(LINE_COLOURS)],
-                       "linestyle": ("-", "--", ":")[position // len(LINE_COLOURS) % 3], "linewidth": 2,
+            styles = [{**_index_style(position), "linewidth": 2,
                        "label": f"unit {unit}", **kwargs} for position, unit in enumerate(self.units)]
             shown, self.markers_[name] = finite_or_marked(
                 panel, self.states[name][:, self.units], name=f"{self.layer_name}: state {name}, sample {self.sample}",

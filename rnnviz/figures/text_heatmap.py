@@ -22,6 +22,7 @@ from rnnviz.figures.nonfinite import HATCH, bad_values, contrasting_text, hatch_
 from rnnviz.figures.states import (
     DIVERGING_CMAP,
     UnitRanking,
+    _cmap_for,
     activation_values,
     check_sample,
     rank_units,
@@ -186,8 +187,8 @@ class TextHeatmapDisplay:
         gap : float, optional
             Space between tokens, in points; default 0 for characters, a third of
             the font size for words.
-        cmap : str or Colormap
-            A diverging map; the middle colour is the middle of ``limits``.
+        cmap : str or Colormap, optional
+            Default rnnviz's: the value map (signed limits), or a σ gate's own ramp (limits from 0).
         kwargs :
             Go to every token's ``Text`` (e.g. ``fontfamily="monospace"``).
 
@@ -202,6 +203,7 @@ class TextHeatmapDisplay:
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 3.2))
         self.ax_.set_axis_off()
         self.norm_ = Normalize(*self.limits)
+        cmap = cmap or _cmap_for(self.limits, self.activation)
         self.cmap_ = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         label = f"{self.activation}[{self.unit}]"
         self.colorbar_ = self.figure_.colorbar(

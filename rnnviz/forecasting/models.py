@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.palette import OKABE_ITO
+from rnnviz.palette import OTHER_COLOURS, PALETTE
 
 DEFAULT_UNITS = 32
 
@@ -158,20 +158,22 @@ BASELINES = ("naive", "seasonal_naive")
 
 VARIANT_SHADE = 0.45  # a second model of one cell kind: its kind's hue this far towards the text colour
 
-# Every forecaster its own colour and marker. A second model of one cell kind (stacked,
+# Every forecaster its own colour and marker: a recurrent one its cell kind's colour
+# (rnnviz.palette.KIND_COLOURS), the linear and 1D-conv ones colours of their own
+# (OTHER_COLOURS), which no other meaning uses. A second model of one cell kind (stacked,
 # sequence-to-sequence) takes another shade of the same hue (VARIANT_SHADE) and a dash-dotted
-# line, so the pair stays apart in greyscale too; the baselines are grey and dashed or dotted.
+# line, so the pair stays apart in greyscale too; the baselines are muted grey and dashed or dotted.
 STYLES: dict[str, ForecasterStyle] = {
     "naive": ForecasterStyle(None, "--", "x"),
     "seasonal_naive": ForecasterStyle(None, (0, (1.5, 1.5)), "+"),
-    "linear": ForecasterStyle(OKABE_ITO["sky"], "-", "o"),
-    "conv1d": ForecasterStyle(OKABE_ITO["orange"], "-", "s"),
-    "simple_rnn": ForecasterStyle(OKABE_ITO["vermilion"], "-", "^"),
-    "deep_rnn": ForecasterStyle(OKABE_ITO["vermilion"], "-.", "v", VARIANT_SHADE),
-    "lstm": ForecasterStyle(OKABE_ITO["blue"], "-", "D"),
-    "peephole_lstm": ForecasterStyle(OKABE_ITO["purple"], "-", "p"),
-    "gru": ForecasterStyle(OKABE_ITO["green"], "-", "h"),
-    "seq2seq": ForecasterStyle(OKABE_ITO["green"], "-.", "*", VARIANT_SHADE),
+    "linear": ForecasterStyle(OTHER_COLOURS["linear"], "-", "o"),
+    "conv1d": ForecasterStyle(OTHER_COLOURS["conv1d"], "-", "s"),
+    "simple_rnn": ForecasterStyle(PALETTE["simple_rnn"], "-", "^"),
+    "deep_rnn": ForecasterStyle(PALETTE["simple_rnn"], "-.", "v", VARIANT_SHADE),
+    "lstm": ForecasterStyle(PALETTE["lstm"], "-", "D"),
+    "peephole_lstm": ForecasterStyle(PALETTE["peephole_lstm"], "-", "p"),
+    "gru": ForecasterStyle(PALETTE["gru"], "-", "h"),
+    "seq2seq": ForecasterStyle(PALETTE["gru"], "-.", "*", VARIANT_SHADE),
 }
 
 TITLES = {

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch
 
 MINIMUM_POINTS = 12.0
+POINT_TOLERANCE = 0.05  # a text fitted to exactly the minimum comes out a hair under it (float arithmetic)
 SLIDE_INCHES = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}
 
 
@@ -82,7 +83,7 @@ def _texts_drawn(figure) -> list:
 
 def small_texts(figure, minimum: float = MINIMUM_POINTS, slide: str = "16:9") -> list:
     """The drawn texts under ``minimum`` points on a ``slide`` the figure is fitted to."""
-    return [text for text in drawn_texts(figure, slide) if text.points < minimum - 1e-6]
+    return [text for text in drawn_texts(figure, slide) if text.points < minimum - POINT_TOLERANCE]
 
 
 def overlapping_texts(figure, *, tolerance: float = 1.0) -> list:

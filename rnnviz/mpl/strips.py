@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 
 from rnnviz.mpl.diagram import strip_extent
-from rnnviz.style import hatch_colour
+from rnnviz.style import VALUE_COLOURS, hatch_colour
 
 LEVELS = 1024  # colour map resolution: a strip's colour is its scale's within 1/1000 of the way
 
@@ -15,6 +15,31 @@ def colour_map(scale, background):
     """The colour map of a :class:`~rnnviz.views.scales.ColourScale` on ``background``; bad values in the hatch colour."""
     colours = [scale.negative, background, scale.positive] if scale.two_sided else [background, scale.positive]
     return LinearSegmentedColormap.from_list("strip", colours, N=LEVELS).with_extremes(bad=hatch_colour())
+
+
+def value_map(background=None, *, name="values"):
+    """The value map for heatmaps of signed values: ``VALUE_COLOURS`` negative, the background at the middle, positive.
+
+    ``background``: default the current theme's axes background (call it inside the theme's style context).
+    """
+    return LinearSegmentedColormap.from_list(
+        name, [VALUE_COLOURS["negative"], _background(background), VALUE_COLOURS["positive"]], N=LEVELS)
+
+
+def magnitude_map(background=None, *, name="magnitudes"):
+    """The positive half of the value map, for magnitudes (never negative): the background at 0 to ``positive``."""
+    return ramp_map(VALUE_COLOURS["positive"], background, name=name)
+
+
+def ramp_map(colour, background=None, *, name="ramp"):
+    """A one-sided ramp from the background (0, a σ gate shut) to ``colour`` (1, open): a gate in its own colour."""
+    return LinearSegmentedColormap.from_list(name, [_background(background), colour], N=LEVELS)
+
+
+def _background(background):
+    from matplotlib import rcParams
+
+    return rcParams["axes.facecolor"] if background is None else background
 
 
 def norm(scale) -> Normalize:

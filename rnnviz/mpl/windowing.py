@@ -5,10 +5,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnviz.style import OKABE_ITO, figure_title, neutral, new_or_given_panels, slide_size
+from matplotlib.colors import Normalize
 
-INPUT_COLOUR = OKABE_ITO["blue"]
-TARGET_COLOUR = OKABE_ITO["orange"]
+from rnnviz.mpl.strips import value_map
+from rnnviz.style import OTHER_COLOURS, figure_title, neutral, new_or_given_panels, slide_size
+
+INPUT_COLOUR = "text"  # inputs in ink: the theme's text colour (a neutral's role, see rnnviz.style.neutral)
+TARGET_COLOUR = OTHER_COLOURS["target"]  # targets: their own palette colour (rnnviz.palette.OTHER_COLOURS)
 
 
 class WindowingPainter:
@@ -17,10 +20,11 @@ class WindowingPainter:
     def __init__(self, view):
         self.view = view
 
-    def plot(self, ax=None, *, title=True, cmap="viridis", **kwargs):
+    def plot(self, ax=None, *, title=True, cmap=None, **kwargs):
         """Three panels: the split, the highlighted windows cut out of the series, the batch as an image.
 
         With sequence targets a fourth panel shows one window's target matrix.
+        cmap: the batch's colour map; default the value map, centred at 0.
         ax: None (a new figure) or the axes to draw in, (overview, windows, batch[, targets]).
         kwargs: passed to the window lines (e.g. ``linewidth``).
 
@@ -35,8 +39,8 @@ class WindowingPainter:
         self.series_lines_ = {}
         self._plot_overview(self.axes_["overview"])
         self._plot_windows(self.axes_["windows"], **kwargs)
-        self._plot_batch(self.axes_["batch"], cmap)
-        self.target_image_ = self._plot_targets(self.axes_["targets"], cmap) if self.view.sequence_targets else None
+        self._plot_batch(self.axes_["batch"], cmap or value_map())
+        self.target_image_ = self._plot_targets(self.axes_["targets"], self.batch_image_.cmap) if self.view.sequence_targets else None
         self.colorbar_ = self.figure_.colorbar(self.batch_image_, ax=axes[2:], label="normalised value",
                                                fraction=0.03, pad=0.01)
         if title:
@@ -73,7 +77,7 @@ class WindowingPainter:
         self.window_lines_ = []
         style = {"linewidth": 2, "marker": "o", "markersize": 3.5, **kwargs}
         for row, offset in zip(self.view.rows, self.offsets_):
-            (inputs,) = panel.plot(self.view.input_positions(row), self.view.inputs[row] + offset, color=INPUT_COLOUR, **style)
+            (inputs,) = panel.plot(self.view.input_positions(row), self.view.inputs[row] + offset, color=neutral(INPUT_COLOUR), **style)
             (targets,) = panel.plot(self.view.target_positions(row), self.view.next_values[row] + offset, color=TARGET_COLOUR,
                                     **style)
             self.window_lines_.append({"inputs": inputs, "targets": targets})
@@ -98,10 +102,12 @@ class WindowingPainter:
         """Rows: the batch's windows; columns: input steps, then the values after them."""
         steps, horizon = self.view.inputs.shape[1], self.view.next_values.shape[1]
         shown = np.concatenate([self.view.inputs, self.view.next_values], axis=1)
-        self.batch_image_ = panel.imshow(shown, aspect="auto", cmap=cmap, interpolation="nearest")
+        limit = float(np.nanmax(np.abs(shown))) or 1.0  # signed values: the value map's middle at 0
+        self.batch_image_ = panel.imshow(shown, aspect="auto", cmap=cmap, interpolation="nearest",
+                                         norm=Normalize(-limit, limit))
         panel.axvline(steps - 0.5, color=neutral("background"), linewidth=3)
         targets = ("last step's targets" if self.view.sequence_targets else "targets") + f": {horizon} ahead"
-        _column_label(panel, 0, steps, f"inputs: {steps} steps", INPUT_COLOUR, ha="left")
+        _column_label(panel, 0, steps, f"inputs: {steps} steps", neutral(INPUT_COLOUR), ha="left")
         _column_label(panel, steps, steps + horizon, targets, TARGET_COLOUR, ha="right")
         panel.set_xticks([0, steps - 1, steps + horizon - 1], ["1", str(steps), f"+{horizon}"])
         panel.set_yticks(self.view.rows)

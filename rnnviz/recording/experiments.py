@@ -154,13 +154,18 @@ ARCHITECTURES = {  # name -> caption, in lecture order
     "sequence_to_vector": "Sequence-to-vector: read a sequence, answer once (sentiment, a forecast)",
     "vector_to_sequence": "Vector-to-sequence: one input, a sequence out (captions, music)",
     "sequence_to_sequence": "Sequence-to-sequence: an output at every step (speech, prices)",
-    "encoder_decoder": "Encoder–decoder: read everything, then write (translation)",
+    "encoder_decoder": "Encoder–decoder: read everything, then write; the encoder's state starts the decoder",
     "bidirectional": "Bidirectional: each step sees the past and the future",
 }
 
 
+TRAINED_ARCHITECTURES = {"encoder_decoder": ("encoder_decoder", "LSTM")}  # name -> (lesson, model): drawn trained
+
+
 def architecture_models(seed: int) -> dict:
-    """name -> (an untrained Keras model of that architecture, seeded inputs for it), for :data:`ARCHITECTURES`."""
+    """name -> (an untrained Keras model of that architecture, seeded inputs for it), for the :data:`ARCHITECTURES`
+    not in :data:`TRAINED_ARCHITECTURES` (those are a lesson's trained models: a hand-over of state and a decoder
+    fed its own outputs need training to mean anything)."""
     import keras
 
     layers = keras.layers
@@ -176,11 +181,6 @@ def architecture_models(seed: int) -> dict:
         "sequence_to_sequence": keras.Sequential(
             [keras.Input((12, 1), name=INPUT_NAME), layers.SimpleRNN(8, return_sequences=True, name="rnn"),
              layers.TimeDistributed(layers.Dense(1, name="dense"), name="output")], name="seq2seq"),
-        "encoder_decoder": keras.Sequential(
-            [keras.Input((12, 1), name=INPUT_NAME), layers.LSTM(8, name="encoder"), layers.RepeatVector(5, name="repeat"),
-             layers.LSTM(8, return_sequences=True, name="decoder"),
-             layers.TimeDistributed(layers.Dense(1, name="dense"), name="output")],
-            name="encoder_decoder"),
         "bidirectional": keras.Sequential(
             [keras.Input((12, 1), name=INPUT_NAME), layers.Bidirectional(layers.GRU(8, name="gru"), name="bidirectional"),
              layers.Dense(1, name="output")], name="bidirectional"),
