@@ -22,7 +22,7 @@ from manim import (
     VGroup,
 )
 
-from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
+from rnnviz.diagrams.appearance import direction_colour, edge_colour, edge_path, node_colour
 from rnnviz.style import neutral
 
 THEME = "dark"  # videos: light text on manim's dark background
@@ -70,7 +70,8 @@ class DiagramMobject(VGroup):
         for diagram_label in diagram.labels:
             room = 3.0 if diagram_label.role == "row" else 0.8 * (xmax - xmin)
             slant = "ITALIC" if diagram_label.role == "equation" else "NORMAL"
-            label = _fitted_text(diagram_label.text, room, 0.5, text, slant=slant, font_size=20)
+            colour = direction_colour(diagram_label) or text  # a Bidirectional row's title in its direction's colour
+            label = _fitted_text(diagram_label.text, room, 0.5, colour, slant=slant, font_size=20)
             edge = {"left": -1, "center": 0, "right": 1}[diagram_label.anchor]
             label.move_to(point(diagram_label.x, diagram_label.y))
             label.shift(-edge * label.width / 2 * np.array([1, 0, 0]))

@@ -327,3 +327,15 @@ def test_a_flat_diagram_is_spread_to_fill_the_slide_and_draws_the_same_bytes(tmp
     assert rows[1][-1] - rows[1][0] > 1.2 * (rows[0][-1] - rows[0][0])  # rows spread apart
     height, lowest = _drawn_span(display)
     assert height > 0.55 and lowest < 0.05
+
+
+def test_a_bidirectional_rows_title_is_in_its_directions_colour():
+    from matplotlib.colors import to_hex
+
+    from rnnviz.palette import PALETTE
+    from rnnviz.scenes.traces import ARCHITECTURE_TRACES, DATA
+
+    display = UnrolledDisplay.from_trace(rnnviz.load(DATA / ARCHITECTURE_TRACES.format("bidirectional"))).plot()
+    colours = {text.get_text().rpartition("\n")[2]: to_hex(text.get_color()) for text in display.ax_.texts
+               if text.get_text().endswith(("forward", "backward"))}
+    assert colours == {"forward": PALETTE["forward"].lower(), "backward": PALETTE["backward"].lower()}

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib import patches
 from matplotlib.path import Path
 
-from rnnviz.diagrams.appearance import edge_colour, edge_path, node_colour
+from rnnviz.diagrams.appearance import edge_colour, edge_path, label_colour, node_colour
 from rnnviz.style import neutral
 
 MARGIN = 0.4  # diagram units around a diagram's bounds
@@ -77,7 +77,7 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=MARGIN, label_shift=None
         size = min(fontsize * (0.9 if label.role in ("row", "caption") else 1.0), 0.34 * points)
         if label.width:
             size = min(size, fitting_width(label.text, label.width, points))
-        texts.append(ax.text(label.x, label.y, label.text, ha=label.anchor, va="center", color=text_colour,
+        texts.append(ax.text(label.x, label.y, label.text, ha=label.anchor, va="center", color=label_colour(label),
                              fontsize=size, style="italic" if label.role == "equation" else "normal"))
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
