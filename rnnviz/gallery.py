@@ -48,6 +48,7 @@ GATE_LESSON_KINDS = tuple(GATE_LAYERS.values())  # cells whose insides the lesso
 
 
 SECTIONS = {
+    "key": "The colour key: one colour, one meaning, in every figure, video and widget",
     "series": "Time series: level, trend, seasonality, noise; windows with the TensorFlow Data API",
     "forecasting": "Forecasting: baselines, a linear model, 1D convolutions, RNNs, sequence-to-vector and -to-sequence",
     "unrolled": "The recurrent neuron, unrolled",
@@ -259,7 +260,15 @@ def render_videos(out: Path, *, step) -> list:
 
 def seeded_figures(seed: int) -> list:
     """The figures that need only the seed (not the trained forecasters): series, gradients, architectures."""
-    return [*_series_figures(seed), *_gate_lesson_figures(), *_gradient_figures(seed), *_architecture_figures(seed)]
+    return [*_key_figures(), *_series_figures(seed), *_gate_lesson_figures(), *_gradient_figures(seed),
+            *_architecture_figures(seed)]
+
+
+def _key_figures() -> list:
+    from rnnviz.figures.key import PaletteKeyDisplay
+
+    return [GalleryFigure("key", "colours", "The colour key: every colour rnnviz draws with and its one meaning",
+                          lambda: PaletteKeyDisplay().plot())]
 
 
 def draw_all(figures, out: Path, *, theme, size, formats, step, titles=True) -> list:

@@ -41,6 +41,7 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capfd):
         + [f"architectures/{name}" for name in ("bidirectional", "encoder_decoder", "sequence_to_sequence",
                                                 "sequence_to_vector", "vector_to_sequence")]
         + [f"forecasting/{name}" for name in ("errors", "forecast", "learning_curves")]
+        + ["key/colours"]
         + [f"series/{name}" for name in ("components_co2", "components_indices", "components_smooth", "windows",
                                          "windows_sequence")]
     )
