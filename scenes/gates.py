@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from manim import (
     DOWN,
+    UP,
     LEFT,
     RIGHT,
     UL,
@@ -25,6 +26,7 @@ from manim import (
     MoveAlongPath,
     SurroundingRectangle,
     ValueTracker,
+    Square,
     VGroup,
     VMobject,
     Write,
@@ -37,7 +39,7 @@ from rnnviz.scenes.painter import THEME, SceneText, text
 from rnnviz.scenes.render import gates_scene_name
 from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.scenes.traces import check_kind, default_gate_trace, trace_from_environment
-from rnnviz.style import PALETTE, neutral
+from rnnviz.style import PALETTE, VALUE_COLOURS, neutral
 from rnnviz.views.selection import select_layer
 
 SECONDS_PER_STEP = 1.0
@@ -80,14 +82,15 @@ class GatesScene(SteppedScene):
                         f"{shown}\n{self.about}", font_size=17,
                         colour=neutral("muted", THEME)).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12)
         readout = self.readout(tracker)  # placed with step 0's digits; each number keeps its left edge after
-        readout.to_edge(RIGHT, buff=0.35).shift(DOWN * 0.3)
-        return VGroup(title, subtitle, readout)
+        key = self.key().next_to(readout, DOWN, buff=0.35, aligned_edge=LEFT)
+        VGroup(readout, key).to_edge(RIGHT, buff=0.35).align_to(UP * 2.25, UP)  # under the subtitle
+        return VGroup(title, subtitle, VGroup(readout, key))
 
     def still(self, step: int):
         tracker = ValueTracker(0)
         title, subtitle, readout = self.layout(tracker)
         tracker.set_value(step)
-        readout.update()
+        readout[0].update()
         self.add(self.cell.show(step), title, subtitle, readout)
 
     def animate(self):
@@ -115,6 +118,21 @@ class GatesScene(SteppedScene):
             self.end_step()
         cell.clear_updaters()
         self.wait(0.5)
+
+    def key(self) -> VGroup:
+        """The strips' colours: the value map's ends, 0 faded to the background, each open gate in its colour."""
+        background, muted = neutral("background", THEME), neutral("muted", THEME)
+
+        def swatches(*colours):
+            return VGroup(*[Square(0.22, stroke_color=muted if colour == background else colour, stroke_width=1.5,
+                                   fill_color=colour, fill_opacity=1) for colour in colours]).arrange(RIGHT, buff=0.03)
+
+        gates = [PALETTE[gate] for gate in CELL_KINDS[self.kind].gates if gate != "candidate"]
+        rows = [(swatches(VALUE_COLOURS["negative"]), "value < 0"), (swatches(VALUE_COLOURS["positive"]), "value > 0"),
+                (swatches(background), "0, or a gate shut"), (swatches(*gates), "a gate open")]
+        key = VGroup(*[VGroup(mark, text(label, font_size=18, colour=muted)).arrange(RIGHT, buff=0.15)
+                       for mark, label in rows])
+        return key.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
     def belt(self) -> VMobject:
         """The path the state rides through the cell: the conveyor belt (the GRU: the hidden state's line)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.mpl.cell import paint_cell
+from rnnviz.mpl.cell import paint_cell, paint_cell_key
 from rnnviz.mpl.strips import colour_map, masked, norm
 from rnnviz.views.cell import CellReader
 from rnnviz.views.values import EXPLODING_THRESHOLD
@@ -36,6 +36,7 @@ class CellExplorer(TraceExplorer):
         reader = CellReader(self.trace, layer.name, sample=self.sample.value)
         ax = figure.add_subplot()
         strips, _, _, captions = paint_cell(reader.view(self.step.value), ax)
+        paint_cell_key(figure, reader.view(self.step.value))  # the colours' key, under the cell
         title = CELL_KINDS[layer.kind].title if layer.kind in CELL_KINDS else layer.kind
         units = f"{layer.units} unit{'s' * (layer.units != 1)}"
         ax.set_title(f"{layer.name}: inside the {title} cell ({units}), one colour per unit", loc="left")

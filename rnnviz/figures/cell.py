@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.mpl.cell import filling_diagram, paint_cell
+from rnnviz.mpl.cell import filling_diagram, paint_cell, paint_cell_key
 from rnnviz.mpl.diagram import diagram_limits, laid_out_points_per_unit
 from rnnviz.style import axes_title, new_or_given_axes
 from rnnviz.views.cell import CellView, cell_view
@@ -47,9 +47,10 @@ class CellDisplay:
 
         return cls.from_trace(record(model, x), layer, sample=sample, step=step)
 
-    def plot(self, ax=None, *, title=True, show_means=True):
+    def plot(self, ax=None, *, title=True, show_means=True, key=True):
         """Paint the cell and its values; keeps ``figure_``, ``ax_``, ``diagram_`` (the geometry drawn: the view's, spread
-        to the axes' shape), ``strips_``, ``norms_``, ``mean_texts_``.
+        to the axes' shape), ``strips_``, ``norms_``, ``mean_texts_`` and ``key_`` (the colour key under the
+        figure, with ``key``).
 
         Each strip's colours follow its scale in the view (fixed over the sample's steps, see
         :mod:`rnnviz.views.scales`); values that cannot be a colour are drawn in the hatch colour.
@@ -59,6 +60,7 @@ class CellDisplay:
             heading = ("Inside the cell: every gate's activation, one colour per unit" if CELL_KINDS[self.view.kind].gates
                        else "Inside the cell: its states, one colour per unit")
             axes_title(self.ax_, heading, self.view.description)
+        self.key_ = paint_cell_key(self.figure_, self.view) if key else None  # before the layout: it takes room
         laid_out_points_per_unit(self.ax_, diagram_limits(self.view.diagram))  # lays the figure out
         self.diagram_ = drawn = filling_diagram(self.view, self.ax_)
         self.strips_, self.norms_, self.cmaps_, self.mean_texts_ = paint_cell(

@@ -38,3 +38,27 @@ def filling_diagram(view: CellView, ax):
     xmin, xmax, ymin, ymax = diagram_limits(view.diagram)
     factor = (box.width * width / (box.height * height)) / ((xmax - xmin) / (ymax - ymin))
     return spread(view.diagram, min(MAX_SPREAD, max(1.0, factor)))
+
+
+def paint_cell_key(figure, view: CellView):
+    """A key for the cell's colours under ``figure``: the value map's two ends, 0 faded to the background, each open
+    gate in its own colour, and the not-finite hatch; returns the legend."""
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.patches import Patch
+
+    from rnnviz.palette import PALETTE, VALUE_COLOURS
+    from rnnviz.style import hatch_colour, neutral
+
+    def swatch(colour, **options):
+        return Patch(facecolor=colour, edgecolor=options.pop("edgecolor", colour), **options)
+
+    entries = [(swatch(VALUE_COLOURS["negative"]), "value < 0"), (swatch(VALUE_COLOURS["positive"]), "value > 0"),
+               (swatch(neutral("background"), edgecolor=neutral("muted")), "0, or a gate shut")]
+    gates = [strip.name for strip in view.strips.values() if strip.activation and strip.name in PALETTE
+             and strip.name != "candidate"]
+    if gates:
+        entries.append((tuple(swatch(PALETTE[gate]) for gate in gates), "a gate open: its colour"))
+    entries.append((swatch(neutral("background"), edgecolor=hatch_colour(), hatch="xxx"), "not finite"))
+    handles, labels = zip(*entries)
+    return figure.legend(handles, labels, loc="outside lower center", ncol=len(entries), frameon=False,
+                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)}, handlelength=2.2)

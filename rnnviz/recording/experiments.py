@@ -169,25 +169,29 @@ def architecture_models(seed: int) -> dict:
     import keras
 
     layers = keras.layers
-    keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     sequence = rng.normal(size=(2, 12, 1)).astype("float32")
-    models = {
-        "sequence_to_vector": keras.Sequential(
-            [keras.Input((12, 1), name=INPUT_NAME), layers.SimpleRNN(8, name="rnn"), layers.Dense(1, name="output")], name="seq2vec"),
-        "vector_to_sequence": keras.Sequential(
-            [keras.Input((3,), name=INPUT_NAME), layers.Dense(8, name="embed"), layers.RepeatVector(6, name="repeat"),
-             layers.SimpleRNN(8, return_sequences=True, name="rnn"), layers.Dense(1, name="output")], name="vec2seq"),
-        "sequence_to_sequence": keras.Sequential(
-            [keras.Input((12, 1), name=INPUT_NAME), layers.SimpleRNN(8, return_sequences=True, name="rnn"),
-             layers.TimeDistributed(layers.Dense(1, name="dense"), name="output")], name="seq2seq"),
-        "bidirectional": keras.Sequential(
-            [keras.Input((12, 1), name=INPUT_NAME), layers.Bidirectional(layers.GRU(8, name="gru"), name="bidirectional"),
-             layers.Dense(1, name="output")], name="bidirectional"),
+    vector = rng.normal(size=(2, 3)).astype("float32")
+    builders = {  # name -> (its layers, its Keras name, its input); each built after seeding (see below)
+        "sequence_to_vector": (lambda: [keras.Input((12, 1), name=INPUT_NAME), layers.SimpleRNN(8, name="rnn"),
+                                        layers.Dense(1, name="output")], "seq2vec", sequence),
+        "vector_to_sequence": (lambda: [keras.Input((3,), name=INPUT_NAME), layers.Dense(8, name="embed"),
+                                        layers.RepeatVector(6, name="repeat"),
+                                        layers.SimpleRNN(8, return_sequences=True, name="rnn"),
+                                        layers.Dense(1, name="output")], "vec2seq", vector),
+        "sequence_to_sequence": (lambda: [keras.Input((12, 1), name=INPUT_NAME),
+                                          layers.SimpleRNN(8, return_sequences=True, name="rnn"),
+                                          layers.TimeDistributed(layers.Dense(1, name="dense"), name="output")],
+                                 "seq2seq", sequence),
+        "bidirectional": (lambda: [keras.Input((12, 1), name=INPUT_NAME),
+                                   layers.Bidirectional(layers.GRU(8, name="gru"), name="bidirectional"),
+                                   layers.Dense(1, name="output")], "bidirectional", sequence),
     }
-    inputs = {name: sequence for name in models}
-    inputs["vector_to_sequence"] = rng.normal(size=(2, 3)).astype("float32")
-    return {name: (model, inputs[name]) for name, model in models.items()}
+    models = {}
+    for name, (make_layers, keras_name, x) in builders.items():
+        keras.utils.set_random_seed(seed)  # each model's weights from the seed alone, not from the models before it
+        models[name] = (keras.Sequential(make_layers(), name=keras_name), x)
+    return models
 
 
 def architecture_traces(seed: int) -> dict:
