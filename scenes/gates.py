@@ -63,7 +63,7 @@ class GatesScene(SteppedScene):
             trace, shown = default_gate_trace(self.kind)
             self.about = f"{shown}; {self.about}"
         check_kind(trace, (self.kind,), source="trace", what=what)
-        self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=8.6, height=5.9)
+        self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=9.5, height=5.9)
         self.layer_trace = select_layer(trace, layer)
         self.sample = sample
         super().__init__(step=step, **kwargs)
@@ -74,7 +74,7 @@ class GatesScene(SteppedScene):
     def layout(self, tracker) -> VGroup:
         """Place the cell; the title, subtitle and readout (following ``tracker``), placed for the animation and the stills alike."""
         cell, steps = self.cell, self.cell.steps
-        cell.move_to(LEFT * 2.2 + DOWN * 0.55)
+        cell.move_to(LEFT * 2.05 + DOWN * 0.6)
         title = text(f"Inside the {CELL_KINDS[self.kind].title} cell", font_size=32).to_corner(UL, buff=0.3)
         shown = f"{steps} steps" if steps == self.layer_trace.steps else f"steps 0–{steps - 1} of {self.layer_trace.steps}"
         units = self.layer_trace.units
