@@ -57,17 +57,23 @@ class UnrolledDisplay:
         """
         from matplotlib import rcParams
 
-        from rnnviz.mpl.diagram import fill_width, fitting_width, laid_out_points_per_unit, paint_diagram
+        from rnnviz.mpl.diagram import (
+            axes_aspect,
+            diagram_limits,
+            fill_width,
+            fitting_width,
+            laid_out_points_per_unit,
+            paint_diagram,
+        )
         from rnnviz.mpl.strips import norm, paint_strip
 
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(13.333, 6.5))
         self.colorbar_ = self._colorbar() if colorbar and self.view.scale is not None else None
         if title:
             axes_title(self.ax_, self.heading, self.view.description)
-        laid_out_points_per_unit(self.ax_, _limits(self.diagram))  # lays the figure out: the axes' box is known
-        box, (width, height) = self.ax_.get_position(), self.figure_.get_size_inches()
-        self.diagram_ = drawn = self.view.filling(box.width * width / (box.height * height), MARGIN).diagram
-        points = laid_out_points_per_unit(self.ax_, _limits(drawn))
+        laid_out_points_per_unit(self.ax_, diagram_limits(self.diagram, MARGIN))  # lays out: the axes' box is known
+        self.diagram_ = drawn = self.view.filling(axes_aspect(self.ax_), MARGIN).diagram
+        points = laid_out_points_per_unit(self.ax_, diagram_limits(drawn, MARGIN))
         if self.view.scale is not None:
             self.norm_ = norm(self.view.scale)
         self.patches_, self.arrows_, self.texts_, _ = paint_diagram(drawn, self.ax_, margin=MARGIN, points=points,
@@ -114,12 +120,6 @@ class UnrolledDisplay:
             second.set_xlabel("state c") if under else second.set_ylabel("state c")
             colorbar.second_axis_ = second
         return colorbar
-
-
-def _limits(diagram) -> tuple:
-    """(xmin, xmax, ymin, ymax) of ``diagram`` with the margin around it."""
-    xmin, xmax, ymin, ymax = diagram.bounds
-    return xmin - MARGIN, xmax + MARGIN, ymin - MARGIN, ymax + MARGIN
 
 
 def _spacing(diagram, role) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rnnviz.diagrams.cells import spread
-from rnnviz.mpl.diagram import diagram_limits, paint_diagram
+from rnnviz.mpl.diagram import axes_aspect, diagram_limits, paint_diagram
 from rnnviz.mpl.strips import paint_strip
 
 LABEL_SHIFT = {"gate": 0.2, "state": 0.22, "input": 0.22, "layer": 0.22}  # labels up, over the strips
@@ -34,9 +34,8 @@ def paint_cell(view: CellView, ax, *, show_means: bool = True, points=None, diag
 def filling_diagram(view: CellView, ax):
     """The view's cell spread (up to :data:`MAX_SPREAD`) to the shape of ``ax``'s laid-out box: on a slide, wider
     gates and larger text than the cell's own layout allows."""
-    box, (width, height) = ax.get_position(), ax.figure.get_size_inches()
     xmin, xmax, ymin, ymax = diagram_limits(view.diagram)
-    factor = (box.width * width / (box.height * height)) / ((xmax - xmin) / (ymax - ymin))
+    factor = axes_aspect(ax) / ((xmax - xmin) / (ymax - ymin))
     return spread(view.diagram, min(MAX_SPREAD, max(1.0, factor)))
 
 

@@ -92,6 +92,12 @@ def diagram_limits(diagram, margin: float = MARGIN) -> tuple:
     return xmin - margin, xmax + margin, ymin - margin, ymax + margin
 
 
+def axes_aspect(ax) -> float:
+    """Width over height of ``ax``'s box in the figure as laid out (inches over inches)."""
+    box, (width, height) = ax.get_position(), ax.figure.get_size_inches()
+    return box.width * width / (box.height * height)
+
+
 def fill_width(ax) -> None:
     """Let an equal-aspect diagram take the axes' whole laid-out box: a tall one gets wider limits (centred), a flat
     one keeps its limits and the axes shrink to it from the top, under their title."""
