@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import FancyBboxPatch
 
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.palette import OTHER_COLOURS, PALETTE, VALUE_COLOURS
+from rnnviz.mpl.strips import magnitude_map, ramp_map, value_map
+from rnnviz.palette import OTHER_COLOURS, PALETTE
 from rnnviz.style import hatch_colour, neutral, new_or_given_axes
 
 GATE_KINDS = {gate: [kind.title for kind in CELL_KINDS.values() if gate in kind.gates]
@@ -92,8 +92,7 @@ def _swatch(ax, style, colour, x, y):
     if style == "hatch":
         return ax.add_patch(FancyBboxPatch((x, y - 0.25), 0.2, 0.5, boxstyle="square,pad=0", facecolor=background,
                                            edgecolor=hatch_colour(), hatch="xxx"))
-    ends = {"ramp": [background, colour], "values": [VALUE_COLOURS["negative"], background, VALUE_COLOURS["positive"]],
-            "magnitude": [background, VALUE_COLOURS["positive"]]}[style]
-    ramp = LinearSegmentedColormap.from_list(style, ends)
-    return ax.imshow(np.linspace(0, 1, 64)[None, :], cmap=ramp, extent=(x, x + 0.2, y - 0.25, y + 0.25),
+    maps = {"ramp": lambda: ramp_map(colour, background), "values": lambda: value_map(background),
+            "magnitude": lambda: magnitude_map(background)}  # the figures' own colour maps
+    return ax.imshow(np.linspace(0, 1, 64)[None, :], cmap=maps[style](), extent=(x, x + 0.2, y - 0.25, y + 0.25),
                      aspect="auto", interpolation="nearest")
