@@ -6,7 +6,8 @@ from :func:`neutral`, so a figure reads on a light page and on a dark slide.
 
 :func:`context` scales every size (fonts, lines, ticks) seaborn-style, applies a
 theme and, optionally, a slide size; it restores rcParams on exit. Importing this
-module changes no matplotlib state.
+module changes no matplotlib state; drawing first makes sure matplotlib's
+font list holds the fonts it ships (:mod:`rnnviz.mpl.fonts`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cycler import cycler
 from matplotlib.text import Annotation
 
 
+from rnnviz.mpl.fonts import ensure_shipped_fonts
 from rnnviz.palette import OKABE_ITO, OTHER_COLOURS, PALETTE, VALUE_COLOURS  # noqa: F401 (re-exported)
 
 
@@ -40,6 +42,7 @@ def new_or_given_axes(ax=None, *, figsize=(8, 4.5)):
 
     Inside ``context(size=...)`` a new figure takes the slide's size instead of ``figsize``.
     """
+    ensure_shipped_fonts()
     if ax is not None:
         return ax.figure, ax
     figure, ax = plt.subplots(figsize=_figure_size(figsize), layout="constrained")
@@ -51,6 +54,7 @@ def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplo
 
     Inside ``context(size=...)`` a new figure takes the slide's size instead of ``figsize``.
     """
+    ensure_shipped_fonts()
     if ax is None:
         figure, axes = plt.subplots(
             nrows, count // nrows, figsize=_figure_size(figsize), layout="constrained", squeeze=False, **subplot_kw
@@ -259,6 +263,7 @@ class PlottingContext(contextlib.ContextDecorator):
         self._entered = []  # (rc_context, slide-size token, titles token) per active entry
 
     def __enter__(self):
+        ensure_shipped_fonts()
         rc_manager = mpl.rc_context(self.rc)
         rc_manager.__enter__()
         try:

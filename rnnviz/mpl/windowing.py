@@ -7,6 +7,7 @@ import numpy as np
 
 from matplotlib.colors import Normalize
 
+from rnnviz.mpl.fonts import ensure_shipped_fonts
 from rnnviz.mpl.strips import value_map
 from rnnviz.style import OTHER_COLOURS, figure_title, neutral, new_or_given_panels, slide_size
 
@@ -138,6 +139,7 @@ def _panels(ax, names, *, sequence: bool):
     """The given axes (checked), or a new figure: overview strip, windows, then the batch (and targets)."""
     if ax is not None:
         return new_or_given_panels(ax, len(names), what=", ".join(names), figsize=None)
+    ensure_shipped_fonts()
     mosaic = [["overview"] * 2, ["windows"] * 2, ["batch", "targets" if sequence else "batch"]]
     figure = plt.figure(figsize=slide_size() or (11, 8), layout="constrained")
     axes = figure.subplot_mosaic(mosaic, height_ratios=[0.8, 4.5, 3], width_ratios=[4, 1])
