@@ -662,7 +662,9 @@ def _architecture_figures(seed: int) -> list:
     def make(name):
         def draw():
             if name in TRAINED_ARCHITECTURES:
-                display = UnrolledDisplay.from_trace(lessons.trace(*TRAINED_ARCHITECTURES[name]), max_steps=6)
+                lesson, model = TRAINED_ARCHITECTURES[name]
+                display = UnrolledDisplay.from_trace(lessons.trace(lesson, model), max_steps=6,
+                                                     tokens=lessons.get(lesson).tokens)
                 display.heading = f"Encoder–decoder {shown_task()}"
                 return display.plot()
             model, x = models()[name]

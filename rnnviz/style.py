@@ -78,7 +78,9 @@ def figure_title(figure, heading: str, description: str = "", width: int | None 
     if not _titles_shown.get():
         return
     size = mpl.font_manager.FontProperties(size=plt.rcParams["figure.titlesize"]).get_size_in_points()
-    wrapped = _wrapped(description, width, 0.97 * figure.get_size_inches()[0], SUBTITLE_SHARE * size)
+    inches = 0.97 * figure.get_size_inches()[0]
+    heading = _wrapped(heading, None, inches, size)  # one line where it fits (a 16:9 slide), else two
+    wrapped = _wrapped(description, width, inches, SUBTITLE_SHARE * size)
     spacer = figure.suptitle(_spacer(heading, wrapped), x=0.01, horizontalalignment="left", color="none")
     _title_block(lambda text, **options: figure.add_artist(Annotation(text, **options)), spacer, heading, wrapped, size)
 
@@ -89,13 +91,47 @@ def axes_title(ax, heading: str, description: str = "", width: int | None = None
         return
     size = mpl.font_manager.FontProperties(size=plt.rcParams["axes.titlesize"]).get_size_in_points()
     inches = ax.get_position().width * ax.figure.get_size_inches()[0]
+    heading = fitted_to_figure(heading, ax, size)  # a heading may run on past the axes, to the figure's edge
     wrapped = _wrapped(description, width, inches, SUBTITLE_SHARE * size)
     spacer = ax.set_title(_spacer(heading, wrapped), loc="left", color="none")
     _title_block(ax.annotate, spacer, heading, wrapped, size)  # annotate: not clipped to the axes
 
 
+def fitted_to_figure(text: str, ax, size="medium", *, within_axes: bool = False) -> str:
+    """``text`` broken into lines at its words where, at font ``size``, it would run past the figure's right edge
+    from the left of ``ax`` (an axes' title) or, ``within_axes``, past the axes' own width (an axis label: the
+    figure is laid out first, its legends in place, to know that width)."""
+    engine = ax.figure.get_layout_engine()
+    if within_axes and engine is not None:
+        engine.execute(ax.figure)
+    position, width = ax.get_position(), ax.figure.get_size_inches()[0]
+    inches = position.width * width if within_axes else 0.95 * (1 - position.x0) * width
+    return _wrapped(text, None, inches, mpl.font_manager.FontProperties(size=size).get_size_in_points())
+
+
 def _wrapped(description: str, width: int | None, inches: float, points: float) -> str:
-    return textwrap.fill(description, width or _characters_in(inches, points)) if description else ""
+    """``description`` wrapped at ``width`` characters, or else at the words where its lines, as drawn at
+    ``points``, fit in ``inches``."""
+    if not description:
+        return ""
+    if width is not None:
+        return textwrap.fill(description, width)
+    lines = []
+    for word in description.split():
+        if lines and _drawn_width(f"{lines[-1]} {word}", points) <= inches * 72:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _drawn_width(text: str, points: float) -> float:
+    """The width in points of ``text`` drawn in the current font at ``points``."""
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(text, mpl.font_manager.FontProperties(size=points),
+                                                              ismath=False)
+    return width
 
 
 def _spacer(heading: str, wrapped: str) -> str:
@@ -123,11 +159,6 @@ def shown_title(target) -> str:
     one under the other; "" if none."""
     spacer = target._suptitle if hasattr(target, "_suptitle") else target._left_title
     return "\n".join(text.get_text() for text in getattr(spacer, "_rnnviz_shown", []))
-
-
-def _characters_in(inches: float, points: float) -> int:
-    """About how many characters of text at ``points`` fit in ``inches``."""
-    return max(30, int(inches * 72 / (0.55 * points)))
 
 
 # ---------------------------------------------------------------- themes
@@ -331,6 +362,12 @@ def context_rc(name: str = "notebook", *, theme: str = "light", font_scale: floa
 def slide_size() -> tuple | None:
     """The (width, height) in inches of the innermost active ``context(size=...)``, or None."""
     return _active_slide_size.get()
+
+
+def slide_name() -> str | None:
+    """The name in SLIDE_SIZES ("16:9", "4:3") of the innermost active ``context(size=...)``, or None."""
+    size = _active_slide_size.get()
+    return next((name for name, inches in SLIDE_SIZES.items() if tuple(inches) == tuple(size)), None) if size else None
 
 
 def _figure_size(default):

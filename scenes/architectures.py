@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Rectangle, config
 
+from rnnviz import lessons
 from rnnviz.recording.experiments import ARCHITECTURES, TRAINED_ARCHITECTURES  # plain data
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.scenes.stepped import SteppedScene
@@ -33,11 +34,12 @@ class ArchitecturesScene(SteppedScene):
         caption, trace = list(self.traces.items())[step]
         heading, _, example = caption.partition(": ")
         title = text(heading, font_size=34).to_corner(UL, buff=0.3)
-        trained = caption in {ARCHITECTURES[name] for name in TRAINED_ARCHITECTURES}
-        what = "a trained model" if trained else "an untrained model"
+        lesson = {ARCHITECTURES[name]: lesson for name, (lesson, _) in TRAINED_ARCHITECTURES.items()}.get(caption)
+        what = "an untrained model" if lesson is None else "a trained model"
+        tokens = None if lesson is None else lessons.get(lesson).tokens
         subtitle = text(f"{example}; {what}, its real values", font_size=20, colour=neutral("muted", THEME))
         subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
-        return [title, subtitle, UnrolledMobject(trace, max_steps=6, width=12.4, height=5.6).move_to(DOWN * 0.55)]
+        return [title, subtitle, UnrolledMobject(trace, max_steps=6, width=13.8, height=5.6, tokens=tokens).move_to(DOWN * 0.55)]
 
     def still(self, step: int):
         self.add(*self.model(step))

@@ -39,8 +39,9 @@ from rnnviz.scenes.painter import THEME, SceneText, text
 from rnnviz.scenes.render import gates_scene_name
 from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.scenes.traces import check_kind, default_gate_trace, trace_from_environment
-from rnnviz.style import PALETTE, VALUE_COLOURS, neutral
-from rnnviz.views.selection import select_layer
+from rnnviz.style import PALETTE, neutral
+from rnnviz.views.cell import cell_key
+from rnnviz.views.selection import select_layer, shown_layer_name
 
 SECONDS_PER_STEP = 1.0
 
@@ -77,8 +78,9 @@ class GatesScene(SteppedScene):
         cell.move_to(LEFT * 2.05 + DOWN * 0.6)
         title = text(f"Inside the {CELL_KINDS[self.kind].title} cell", font_size=32).to_corner(UL, buff=0.3)
         shown = f"{steps} steps" if steps == self.layer_trace.steps else f"steps 0–{steps - 1} of {self.layer_trace.steps}"
-        units = self.layer_trace.units
-        subtitle = text(f"{self.layer_trace.name}: {units} unit{'s' * (units != 1)}, sample {self.sample}, "
+        units, name = self.layer_trace.units, shown_layer_name(self.layer_trace.name, self.kind)
+        layer = f"{name} ({CELL_KINDS[self.kind].title})" if name else CELL_KINDS[self.kind].title
+        subtitle = text(f"{layer}, {units} unit{'s' * (units != 1)}, sample {self.sample}, "
                         f"{shown}\n{self.about}", font_size=17,
                         colour=neutral("muted", THEME)).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12)
         readout = self.readout(tracker)  # placed with step 0's digits; each number keeps its left edge after
@@ -120,18 +122,17 @@ class GatesScene(SteppedScene):
         self.wait(0.5)
 
     def key(self) -> VGroup:
-        """The strips' colours: the value map's ends, 0 faded to the background, each open gate in its colour."""
+        """The strips' colours (:func:`~rnnviz.views.cell.cell_key`): the value map's ends, 0 faded to the background,
+        each open gate in its colour, and a value that is not finite (filled with the text colour, as the strips do)."""
         background, muted = neutral("background", THEME), neutral("muted", THEME)
 
-        def swatches(*colours):
+        def swatches(entry):
+            colours = (neutral("text", THEME),) if entry.bad else entry.colours or (background,)
             return VGroup(*[Square(0.22, stroke_color=muted if colour == background else colour, stroke_width=1.5,
                                    fill_color=colour, fill_opacity=1) for colour in colours]).arrange(RIGHT, buff=0.03)
 
-        gates = [PALETTE[gate] for gate in CELL_KINDS[self.kind].gates if gate != "candidate"]
-        rows = [(swatches(VALUE_COLOURS["negative"]), "value < 0"), (swatches(VALUE_COLOURS["positive"]), "value > 0"),
-                (swatches(background), "0, or a gate shut"), (swatches(*gates), "a gate open")]
-        key = VGroup(*[VGroup(mark, text(label, font_size=18, colour=muted)).arrange(RIGHT, buff=0.15)
-                       for mark, label in rows])
+        key = VGroup(*[VGroup(swatches(entry), text(entry.label, font_size=18, colour=muted)).arrange(RIGHT, buff=0.15)
+                       for entry in cell_key(self.cell.diagram.diagram)])
         return key.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
     def belt(self) -> VMobject:

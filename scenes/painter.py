@@ -22,7 +22,7 @@ from manim import (
     VGroup,
 )
 
-from rnnviz.diagrams.appearance import direction_colour, edge_colour, edge_path, node_colour
+from rnnviz.diagrams.appearance import direction_colour, drawn_path, edge_colour, node_colour
 from rnnviz.style import neutral
 
 THEME = "dark"  # videos: light text on manim's dark background
@@ -62,7 +62,7 @@ class DiagramMobject(VGroup):
             self.nodes[node.id] = shape
             if node.label:
                 shift = (label_shift or {}).get(node.role, 0.0) * node.height
-                label = _fitted_text(node.label, node.width * 0.85, node.height * (0.42 if shift else 0.55), text)
+                label = _fitted_text(node.label, node.width * 0.92, node.height * (0.42 if shift else 0.75), text)
                 label.move_to(point(node.x, node.y + shift))
                 self.node_labels[node.id] = label
         _same_size([self.node_labels[node.id] for node in diagram.nodes if node.role == "gate" and node.label])
@@ -71,7 +71,8 @@ class DiagramMobject(VGroup):
             room = 3.0 if diagram_label.role == "row" else 0.8 * (xmax - xmin)
             slant = "ITALIC" if diagram_label.role == "equation" else "NORMAL"
             colour = direction_colour(diagram_label) or text  # a Bidirectional row's title in its direction's colour
-            label = _fitted_text(diagram_label.text, room, 0.5, colour, slant=slant, font_size=20)
+            lines = diagram_label.text.count("\n") + 1  # each line up to 0.3 units tall, as the layouts reserve
+            label = _fitted_text(diagram_label.text, room, 0.3 * lines, colour, slant=slant, font_size=20)
             edge = {"left": -1, "center": 0, "right": 1}[diagram_label.anchor]
             label.move_to(point(diagram_label.x, diagram_label.y))
             label.shift(-edge * label.width / 2 * np.array([1, 0, 0]))
@@ -121,7 +122,7 @@ def _shape(node):
 
 def _arrow(diagram, edge):
     """The edge as line segments ending in an arrow tip (dashed for peepholes and elided steps)."""
-    points = [point(*p) for p in edge_path(diagram, edge)]
+    points = [point(*p) for p in drawn_path(diagram, edge)]
     colour = edge_colour(edge, THEME)
     width = 7 if edge.role == "conveyor" else 3
     segment = DashedLine if edge.style == "dashed" else Line

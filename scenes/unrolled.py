@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from manim import VGroup
 
+from rnnviz.diagrams.unrolled import COLUMN
 from rnnviz.scenes.painter import DiagramMobject, ValueStrip, strip_place, text
 from rnnviz.views.unrolled import unrolled_view
 
@@ -13,15 +14,17 @@ class UnrolledMobject(VGroup):
     """The unrolled diagram of a trace (the slide figure's geometry and values), for one sample.
 
     ``strips[node_id]`` shows the state of that cell after its step; ``numbers[node_id]``
-    (one-unit layers) its value as text; ``inputs[node_id]`` what the model was given.
+    (one-unit layers) its value as text; ``inputs[node_id]`` what the model was given, ``outputs[node_id]`` what it
+    output at that step (``tokens`` name token inputs and classes, as for the slide figure).
     """
 
-    def __init__(self, trace, *, sample: int = 0, max_steps: int = 8, width: float = 12.6, height: float = 5.4):
+    def __init__(self, trace, *, sample: int = 0, max_steps: int = 8, width: float = 12.6, height: float = 5.4,
+                 tokens=None):
         super().__init__()
-        view = unrolled_view(trace, sample=sample, max_steps=max_steps)
+        view = unrolled_view(trace, sample=sample, max_steps=max_steps, tokens=tokens).filling(width / height)
         self.states = {node_id: strip.values for node_id, strip in view.strips.items()}
         self.diagram = DiagramMobject(view.diagram, label_shift={"cell": 0.22, "state": 0.22})  # over the strips
-        self.strips, self.numbers, self.inputs = {}, {}, {}
+        self.strips, self.numbers = {}, {}
         for node_id, strip in view.strips.items():
             node = view.diagram.node(node_id)
             place = strip_place(node)
@@ -30,11 +33,11 @@ class UnrolledMobject(VGroup):
                 continue
             painted = ValueStrip(len(strip.values), width=node.width * 0.8, height=node.height * 0.34, scale=strip.scale)
             self.strips[node_id] = painted.move_to(place).set_values(strip.values, strip.bad)
-        for node_id, label in view.inputs.items():
-            node = view.diagram.node(node_id)
-            self.inputs[node_id] = text(label, font_size=16).move_to(
-                np.array([node.x, node.y - node.height / 2 - 0.2, 0.0]))
-        self.diagram.add(*self.strips.values(), *self.numbers.values(), *self.inputs.values())
+        self.inputs = {node_id: _value_text(label, view.diagram.node(node_id), below=True)
+                       for node_id, label in view.inputs.items()}
+        self.outputs = {node_id: _value_text(label, view.diagram.node(node_id), below=False)
+                        for node_id, label in view.outputs.items()}
+        self.diagram.add(*self.strips.values(), *self.numbers.values(), *self.inputs.values(), *self.outputs.values())
         self.diagram.fit(width, height)
         self.add(self.diagram)
 
@@ -61,3 +64,12 @@ class UnrolledMobject(VGroup):
         values |= {id(part) for part in self.inputs.values()}
         left_out = {id(part) for part in leave_out}
         return VGroup(*[part for part in self.diagram.submobjects if id(part) not in values | left_out])
+
+
+def _value_text(label: str, node, *, below: bool):
+    """What a node was given (``below``) or gave, written under or over it, narrower than a column."""
+    written = text(label, font_size=20)
+    if written.width > 0.9 * COLUMN:
+        written.scale_to_fit_width(0.9 * COLUMN)
+    offset = -(node.height / 2 + 0.2) if below else node.height / 2 + 0.2
+    return written.move_to(np.array([node.x, node.y + offset, 0.0]))

@@ -6,7 +6,7 @@ import pytest
 
 import rnnviz
 from rnnviz.diagrams import Diagram, Edge, Node, cell_diagram, describe_model, shown_steps, unrolled_diagram
-from rnnviz.diagrams.unrolled import SUBSCRIPTS
+from rnnviz.diagrams.unrolled import LABEL_CHARACTER, SUBSCRIPTS
 
 L = keras.layers
 
@@ -29,6 +29,8 @@ def test_diagram_rejects_unknown_nodes_and_repeated_ids():
 
 def test_long_sequences_are_elided():
     assert shown_steps(5, 8) == [0, 1, 2, 3, 4]
+    assert shown_steps(5, 4) == [0, 1, 2, 3, 4]  # "…" for one step would take as much room as the step
+    assert shown_steps(6, 4) == [0, 1, None, 4, 5]
     assert shown_steps(500, 8) == [0, 1, 2, 3, None, 496, 497, 498, 499]
     with pytest.raises(ValueError, match="max_steps"):
         shown_steps(10, 1)
@@ -106,6 +108,13 @@ def test_encoder_decoder_passing_states():
     diagram = unrolled_diagram(stages)
     passed = {(e.source, e.target) for e in diagram.edges if e.role == "state"}  # the LSTM passes h and c
     assert passed == {("encoder/11", "decoder/0"), ("encoder/c/11", "decoder/c/0")}
+    # h is handed over under the decoder's row label, which stands between the two on h's row
+    (label,) = [label for label in diagram.labels if label.text.startswith("decoder")]
+    (handed,) = [e for e in diagram.edges if e.role == "state" and e.source == "encoder/11"]
+    lines = label.text.count("\n") + 1
+    assert min(y for _, y in handed.points) < label.y - 0.15 * lines  # below the label's last line
+    left = label.x - LABEL_CHARACTER * max(map(len, label.text.split("\n")))
+    assert all(not left <= x <= label.x for x, y in handed.points if y >= label.y - 0.15 * lines)  # beside it
     assert not diagram.find("output", layer="encoder")  # its states go on, not out
 
 

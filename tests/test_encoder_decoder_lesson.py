@@ -80,3 +80,22 @@ def test_the_shipped_results_are_seed_0_and_small():
     assert meta["seed"] == 0
     folder = store.lesson_dir("encoder_decoder")
     assert sum(path.stat().st_size for path in folder.iterdir()) < 400_000
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_pictures_write_the_digits_read_and_written(name, shipped):
+    """The figure (and the video, from the same view) writes the source under the encoder, the start token and the
+    digits the decoder wrote under the decoder, and those digits over its outputs: what is fed back shows."""
+    from rnnviz.figures.unrolled import UnrolledDisplay
+
+    _, trace = shipped[name]
+    display = UnrolledDisplay.from_trace(trace, max_steps=6, tokens=lessons.get("encoder_decoder").tokens).plot()
+    read = {node_id: text.get_text() for node_id, text in display.input_texts_.items()}
+    written = {node_id: text.get_text() for node_id, text in display.output_texts_.items()}
+    steps = sorted(int(node_id.split("/")[1]) for node_id in written)
+    assert len(steps) >= 4
+    answer = [str(digit) for digit in lesson.SHOWCASE_SOURCE[::-1]]
+    for step in steps:
+        assert read[f"source/{step}"] == str(lesson.SHOWCASE_SOURCE[step])
+        assert written[f"digit/{step}"] == answer[step]
+        assert read[f"previous/{step}"] == ("start" if step == 0 else answer[step - 1])

@@ -339,3 +339,33 @@ def test_a_bidirectional_rows_title_is_in_its_directions_colour():
     colours = {text.get_text().rpartition("\n")[2]: to_hex(text.get_color()) for text in display.ax_.texts
                if text.get_text().endswith(("forward", "backward"))}
     assert colours == {"forward": PALETTE["forward"].lower(), "backward": PALETTE["backward"].lower()}
+
+
+def test_on_a_narrow_slide_the_unrolled_figure_draws_fewer_steps_not_smaller_text():
+    """The LSTM forecaster at 4:3: its eight drawn steps would set text under 12 pt, so it draws fewer, each cell
+    still its step's state, and the subtitle counts the steps drawn."""
+    from rnnviz.gallery import shipped_forecasters
+    from rnnviz.mpl.legibility import small_texts
+
+    _, _, traces = shipped_forecasters(0)
+    trace = traces["lstm"]
+    with style.context("slides", size="16:9"):
+        wide = UnrolledDisplay.from_trace(trace, max_steps=8).plot()
+    with style.context("slides", size="4:3"):
+        narrow = UnrolledDisplay.from_trace(trace, max_steps=8).plot()
+        full = UnrolledDisplay.from_trace(trace, max_steps=8)
+        full._paint(None, True, True)  # the eight steps, as they would be drawn at 4:3
+    try:
+        steps = {name: {n.data["step"] for n in d.diagram.find("cell")} for name, d in
+                 (("wide", wide), ("narrow", narrow), ("full", full))}
+        assert len(steps["wide"]) == len(steps["full"]) == 8 and 4 <= len(steps["narrow"]) < 8
+        assert steps["narrow"] < steps["wide"] and {0, trace.layers[0].steps - 1} <= steps["narrow"]
+        assert small_texts(full.figure_, slide="4:3") and not small_texts(narrow.figure_, slide="4:3")
+        assert f"{len(steps['narrow'])} drawn" in narrow.description
+        for node_id, image in narrow.strips_.items():
+            node = narrow.diagram.node(node_id)
+            expected = trace[node.data["layer"]].states[node.data.get("state", "h")][0, node.data["step"]]
+            np.testing.assert_array_equal(image.get_array()[0], expected)
+    finally:
+        for display in (wide, narrow, full):
+            plt.close(display.figure_)

@@ -348,3 +348,17 @@ def test_the_today_layers_say_how_they_are_drawn_and_the_architecture_keeps_it(s
     assert add["drawn_as"]["name"] == "+ today" and add["drawn_as"]["outputs"] == "steps ahead"
     plain = describe_model(recurrent("gru", 12, 3, units=2, relative=False))
     assert not [stage for stage in plain if "drawn_as" in stage.extra]
+
+
+def test_forecasters_rnnviz_does_not_know_are_drawn_in_ink_never_in_a_palette_colour():
+    from rnnviz import style
+    from rnnviz.figures.forecast import forecaster_style
+    from rnnviz.palette import OTHER_COLOURS, PALETTE, VALUE_COLOURS
+
+    meaningful = {colour.lower() for colours in (PALETTE, OTHER_COLOURS, VALUE_COLOURS) for colour in colours.values()}
+    for theme in ("light", "dark"):
+        with style.context(theme=theme):
+            styles = [forecaster_style(f"mine {k}", k) for k in range(6)]
+            baseline = style.neutral("muted")
+        assert not {s["color"].lower() for s in styles} & (meaningful | {baseline.lower()})
+        assert len({(s["linestyle"], s["marker"]) for s in styles}) == 6  # each told apart by line and marker

@@ -11,8 +11,10 @@ import math
 
 from rnnviz.style import PALETTE, neutral
 
-# What a wire carries: c on the conveyor and on peepholes (which read c; the diagrams dash them), h on recurrent links.
-EDGE_COLOURS = {"conveyor": PALETTE["c"], "recurrent": PALETTE["h"], "state": PALETTE["h"], "peephole": PALETTE["c"]}
+# What a wire carries: c on the conveyor, on its taps and on peepholes (which read c; the diagrams dash them), h on
+# recurrent links;
+# a state handed from one layer to another is coloured by the state (its data["state"]: "h" or "c").
+EDGE_COLOURS = {"conveyor": PALETTE["c"], "tap": PALETTE["c"], "recurrent": PALETTE["h"], "peephole": PALETTE["c"]}
 
 DIRECTIONS = ("forward", "backward")
 
@@ -54,7 +56,10 @@ def label_colour(label, theme: str | None = None) -> str:
 
 
 def edge_colour(edge, theme: str | None = None) -> str:
-    """The colour of an edge: its role's (the cell state's conveyor, recurrent links, peepholes), or the text colour."""
+    """The colour of an edge: its role's (the cell state's conveyor, recurrent links, peepholes), a handed-over
+    state's, or the text colour."""
+    if edge.role == "state":
+        return PALETTE[edge.data.get("state", "h")]
     return EDGE_COLOURS.get(edge.role, neutral("text", theme))
 
 
@@ -65,6 +70,50 @@ def edge_path(diagram, edge) -> list:
     points[0] = clip(source, points[1])
     points[-1] = clip(target, points[-2])
     return points
+
+
+HOP = 0.09  # the radius of the bridge a wire makes over a wire it crosses (diagram units)
+
+
+def drawn_path(diagram, edge) -> list:
+    """:func:`edge_path` as painted: with a small bridge (a half circle) wherever it crosses, at a right angle, a
+    wire drawn before it (earlier in ``diagram.edges``), so two crossing wires never read as joined."""
+    path = edge_path(diagram, edge)
+    earlier = [edge_path(diagram, other) for other in diagram.edges[:diagram.edges.index(edge)]
+               if other.source != edge.source]  # branches of one wire may meet: they carry the same value
+    drawn = [path[0]]
+    for start, end in zip(path[:-1], path[1:]):
+        for crossing in sorted(_crossings(start, end, earlier), key=lambda c: math.dist(start, c)):
+            drawn += _bridge(start, end, crossing)
+        drawn.append(end)
+    return drawn
+
+
+def _crossings(start, end, paths) -> list:
+    """Where the upright or level segment ``start``–``end`` crosses a segment of ``paths`` at a right angle, away
+    from both segments' ends."""
+    found = []
+    for path in paths:
+        for a, b in zip(path[:-1], path[1:]):
+            for level, upright in (((start, end), (a, b)), ((a, b), (start, end))):
+                (x0, y), (x1, y1) = level
+                (x, y2), (x3, y3) = upright
+                if y != y1 or x != x3:
+                    continue
+                if min(x0, x1) + HOP < x < max(x0, x1) - HOP and min(y2, y3) + HOP < y < max(y2, y3) - HOP:
+                    found.append((x, y))
+    return found
+
+
+def _bridge(start, end, crossing) -> list:
+    """The points of a half circle of radius HOP over ``crossing`` on the segment ``start``–``end`` (up for a level
+    segment, right for an upright one)."""
+    length = math.dist(start, end)
+    ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
+    nx, ny = (0.0, 1.0) if uy == 0 else (1.0, 0.0)
+    return [(crossing[0] - HOP * math.cos(angle) * ux + HOP * math.sin(angle) * nx,
+             crossing[1] - HOP * math.cos(angle) * uy + HOP * math.sin(angle) * ny)
+            for angle in (math.pi * k / 8 for k in range(9))]
 
 
 def clip(node, towards) -> tuple:

@@ -109,6 +109,7 @@ def _lstm(names, peepholes=False):
         _operation("plus", 5.2, top, "+"),
         _operation("input_times", 5.2, 3.75, "×"),
         Node("c_tanh", 8.4, 3.75, 0.9, 0.55, "operation", names["candidate"], "circle"),
+        Node("c_tap", 8.4, top, 0.16, 0.16, "junction", shape="circle"),  # where hₜ reads cₜ off the conveyor
         _operation("output_times", 8.4, gates_y, "×"),
     ]
     edges = [
@@ -123,7 +124,7 @@ def _lstm(names, peepholes=False):
         Edge("input", "input_times", "gate", points=((3.7, 3.75),)),
         Edge("candidate", "input_times", "gate"),
         Edge("input_times", "plus", "flow"),
-        Edge("plus", "c_tanh", "flow", points=((8.4, top),)),
+        Edge("c_tap", "c_tanh", "tap"),
         Edge("c_tanh", "output_times", "flow"),
         Edge("output", "output_times", "gate"),
         Edge("output_times", "h_out", "state", points=((8.4, low), (9.4, low))),

@@ -62,10 +62,13 @@ WIRE_GAP = 0.3  # between a wire going round the head and what it passes
 
 
 def shown_steps(length: int, max_steps: int = 8) -> list:
-    """The steps drawn for a sequence of ``length``: all of them, or the first and last with ``None`` for "…"."""
+    """The steps drawn for a sequence of ``length``: all of them, or the first and last with ``None`` for "…".
+
+    A sequence one step longer than ``max_steps`` is drawn whole: its "…" would take the one step's place.
+    """
     if max_steps < 2:
         raise ValueError(f"max_steps: expected at least 2, got {max_steps}")
-    if length <= max_steps:
+    if length <= max_steps + 1:
         return list(range(length))
     head = max_steps // 2
     tail = max_steps - head
@@ -290,9 +293,11 @@ class _Layout:
         self.cell_states = {}  # LSTM stage name -> {step: node id} of its cell state boxes
         self.cell_states_on = {}  # an LSTM cell's node id -> the id of its cell state box
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
+        self.named_inputs = False  # whether input rows are labelled with their names (a model of several inputs)
 
     def draw(self, stages, steps, trace_layers) -> Diagram:
         consumers = _consumers(stages)
+        self.named_inputs = sum(stage.role == "input" for stage in stages) > 1  # several: each named
         for stage in stages:
             if stage.role == "input":
                 self.add_input(stage, _length(stage, steps), _fan_window(stage, consumers))
@@ -448,7 +453,8 @@ class _Layout:
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "x")
         tokens = " (token ids)" if stage.extra.get("tokens") else ""
         values = f"\n{stage.features} values a step" if (stage.features or 0) > WRITTEN_VALUES else ""
-        self.row_label(axis, 0, f"{INPUT_NAME}{tokens}{values}")
+        name = f"input '{stage.name}'" if self.named_inputs else INPUT_NAME
+        self.row_label(axis, 0, f"{name}{tokens}{values}")
 
     def add_repeat(self, stage):
         source_id = self.last_node(stage.sources[0])
@@ -516,10 +522,20 @@ class _Layout:
 
     def add_passed_states(self, stage, cells):
         """``initial_state`` from another layer: its last h into the first cell, and its last c into the first c."""
-        self.edges.append(Edge(self.state_node(stage.state_source), cells[min(cells)], "state", label="state"))
+        self.edges.append(self.handed_over(self.state_node(stage.state_source), cells[min(cells)]))
         given, taking = self.cell_states.get(stage.state_source), self.cell_states.get(stage.name)
         if given and taking:
-            self.edges.append(Edge(given[max(given)], taking[min(taking)], "state", label="state"))
+            self.edges.append(Edge(given[max(given)], taking[min(taking)], "state", label="state", data={"state": "c"}))
+
+    def handed_over(self, source, target) -> Edge:
+        """A state handed from ``source`` to ``target``: straight across, or, if the target's row label stands in the
+        way (a decoder on a time axis of its own), down, under the label and up into the target, off its centre."""
+        start, end = self.node(source), self.node(target)
+        if not (start.y == end.y and any(label.y == end.y and start.x < label.x < end.x for label in self.labels)):
+            return Edge(source, target, "state", label="state", data={"state": "h"})
+        out, low = start.x + start.width / 2 + WIRE_GAP, end.y - self.pitch / 2
+        return Edge(source, target, "state", label="state", data={"state": "h"},
+                    points=((out, start.y), (out, low), (end.x - REFERENCE_SIDE, low)))
 
     def add_merge(self, stage, output, consumers) -> _Output:
         """Where a Bidirectional layer's directions merge (``merge_mode``): once, the forward row's last state with the

@@ -16,22 +16,29 @@ from matplotlib import ticker
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.markers import MarkerStyle
 
-from rnnviz.style import OKABE_ITO, axes_title, figure_title, neutral, new_or_given_axes, new_or_given_panels
+from rnnviz.mpl.legends import fitting_columns
+from rnnviz.mpl.ticks import FittingStepLocator
+from rnnviz.style import axes_title, figure_title, neutral, new_or_given_axes, new_or_given_panels
 
-_COLOR_CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "vermilion", "purple", "sky", "yellow")]
+# Forecasters rnnviz does not know: the text's ink, or a little lighter (the baselines' grey is lighter still), each
+# with its own line and marker, so no colour with a meaning in the palette (kinds, gates, states, values) stands for them.
+_UNKNOWN_STYLES = [(0.0, "-", "o"), (0.25, "--", "s"), (0.0, "-.", "^"), (0.25, ":", "D"), (0.0, "--", "v"),
+                   (0.25, "-", "P")]
 
 
 def forecaster_style(name: str, index: int = 0) -> dict:
     """Line colour, line style and marker of a forecaster (read the theme's grey inside a style context).
 
     The styles of rnnviz's forecasters are :data:`rnnviz.forecasting.models.STYLES`.
-    index: the forecaster's position, which picks a colour for names rnnviz does not know.
+    index: the forecaster's position, which picks a shade of ink, line and marker for names rnnviz does not know.
     """
     from rnnviz.forecasting.models import STYLES
 
     style = STYLES.get(name)
     if style is None:
-        return {"color": _COLOR_CYCLE[index % len(_COLOR_CYCLE)], "linestyle": "-", "marker": "o"}
+        shade, linestyle, marker = _UNKNOWN_STYLES[index % len(_UNKNOWN_STYLES)]
+        return {"color": _mixed(neutral("text"), neutral("background"), shade), "linestyle": linestyle,
+                "marker": marker}
     if style.colour is None:
         return {"color": neutral("muted"), "linestyle": style.linestyle, "marker": style.marker}
     return {"color": _mixed(style.colour, neutral("text"), style.shade), "linestyle": style.linestyle,
@@ -170,7 +177,7 @@ class ForecastDisplay:
             markerfacecolor=neutral("background"), markeredgewidth=2, label="what came", zorder=3,
         )
         panel.set_xlabel("time step")
-        panel.xaxis.set_major_locator(ticker.MaxNLocator(nbins=6, integer=True))
+        panel.xaxis.set_major_locator(FittingStepLocator(most=6))
         panel.grid(True, alpha=0.3)
         return lines
 
@@ -287,8 +294,9 @@ class LearningCurvesDisplay:
                 panel.set_xlabel("epoch")
             if index % columns == 0:
                 panel.set_ylabel("loss (MSE)")
-        self.legend_ = self.figure_.legend(
-            handles=self._legend_handles(), loc="outside lower center", ncols=4, frameon=False)
+        handles = self._legend_handles()
+        columns = fitting_columns(self.figure_, [handle.get_label() for handle in handles], most=4)
+        self.legend_ = self.figure_.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False)
         if title:
             figure_title(self.figure_, "Learning curves: training and validation loss per epoch", self.description)
         return self

@@ -19,13 +19,15 @@ what it measured on new sequences, per distance of the first marked number:
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import numpy as np
 
 from rnnviz.figures.nonfinite import contrasting_text
 from rnnviz.mpl.strips import magnitude_map
-from rnnviz.style import axes_title, color, neutral, new_or_given_axes
+from rnnviz.style import axes_title, color, fitted_to_figure, neutral, new_or_given_axes
 
 CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
+DISTANCE_LABEL = "steps between the first marked number and the answer"
 
 
 def _lesson_results(results):
@@ -63,9 +65,9 @@ def _distance_axis(ax, distances, legend_title=None):
     ax.set_xscale("log")
     ax.minorticks_off()
     ax.set_xticks(distances, [str(d) for d in distances])
-    ax.set_xlabel("steps between the first marked number and the answer")
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1), title=legend_title, alignment="left")
+    ax.set_xlabel(fitted_to_figure(DISTANCE_LABEL, ax, mpl.rcParams["axes.labelsize"], within_axes=True))
 
 
 class LongRangeMemoryDisplay:
@@ -222,7 +224,7 @@ class AnswerGradientMapDisplay:
         self.ax_.set_yticks(range(len(labels)), labels)
         for tick, label in zip(self.ax_.get_yticklabels(), labels):
             tick.set_color(color(CELLS.get(label, label)))
-        self.ax_.set_xlabel("steps between the first marked number and the answer")
+        self.ax_.set_xlabel(fitted_to_figure(DISTANCE_LABEL, self.ax_, mpl.rcParams["axes.labelsize"], within_axes=True))
         self.ax_.tick_params(length=0)
         self.colorbar_ = self.figure_.colorbar(self.image_, ax=self.ax_, extend="both",
                                                label="∂ŷ / ∂x_first (median)")

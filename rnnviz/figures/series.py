@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnnviz.data.synthetic import SeriesComponents
-from rnnviz.style import figure_title, neutral, new_or_given_panels
+from rnnviz.mpl.ticks import labels_that_fit, tick_points
+from rnnviz.style import figure_title, fitted_to_figure, neutral, new_or_given_panels
 
 COMPONENTS = ("series", "trend", "seasonal", "noise")
 # Each component has its own panel, so none needs a palette colour (which would claim a meaning): theme neutrals.
@@ -116,8 +117,10 @@ class SeriesComponentsDisplay:
 
         unit = c.time_unit
         if np.issubdtype(c.time.dtype, np.datetime64):
-            for panel in self.zoom_axes_.values():  # few, short date labels in the narrow column
-                locator = mdates.AutoDateLocator(minticks=2, maxticks=4)
+            for panel in self.zoom_axes_.values():  # few, short date labels in the narrow column: years fit
+                inches = 0.9 * panel.get_position().width * figure.get_size_inches()[0]
+                locator = mdates.AutoDateLocator(minticks=2, maxticks=max(2, min(4, labels_that_fit(inches, 4,
+                                                                                                 tick_points()))))
                 panel.xaxis.set_major_locator(locator)
                 panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         else:
@@ -126,7 +129,8 @@ class SeriesComponentsDisplay:
                     column["noise"].set_xlabel(unit)
         if notes:
             for name, note in component_notes(c.period, unit, c.units).items():
-                self.axes_[name].set_title(note, loc="left", fontsize="medium")
+                self.axes_[name].set_title(fitted_to_figure(note, self.axes_[name], "medium"), loc="left",
+                                           fontsize="medium")
         if self.zoom_axes_:
             self.zoom_axes_["series"].set_title(f"first {zoom} periods", loc="left", fontsize="medium")
         if title:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rnnviz.diagrams.unrolled import COLUMN
-from rnnviz.style import axes_title, new_or_given_axes
+from rnnviz.diagrams.unrolled import COLUMN, MIN_STEPS
+from rnnviz.style import axes_title, new_or_given_axes, slide_name
 from rnnviz.views.unrolled import UnrolledView, unrolled_view
 
 MARGIN = 0.4  # around the diagram, in its units
@@ -49,12 +49,31 @@ class UnrolledDisplay:
 
     def plot(self, ax=None, *, title=True, colorbar=True):
         """Paint the diagram and the states; keeps ``figure_``, ``ax_``, ``diagram_`` (as drawn), ``patches_``,
-        ``strips_``, ``input_texts_``, ``colorbar_``.
+        ``strips_``, ``input_texts_``, ``output_texts_``, ``colorbar_``.
 
         The diagram fills the axes (as wide or as tall as they are; a flat one with its rows spread apart, see
         :meth:`~rnnviz.views.unrolled.UnrolledView.filling`) and its text is sized for the figure laid
-        out with its title and colour bar.
+        out with its title and colour bar. A new figure inside ``style.context(size=...)`` whose text would be
+        under 12 pt on that slide is drawn again with fewer steps (down to MIN_STEPS per time axis; ``view``
+        then says which).
         """
+        self._paint(ax, title, colorbar)
+        slide = slide_name()
+        if ax is None and slide is not None and self.view.layout:
+            import matplotlib.pyplot as plt
+
+            from rnnviz.mpl.legibility import small_texts
+
+            full = self.view
+            for fewer in range(full.layout["max_steps"] - 1, MIN_STEPS - 1, -1):
+                if not small_texts(self.figure_, slide=slide):
+                    break
+                plt.close(self.figure_)
+                self.view = full.with_max_steps(fewer)
+                self._paint(None, title, colorbar)
+        return self
+
+    def _paint(self, ax, title, colorbar):
         from matplotlib import rcParams
 
         from rnnviz.mpl.diagram import (
@@ -81,15 +100,19 @@ class UnrolledDisplay:
         fill_width(self.ax_)  # a deep model's diagram is centred, its title over the figure
         self.strips_ = {node_id: paint_strip(self.ax_, drawn.node(node_id), strip)
                         for node_id, strip in self.view.strips.items()}
-        texts = self.view.inputs
-        room = 0.92 * _spacing(drawn, "input")  # each text stays clear of its neighbours'
+        texts = {**self.view.inputs, **self.view.outputs}
+        room = 0.92 * min(_spacing(drawn, "input"), _spacing(drawn, "output"))  # each text clear of its neighbours'
         size = min([0.8 * rcParams["font.size"], 0.3 * points, *(fitting_width(t, room, points) for t in texts.values())])
-        self.input_texts_ = {}
-        for node_id, text in texts.items():
-            node = drawn.node(node_id)
-            self.input_texts_[node_id] = self.ax_.text(node.x, node.y - node.height / 2 - 0.08, text, ha="center",
-                                                       va="top", fontsize=size)
+        self.input_texts_ = {node_id: self._text_by(drawn.node(node_id), text, size, below=True)
+                             for node_id, text in self.view.inputs.items()}
+        self.output_texts_ = {node_id: self._text_by(drawn.node(node_id), text, size, below=False)
+                              for node_id, text in self.view.outputs.items()}
         return self
+
+    def _text_by(self, node, text, size, *, below: bool):
+        """``text`` written just under ``node`` (an input's value) or just over it (an output's)."""
+        y = node.y - node.height / 2 - 0.08 if below else node.y + node.height / 2 + 0.08
+        return self.ax_.text(node.x, y, text, ha="center", va="top" if below else "bottom", fontsize=size)
 
     def _colorbar(self):
         """The states' colour bar: under a diagram flatter than the figure (the room it leaves free), else on its right.

@@ -68,6 +68,9 @@ class Lesson:
     showcase : callable ``(models, data) -> dict``, optional
         Traces to ship (name -> :class:`~rnnviz.ModelTrace`): what the lesson's
         gate figures, videos and widgets draw, so they need no TensorFlow.
+    tokens : dict of int to str, optional
+        What the showcase's token inputs and output classes are, by id (one-hot index):
+        how the pictures write them.
     """
 
     name: str
@@ -79,6 +82,7 @@ class Lesson:
     claims: tuple
     recipe: str = ""
     showcase: Callable | None = None
+    tokens: dict | None = None
 
     def check(self, results: dict) -> list:
         """Every claim of this lesson measured on ``results``."""

@@ -46,6 +46,7 @@ SHOWCASE_SOURCE = (3, 8, 1, 6, 4)  # held-out sequence 0: every digit different,
 TRAIN_SEQUENCES, HELD_OUT_SEQUENCES = 20000, 1000
 EPOCHS, BATCH, LEARNING_RATE = 16, 64, 0.01  # the learning rate decays to 0 along a cosine
 SHOWCASE_SEQUENCES = 8
+TOKENS = {**{digit: str(digit) for digit in range(DIGITS)}, START: "start"}  # how the pictures write each input
 LAYER_NAMES = ("encoder", "decoder", "digit")  # the encoder, the decoder and the head, in every model
 
 SOLVES = 0.95  # at least this fraction of the held-out digits right
@@ -283,4 +284,5 @@ LESSON = Lesson(
             f"global_clipnorm 1), batch {BATCH}, "
             f"{EPOCHS} epochs; measured on {HELD_OUT_SEQUENCES} other sequences"),
     showcase=showcase,
+    tokens=TOKENS,
 )

@@ -40,24 +40,26 @@ def filling_diagram(view: CellView, ax):
 
 
 def paint_cell_key(figure, view: CellView):
-    """A key for the cell's colours under ``figure``: the value map's two ends, 0 faded to the background, each open
-    gate in its own colour, and the not-finite hatch; returns the legend."""
+    """:func:`~rnnviz.views.cell.cell_key` under ``figure``: the value map's two ends, 0 faded to the background,
+    each open gate in its own colour, and the not-finite hatch; returns the legend."""
     from matplotlib.legend_handler import HandlerTuple
     from matplotlib.patches import Patch
 
-    from rnnviz.palette import PALETTE, VALUE_COLOURS
+    from rnnviz.mpl.legends import fitting_columns
     from rnnviz.style import hatch_colour, neutral
+    from rnnviz.views.cell import cell_key
 
-    def swatch(colour, **options):
-        return Patch(facecolor=colour, edgecolor=options.pop("edgecolor", colour), **options)
+    def swatches(entry):
+        if entry.bad:
+            return Patch(facecolor=neutral("background"), edgecolor=hatch_colour(), hatch="xxx")
+        if not entry.colours:
+            return Patch(facecolor=neutral("background"), edgecolor=neutral("muted"))
+        patches = tuple(Patch(facecolor=colour, edgecolor=colour) for colour in entry.colours)
+        return patches if len(patches) > 1 else patches[0]
 
-    entries = [(swatch(VALUE_COLOURS["negative"]), "value < 0"), (swatch(VALUE_COLOURS["positive"]), "value > 0"),
-               (swatch(neutral("background"), edgecolor=neutral("muted")), "0, or a gate shut")]
-    gates = [strip.name for strip in view.strips.values() if strip.activation and strip.name in PALETTE
-             and strip.name != "candidate"]
-    if gates:
-        entries.append((tuple(swatch(PALETTE[gate]) for gate in gates), "a gate open: its colour"))
-    entries.append((swatch(neutral("background"), edgecolor=hatch_colour(), hatch="xxx"), "not finite"))
-    handles, labels = zip(*entries)
-    return figure.legend(handles, labels, loc="outside lower center", ncol=len(entries), frameon=False,
+    entries = cell_key(view.diagram)
+    labels = [entry.label for entry in entries]
+    columns = fitting_columns(figure, labels, handlelength=2.2, handles_per_entry=[len(e.colours) for e in entries])
+    return figure.legend([swatches(entry) for entry in entries], labels,
+                         loc="outside lower center", ncol=columns, frameon=False,
                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)}, handlelength=2.2)

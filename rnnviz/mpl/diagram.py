@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib import patches
 from matplotlib.path import Path
 
-from rnnviz.diagrams.appearance import edge_colour, edge_path, label_colour, node_colour
+from rnnviz.diagrams.appearance import drawn_path, edge_colour, label_colour, node_colour
 from rnnviz.style import neutral
 
 MARGIN = 0.4  # diagram units around a diagram's bounds
@@ -175,7 +175,7 @@ def laid_out_points_per_unit(ax, limits) -> float:
 
 def _arrow(ax, diagram, edge):
     arrow = patches.FancyArrowPatch(
-        path=Path(edge_path(diagram, edge)), arrowstyle="-|>", mutation_scale=12,
+        path=Path(drawn_path(diagram, edge)), arrowstyle="-|>", mutation_scale=12,
         linewidth=1.5 if edge.role != "conveyor" else 3.0, color=edge_colour(edge),
         linestyle="--" if edge.style == "dashed" else "-", zorder=2, shrinkA=0, shrinkB=0,
     )

@@ -8,9 +8,32 @@ import numpy as np
 
 from rnnviz.diagrams import cell_diagram
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.views.scales import ColourScale, gate_scale, state_scale
+from rnnviz.palette import PALETTE, VALUE_COLOURS
+from rnnviz.views.scales import ONE_SIDED, ColourScale, gate_scale, state_scale
 from rnnviz.views.selection import check_sample, check_step, select_layer, shown_layer_name
 from rnnviz.views.values import bad_values
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One entry of a cell view's colour key: its label and its swatches' colours (none: the background, outlined);
+    ``bad``: the mark of a value that is not finite (each painter draws its own)."""
+
+    label: str
+    colours: tuple = ()
+    bad: bool = False
+
+
+def cell_key(diagram) -> list:
+    """The colour key of a cell drawn from ``diagram``: the value map's two ends, 0 (and a shut gate) faded to the
+    background, each gate drawn in its own colour (σ and the like) open, and a value that is not finite."""
+    gates = tuple(PALETTE[node.data["gate"]] for node in diagram.find("gate")
+                  if node.data.get("activation") in ONE_SIDED and node.data["gate"] in PALETTE)
+    entries = [KeyEntry("value < 0", (VALUE_COLOURS["negative"],)), KeyEntry("value > 0", (VALUE_COLOURS["positive"],)),
+               KeyEntry("0, or a gate shut")]
+    if gates:
+        entries.append(KeyEntry("a gate open: its colour", gates))
+    return [*entries, KeyEntry("not finite", bad=True)]
 
 
 @dataclass(frozen=True)

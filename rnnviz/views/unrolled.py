@@ -22,8 +22,8 @@ MAX_SPREAD = 2.2  # a flat diagram's rows are spread at most this far apart (tim
 
 @dataclass(frozen=True)
 class UnrolledView:
-    """An unrolled diagram, a :class:`~rnnviz.views.cell.StripView` per drawn cell (and LSTM cell state box) and a
-    label per drawn input.
+    """An unrolled diagram, a :class:`~rnnviz.views.cell.StripView` per drawn cell (and LSTM cell state box), a
+    label per drawn input and per drawn output of a model with an output at every step.
 
     Every strip of one state has the same scale (``scales[state]``: :func:`rnnviz.views.scales.state_scale` over
     the state's values at every step of the sample, in every layer drawn).
@@ -32,9 +32,38 @@ class UnrolledView:
     diagram: object
     strips: dict
     inputs: dict
-    description: str = ""
+    shows: str = ""  # what the picture shows ("Sample 0: each cell shows its state h after that step")
     scales: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)  # unrolled_diagram's arguments for the diagram (stages, steps, ...)
+    outputs: dict = field(default_factory=dict)  # node id -> what the model output at that step (written above it)
+    counted: tuple = ()  # (layer, its steps): the layer whose steps the description counts
+
+    @property
+    def description(self) -> str:
+        """What the picture shows, and how many of the counted layer's steps are drawn."""
+        if not self.counted:
+            return self.shows
+        layer, steps = self.counted
+        drawn = len({node.data["step"] for node in self.diagram.find("cell", layer=layer)})
+        return f"{self.shows} ({steps} steps" + (f", {drawn} drawn" if steps > drawn else "") + ")"
+
+    def with_max_steps(self, max_steps: int) -> "UnrolledView":
+        """The same view with at most ``max_steps`` steps drawn per time axis (the steps kept are among those drawn:
+        the first and the last), each node keeping its values."""
+        if not self.layout:
+            raise ValueError("with_max_steps: this view does not say how its diagram was laid out (layout is empty)")
+        layout = {**self.layout, "max_steps": max_steps}
+        labels = {node.id: node.label for node in self.diagram.nodes}
+        fewer = unrolled_diagram(**layout)
+        missing = sorted(node.id for node in fewer.nodes if node.id not in labels)
+        if missing:
+            raise ValueError(f"max_steps: {max_steps} draws steps this view does not hold: {missing[:3]}")
+        kept = {node.id for node in fewer.nodes}
+        return replace(self, diagram=replace(fewer, nodes=tuple(replace(node, label=labels[node.id])
+                                                                for node in fewer.nodes)),
+                       strips={k: v for k, v in self.strips.items() if k in kept},
+                       inputs={k: v for k, v in self.inputs.items() if k in kept},
+                       outputs={k: v for k, v in self.outputs.items() if k in kept}, layout=layout)
 
     @property
     def scale(self):
@@ -80,16 +109,13 @@ def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h
                                                              if cell_states else {})}
     strips = {**_strips(trace, cells, state, sample, scales[state]),
               **_strips(trace, cell_states, "c", sample, scales.get("c"))}
-    inputs = {node_id: format_values(value) for node_id, value in _input_values(diagram, stages, trace, sample,
-                                                                                  tokens).items()}
+    inputs = _input_values(diagram, stages, trace, sample, tokens)
+    outputs = _output_values(diagram, trace, sample, tokens)
     first = trace.layers[0]
-    drawn = len({node.data["step"] for node in diagram.find("cell", layer=first.name)})
     shown = f"states {state} and c" if cell_states and state != "c" else f"state {state}"
-    description = (
-        f"Sample {sample}: each cell shows its {shown} after that step "
-        f"({first.steps} steps" + (f", {drawn} drawn" if first.steps > drawn else "") + ")"
-    )
-    return UnrolledView(_with_values(diagram, stages, trace, sample), strips, inputs, description, scales, layout)
+    return UnrolledView(_with_values(diagram, stages, trace, sample), strips, inputs,
+                        f"Sample {sample}: each cell shows its {shown} after that step", scales, layout, outputs,
+                        (first.name, first.steps))
 
 
 def _extent(diagram, margin) -> tuple:
@@ -148,6 +174,23 @@ def _head_values(diagram, trace, sample) -> dict:
     return {node.id: f"{node.label}\n{format_values(given[node.data['output']])}" for node in heads}
 
 
+def _output_values(diagram, trace, sample, tokens) -> dict:
+    """Node id -> the model's output at that node's step, for a model with an output at every step: a number (one
+    unit), or the class it gives most probability (a softmax: its index, or ``tokens[index]``)."""
+    nodes = [node for node in diagram.find("output") if "step" in node.data and "output" not in node.data]
+    given = None if trace.model_output is None else np.asarray(trace.model_output)
+    if not nodes or given is None or given.ndim != 3:
+        return {}
+    given = given[sample]
+    if given.shape[-1] == 1:
+        return {node.id: format_values(given[node.data["step"]]) for node in nodes if node.data["step"] < len(given)}
+    if not (np.all(given >= 0) and np.allclose(given.sum(axis=-1), 1, atol=1e-3)):
+        return {}
+    named = tokens if tokens is not None and not isinstance(tokens, (list, tuple)) else None
+    return {node.id: _token(np.eye(given.shape[-1])[np.argmax(given[node.data["step"]])], node.data["step"], named)
+            for node in nodes if node.data["step"] < len(given)}
+
+
 def _steps(stages, trace) -> dict:
     """The length of every time axis the trace knows, by stage: each recurrent layer's, and the model's input's."""
     steps = {}
@@ -175,22 +218,58 @@ def _first_steps(input_stage, stages, steps):
 
 
 def _input_values(diagram, stages, trace, sample, tokens):
-    """Node id -> what the model was given at that step (a token, or a few numbers; the row label counts longer ones)."""
-    inputs = [stage for stage in stages if stage.role == "input"]
-    if len(inputs) != 1 or trace.model_input is None:
-        return {}
-    given = np.asarray(trace.model_input)[sample]
-    if tokens is None and given.ndim > 1 and given.shape[-1] > WRITTEN_VALUES:
-        return {}
+    """Node id -> what the model was given at that step (a token, or a few numbers; the row label counts longer ones).
+
+    An input the trace does not hold (a model of several inputs) is read where a traced recurrent layer records
+    it, if one reads it directly. A one-hot step is its token: its index, or ``tokens[index]``.
+    """
     values = {}
-    for node in diagram.find("input", layer=inputs[0].name):
-        if "step" not in node.data or node.data["step"] >= len(given):
+    for stage in stages:
+        if stage.role != "input":
             continue
-        value = given[node.data["step"]]
-        if tokens is not None:
-            value = np.asarray(tokens[int(value)] if not isinstance(tokens, (list, tuple)) else tokens[node.data["step"]])
-        values[node.id] = value
+        given = _given_input(stage, stages, trace)
+        if given is None:
+            continue
+        given = given[sample]
+        if tokens is None and given.ndim > 1 and given.shape[-1] > WRITTEN_VALUES and not _one_hot(given):
+            continue
+        for node in diagram.find("input", layer=stage.name):
+            if "step" not in node.data or node.data["step"] >= len(given):
+                continue
+            values[node.id] = _token(given[node.data["step"]], node.data["step"], tokens)
     return values
+
+
+def _given_input(stage, stages, trace):
+    """The values of input ``stage`` for every sample: the model's input, or what a traced recurrent layer reading
+    it directly recorded as its input; None if the trace holds neither."""
+    inputs = [other for other in stages if other.role == "input"]
+    if len(inputs) == 1 and trace.model_input is not None:
+        return np.asarray(trace.model_input)
+    for reader in stages:
+        if reader.role == "recurrent" and reader.sources == (stage.name,) and reader.name in trace.layer_names:
+            return np.asarray(trace[reader.name].inputs)
+    return None
+
+
+def _one_hot(values) -> bool:
+    """Whether every step of ``values`` ((steps, features), features > 1) is one-hot: a single 1, the rest 0."""
+    values = np.asarray(values)
+    return (values.ndim == 2 and values.shape[-1] > 1 and bool(np.all((values == 0) | (values == 1)))
+            and bool(np.all(values.sum(axis=-1) == 1)))
+
+
+def _token(value, step, tokens):
+    """One step's input as a label writes it: its token (``tokens`` a list or tuple: the word at each position; else
+    token id -> text, for an id or a one-hot step), or its values (a one-hot step: its index)."""
+    value = np.asarray(value)
+    if isinstance(tokens, (list, tuple)):
+        return format_values(np.asarray(tokens[step]))
+    if value.ndim == 1 and _one_hot(value[None]):
+        value = np.asarray([int(np.argmax(value))])
+    if tokens is not None:
+        value = np.asarray(tokens[int(value.reshape(-1)[0])])
+    return format_values(value)
 
 
 def format_values(values) -> str:
