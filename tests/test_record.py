@@ -234,3 +234,29 @@ def test_bidirectional_directions_recorded_at_once_equal_one_after_the_other(nam
         assert a.name == b.name
         for key in (*a.state_names, *a.gate_names):
             np.testing.assert_array_equal(a.states.get(key, a.gates.get(key)), b.states.get(key, b.gates.get(key)))
+
+
+
+def test_tensorflows_retracing_warning_about_the_recorders_loops_is_dropped_not_about_a_users_function():
+    """The recorder's loops are one tf.function per cell (traced per cell and input shape), so TensorFlow's
+    "frequent retracing" warning about them says nothing a user can act on; the same warning about anything else
+    still shows. The message below is TensorFlow's, as seen from a gallery run of 2026-12-02."""
+    import logging
+
+    import tensorflow as tf
+
+    import rnnviz.recording.scan  # noqa: F401  (installs the filter)
+
+    seen = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger = tf.get_logger()
+    logger.addHandler(handler)
+    try:
+        logger.warning("5 out of the last 5 calls to <function _compiled_loop.<locals>.with_sequence.<locals>."
+                       "run_and_arrange at 0x7f4c99d651c0> triggered tf.function retracing. Tracing is expensive")
+        logger.warning("5 out of the last 5 calls to <function users_own at 0x7f4c99d651c0> triggered tf.function "
+                       "retracing. Tracing is expensive")
+    finally:
+        logger.removeHandler(handler)
+    assert len(seen) == 1 and "users_own" in seen[0]

@@ -9,6 +9,7 @@ the arrays it returns.
 
 from __future__ import annotations
 
+import logging
 import weakref
 
 import numpy as np
@@ -17,6 +18,19 @@ import tensorflow as tf
 CHUNK_BYTES = 64 * 2**20  # largest block of steps the compiled loop returns at once
 
 _compiled_loops: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class _OwnLoopsRetrace(logging.Filter):
+    """Drops TensorFlow's warning that the recorder's loops were traced anew: each cell has loops of its own
+    (:func:`_compiled_loop`), traced once per cell and input shape, so recording a few models in a row always
+    "retraces". The same warning about any other function still shows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("triggered tf.function retracing" in message and "run_and_arrange" in message)
+
+
+tf.get_logger().addFilter(_OwnLoopsRetrace())
 
 
 def scan_cell(equations, cell, inputs, initial_states, mask=None, go_backwards=False, want_sequence=False):
