@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rnnviz.diagrams.unrolled import COLUMN, MIN_STEPS
+from rnnviz.diagrams.unrolled import COLUMN
 from rnnviz.style import axes_title, new_or_given_axes, slide_name
 from rnnviz.views.unrolled import UnrolledView, unrolled_view
 
 MARGIN = 0.4  # around the diagram, in its units
+FEWEST_STEPS = 2  # a figure too wide for its slide keeps at least the first and the last step of each time axis
 
 
 class UnrolledDisplay:
@@ -54,7 +55,7 @@ class UnrolledDisplay:
         The diagram fills the axes (as wide or as tall as they are; a flat one with its rows spread apart, see
         :meth:`~rnnviz.views.unrolled.UnrolledView.filling`) and its text is sized for the figure laid
         out with its title and colour bar. A new figure inside ``style.context(size=...)`` whose text would be
-        under 12 pt on that slide is drawn again with fewer steps (down to MIN_STEPS per time axis; ``view``
+        under 12 pt on that slide is drawn again with fewer steps (down to FEWEST_STEPS per time axis; ``view``
         then says which).
         """
         self._paint(ax, title, colorbar)
@@ -65,7 +66,7 @@ class UnrolledDisplay:
             from rnnviz.mpl.legibility import small_texts
 
             full = self.view
-            for fewer in range(full.layout["max_steps"] - 1, MIN_STEPS - 1, -1):
+            for fewer in range(full.layout["max_steps"] - 1, FEWEST_STEPS - 1, -1):
                 if not small_texts(self.figure_, slide=slide):
                     break
                 plt.close(self.figure_)
@@ -134,6 +135,13 @@ class UnrolledDisplay:
         colorbar = self.figure_.colorbar(ScalarMappable(norm(scale), colour_map(scale, self.ax_.get_facecolor())),
                                          ax=self.ax_, pad=0.01, **place,
                                          label=f"{label}{' ' if under else chr(10)}(one colour per unit)")
+        if under:  # a short bar: as many ticks as keep their labels ("−0.25") apart
+            from matplotlib import ticker
+
+            from rnnviz.mpl.ticks import labels_that_fit, tick_points
+
+            fit = labels_that_fit(0.9 * place["shrink"] * width, 5, tick_points())
+            colorbar.ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=max(2, fit - 1)))
         colorbar.second_axis_ = None
         if two:  # the same colour at the same share of each state's full strength
             ratio = other.high / scale.high

@@ -49,17 +49,17 @@ class UnrolledView:
 
     def with_max_steps(self, max_steps: int) -> "UnrolledView":
         """The same view with at most ``max_steps`` steps drawn per time axis (the steps kept are among those drawn:
-        the first and the last), each node keeping its values."""
+        the first and the last, a "…" for the rest), each node keeping its values."""
         if not self.layout:
             raise ValueError("with_max_steps: this view does not say how its diagram was laid out (layout is empty)")
         layout = {**self.layout, "max_steps": max_steps}
         labels = {node.id: node.label for node in self.diagram.nodes}
         fewer = unrolled_diagram(**layout)
-        missing = sorted(node.id for node in fewer.nodes if node.id not in labels)
+        missing = sorted(node.id for node in fewer.nodes if node.id not in labels and node.role != "ellipsis")
         if missing:
             raise ValueError(f"max_steps: {max_steps} draws steps this view does not hold: {missing[:3]}")
         kept = {node.id for node in fewer.nodes}
-        return replace(self, diagram=replace(fewer, nodes=tuple(replace(node, label=labels[node.id])
+        return replace(self, diagram=replace(fewer, nodes=tuple(replace(node, label=labels.get(node.id, node.label))
                                                                 for node in fewer.nodes)),
                        strips={k: v for k, v in self.strips.items() if k in kept},
                        inputs={k: v for k, v in self.inputs.items() if k in kept},
