@@ -251,6 +251,8 @@ def test_tensorflows_retracing_warning_about_the_recorders_loops_is_dropped_not_
     handler = logging.Handler()
     handler.emit = lambda record: seen.append(record.getMessage())
     logger = tf.get_logger()
+    level = logger.level  # (other tests may have quietened TensorFlow's log)
+    logger.setLevel(logging.WARNING)
     logger.addHandler(handler)
     try:
         logger.warning("5 out of the last 5 calls to <function _compiled_loop.<locals>.with_sequence.<locals>."
@@ -259,4 +261,5 @@ def test_tensorflows_retracing_warning_about_the_recorders_loops_is_dropped_not_
                        "retracing. Tracing is expensive")
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
     assert len(seen) == 1 and "users_own" in seen[0]
