@@ -118,20 +118,19 @@ def _wrapped(description: str, width: int | None, inches: float, points: float) 
         return textwrap.fill(description, width)
     lines = []
     for word in description.split():
-        if lines and _drawn_width(f"{lines[-1]} {word}", points) <= inches * 72:
+        if lines and drawn_width(f"{lines[-1]} {word}", points) <= inches * 72:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
     return "\n".join(lines)
 
 
-def _drawn_width(text: str, points: float) -> float:
-    """The width in points of ``text`` drawn in the current font at ``points``."""
-    from matplotlib.textpath import TextToPath
+def drawn_width(text: str, points: float) -> float:
+    """The width in points of ``text`` (its longest line) drawn in the current font at ``points``."""
+    from matplotlib.textpath import text_to_path
 
-    width, _, _ = TextToPath().get_text_width_height_descent(text, mpl.font_manager.FontProperties(size=points),
-                                                              ismath=False)
-    return width
+    font = mpl.font_manager.FontProperties(size=points)
+    return max(text_to_path.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n"))
 
 
 def _spacer(heading: str, wrapped: str) -> str:

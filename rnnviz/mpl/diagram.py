@@ -11,7 +11,7 @@ from matplotlib import patches
 from matplotlib.path import Path
 
 from rnnviz.diagrams.appearance import drawn_path, edge_colour, label_colour, node_colour
-from rnnviz.style import neutral
+from rnnviz.style import drawn_width, neutral
 
 MARGIN = 0.4  # diagram units around a diagram's bounds
 CAPTION_OFFSET = 0.1  # diagram units from a gate's centre line (its incoming wire) to its caption's left edge
@@ -141,12 +141,7 @@ def _fitting_size(node, points, fontsize, *, shift=None):
 
 def fitting_width(text, width, points) -> float:
     """The largest font size at which every line of ``text`` fits ``width`` diagram units (``points`` per unit)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
-
-    font = FontProperties(size=10.0)
-    widest = max(text_to_path.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n"))
-    return 10.0 * width * points / max(widest, 1e-9)
+    return 10.0 * width * points / max(drawn_width(text, 10.0), 1e-9)
 
 
 def points_per_unit(ax, limits, *, room=0.85) -> float:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextToPath
+
+from rnnviz.style import drawn_width
 
 ROOM = 0.96  # of the figure's width a legend under it may take
 
@@ -18,7 +19,7 @@ def fitting_columns(figure, labels, *, handlelength: float | None = None, handle
     points = FontProperties(size=rc["legend.fontsize"]).get_size_in_points()
     handle = (rc["legend.handlelength"] if handlelength is None else handlelength) + rc["legend.handletextpad"]
     counts = handles_per_entry or [1] * len(labels)
-    widths = [_text_width(label, points) + handle * points * max(1, count) for label, count in zip(labels, counts)]
+    widths = [drawn_width(label, points) + handle * points * max(1, count) for label, count in zip(labels, counts)]
     room = ROOM * figure.get_size_inches()[0] * 72 - 2 * rc["legend.borderpad"] * points
     for columns in range(min(most or len(labels), len(labels)), 0, -1):
         column_widths = [max(widths[start:start + rows]) for start, rows in _columns(len(labels), columns)]
@@ -36,7 +37,3 @@ def _columns(count: int, columns: int) -> list:
     return [(start, size) for start, size in zip(starts, sizes) if size]
 
 
-def _text_width(text: str, points: float) -> float:
-    """The width in points of ``text``'s longest line, drawn at ``points``."""
-    return max(TextToPath().get_text_width_height_descent(line, FontProperties(size=points), ismath=False)[0]
-               for line in text.split("\n"))

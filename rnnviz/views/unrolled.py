@@ -187,7 +187,7 @@ def _output_values(diagram, trace, sample, tokens) -> dict:
     if not (np.all(given >= 0) and np.allclose(given.sum(axis=-1), 1, atol=1e-3)):
         return {}
     named = tokens if tokens is not None and not isinstance(tokens, (list, tuple)) else None
-    return {node.id: _token(np.eye(given.shape[-1])[np.argmax(given[node.data["step"]])], node.data["step"], named)
+    return {node.id: _class_text(int(np.argmax(given[node.data["step"]])), named)
             for node in nodes if node.data["step"] < len(given)}
 
 
@@ -266,10 +266,15 @@ def _token(value, step, tokens):
     if isinstance(tokens, (list, tuple)):
         return format_values(np.asarray(tokens[step]))
     if value.ndim == 1 and _one_hot(value[None]):
-        value = np.asarray([int(np.argmax(value))])
+        return _class_text(int(np.argmax(value)), tokens)
     if tokens is not None:
         value = np.asarray(tokens[int(value.reshape(-1)[0])])
     return format_values(value)
+
+
+def _class_text(index: int, tokens) -> str:
+    """A class (a one-hot index, a softmax's most probable) as a label writes it: ``tokens[index]``, or the index."""
+    return format_values(np.asarray([tokens[index] if tokens is not None else index]))
 
 
 def format_values(values) -> str:
