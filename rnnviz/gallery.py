@@ -663,8 +663,9 @@ def _architecture_figures(seed: int) -> list:
         def draw():
             if name in TRAINED_ARCHITECTURES:
                 lesson, model = TRAINED_ARCHITECTURES[name]
-                display = UnrolledDisplay.from_trace(lessons.trace(lesson, model), max_steps=6,
-                                                     tokens=lessons.get(lesson).tokens)
+                taught = lessons.get(lesson)
+                display = UnrolledDisplay.from_trace(lessons.trace(lesson, model), max_steps=6, tokens=taught.tokens,
+                                                     fed_back=taught.fed_back)
                 display.heading = f"Encoder–decoder {shown_task()}"
                 return display.plot()
             model, x = models()[name]

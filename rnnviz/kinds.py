@@ -32,6 +32,9 @@ class CellKind:
     colour : str
         Only for a kind rnnviz does not colour itself: its hex colour (lines, curves, unrolled outlines).
         rnnviz's own kinds take theirs from :data:`rnnviz.palette.KIND_COLOURS`, the one place they are set.
+    gate_colours : dict of str to str
+        Only for gates rnnviz does not colour itself (a gate name none of its kinds has): gate -> hex colour.
+        rnnviz's own gates take theirs from :data:`rnnviz.palette.GATE_COLOURS`.
     layer : str
         ``"module:Class"`` of its Keras layer; the cell class is the layer's name + ``"Cell"``.
     diagram : str
@@ -46,6 +49,7 @@ class CellKind:
     gates: tuple[str, ...]
     gate_meanings: dict = field(default_factory=dict)
     colour: str = ""
+    gate_colours: dict = field(default_factory=dict)
     layer: str = ""
     diagram: str = ""
     equations: str = ""

@@ -38,17 +38,24 @@ KIND_COLOURS = {
 }
 """One colour per cell kind: its outline in unrolled pictures, its lines and curves in comparisons."""
 
-PALETTE = {
-    # cell kinds (a kind added to CELL_KINDS with a hex ``colour=`` of its own gets that one; otherwise grey)
-    **{name: kind.colour or OKABE_ITO["grey"] for name, kind in CELL_KINDS.items() if name not in KIND_COLOURS},
-    **KIND_COLOURS,
-    # gates: a σ gate's strip fades from the background (0, shut) to its gate's colour (1, open)
+GATE_COLOURS = {  # a σ gate's strip fades from the background (0, shut) to its gate's colour (1, open)
     "input": "#EE3377",  # magenta: Tol vibrant magenta, as published
     "forget": "#159B7A",  # mint: Tol light mint #44BB99, L* 69→57
     "candidate": "#AA4499",  # plum: Tol muted purple, as published
     "output": "#17812C",  # green: Tol bright green #228833, L* 50→47
     "update": "#999933",  # olive: Tol muted olive, as published
     "reset": "#017F5C",  # sea green: Okabe–Ito bluish green #009E73, L* 58→47
+}
+"""One colour per gate of rnnviz's own cell kinds."""
+
+PALETTE = {
+    # cell kinds (a kind added to CELL_KINDS with a hex ``colour=`` of its own gets that one; otherwise grey)
+    **{name: kind.colour or OKABE_ITO["grey"] for name, kind in CELL_KINDS.items() if name not in KIND_COLOURS},
+    **KIND_COLOURS,
+    # gates: rnnviz's own, then those of a kind added to CELL_KINDS (its ``gate_colours=``; otherwise grey)
+    **GATE_COLOURS,
+    **{gate: kind.gate_colours.get(gate, OKABE_ITO["grey"])
+       for kind in CELL_KINDS.values() for gate in kind.gates if gate not in GATE_COLOURS},
     # states: h on recurrent and state wires, c on the conveyor (and on peepholes, which carry c)
     "h": "#9575E8",  # violet: Tol muted indigo #332288, L* 22→57
     "c": "#AE8200",  # ochre: Tol high-contrast yellow #DDAA33, L* 72→57

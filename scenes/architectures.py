@@ -36,10 +36,12 @@ class ArchitecturesScene(SteppedScene):
         title = text(heading, font_size=34).to_corner(UL, buff=0.3)
         lesson = {ARCHITECTURES[name]: lesson for name, (lesson, _) in TRAINED_ARCHITECTURES.items()}.get(caption)
         what = "an untrained model" if lesson is None else "a trained model"
-        tokens = None if lesson is None else lessons.get(lesson).tokens
+        taught = None if lesson is None else lessons.get(lesson)
+        tokens, fed_back = (None, None) if taught is None else (taught.tokens, taught.fed_back)
         subtitle = text(f"{example}; {what}, its real values", font_size=20, colour=neutral("muted", THEME))
         subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
-        return [title, subtitle, UnrolledMobject(trace, max_steps=6, width=13.8, height=5.6, tokens=tokens).move_to(DOWN * 0.55)]
+        return [title, subtitle, UnrolledMobject(trace, max_steps=6, width=13.8, height=5.6, tokens=tokens,
+                                                       fed_back=fed_back).move_to(DOWN * 0.55)]
 
     def still(self, step: int):
         self.add(*self.model(step))

@@ -15,13 +15,15 @@ class UnrolledMobject(VGroup):
 
     ``strips[node_id]`` shows the state of that cell after its step; ``numbers[node_id]``
     (one-unit layers) its value as text; ``inputs[node_id]`` what the model was given, ``outputs[node_id]`` what it
-    output at that step (``tokens`` name token inputs and classes, as for the slide figure).
+    output at that step (``tokens`` name token inputs and classes, ``fed_back`` inputs that are the model's last
+    output, as for the slide figure).
     """
 
     def __init__(self, trace, *, sample: int = 0, max_steps: int = 8, width: float = 12.6, height: float = 5.4,
-                 tokens=None):
+                 tokens=None, fed_back=None):
         super().__init__()
-        view = unrolled_view(trace, sample=sample, max_steps=max_steps, tokens=tokens).filling(width / height)
+        view = unrolled_view(trace, sample=sample, max_steps=max_steps, tokens=tokens,
+                             fed_back=fed_back).filling(width / height)
         self.states = {node_id: strip.values for node_id, strip in view.strips.items()}
         self.diagram = DiagramMobject(view.diagram, label_shift={"cell": 0.22, "state": 0.22})  # over the strips
         self.strips, self.numbers = {}, {}

@@ -85,11 +85,13 @@ def test_the_shipped_results_are_seed_0_and_small():
 @pytest.mark.parametrize("name", MODELS)
 def test_the_pictures_write_the_digits_read_and_written(name, shipped):
     """The figure (and the video, from the same view) writes the source under the encoder, the start token and the
-    digits the decoder wrote under the decoder, and those digits over its outputs: what is fed back shows."""
+    digits the decoder wrote under the decoder, and those digits over its outputs; the decoder's inputs after the
+    first are named after the outputs they are (ŷ₀ … ŷ₃): what is fed back shows."""
     from rnnviz.figures.unrolled import UnrolledDisplay
 
     _, trace = shipped[name]
-    display = UnrolledDisplay.from_trace(trace, max_steps=6, tokens=lessons.get("encoder_decoder").tokens).plot()
+    taught = lessons.get("encoder_decoder")
+    display = UnrolledDisplay.from_trace(trace, max_steps=6, tokens=taught.tokens, fed_back=taught.fed_back).plot()
     read = {node_id: text.get_text() for node_id, text in display.input_texts_.items()}
     written = {node_id: text.get_text() for node_id, text in display.output_texts_.items()}
     steps = sorted(int(node_id.split("/")[1]) for node_id in written)
@@ -99,3 +101,19 @@ def test_the_pictures_write_the_digits_read_and_written(name, shipped):
         assert read[f"source/{step}"] == str(lesson.SHOWCASE_SOURCE[step])
         assert written[f"digit/{step}"] == answer[step]
         assert read[f"previous/{step}"] == ("start" if step == 0 else answer[step - 1])
+        fed = display.diagram.node(f"previous/{step}").label
+        assert fed == ("x₀" if step == 0 else display.diagram.node(f"digit/{step - 1}").label)
+
+
+def test_an_input_said_to_be_fed_back_is_checked_on_the_trace(shipped):
+    """fed_back is shown only where the trace holds it: the source is not what the decoder wrote, and names that
+    are not an input and an output of the model are refused by name."""
+    from rnnviz.views.unrolled import unrolled_view
+
+    _, trace = shipped["LSTM"]
+    with pytest.raises(ValueError, match=r"fed_back: input 'source' at step 1 .* it is not fed back"):
+        unrolled_view(trace, fed_back={"source": "digit"})
+    with pytest.raises(ValueError, match=r"fed_back: 'target' is not an input of the model"):
+        unrolled_view(trace, fed_back={"target": "digit"})
+    with pytest.raises(ValueError, match=r"fed_back: 'decoder' .* is not an output layer"):
+        unrolled_view(trace, fed_back={"previous": "decoder"})

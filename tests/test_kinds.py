@@ -17,6 +17,9 @@ def test_a_new_cell_kind_reaches_the_palette_diagrams_scenes_render_and_explorer
             "my_gru", "My GRU", states=("h",), gates=("update", "reset", "candidate"),
             gate_meanings={"update": "keep the old state"}, colour="#56B4E9", layer="mylib.layers:MyGRU", diagram="gru",
             equations="mylib.equations:MyGRUEquations")
+        CELL_KINDS["my_mgu"] = CellKind(  # a gate name no kind of rnnviz's has
+            "my_mgu", "My MGU", states=("h",), gates=("keep", "candidate"), gate_colours={"keep": "#117733"},
+            layer="mylib.layers:MyMGU", diagram="gru", equations="mylib.equations:MyMGUEquations")
 
         from rnnviz.diagrams.architecture import RECURRENT_CLASSES
         from rnnviz.diagrams.cells import cell_diagram
@@ -26,6 +29,7 @@ def test_a_new_cell_kind_reaches_the_palette_diagrams_scenes_render_and_explorer
         from rnnviz.widgets.gradients import KINDS
 
         assert PALETTE["my_gru"] == "#56B4E9"
+        assert PALETTE["keep"] == "#117733" and PALETTE["candidate"] != "#117733"
         assert RECURRENT_CLASSES["MyGRU"] == RECURRENT_CLASSES["MyGRUCell"] == "my_gru" == kind_of_class("MyGRU")
         assert {node.data.get("gate") for node in cell_diagram("my_gru").nodes} >= {"update", "reset", "candidate"}
         entry = SCENES["my_gru"]

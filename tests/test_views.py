@@ -76,6 +76,24 @@ def test_figure_video_and_explorer_give_every_strip_the_same_colours(trace):
         np.testing.assert_allclose(painted, expected, atol=TOLERANCE, err_msg=node_id)
 
 
+def test_the_time_step_explorer_colours_h_as_the_cell_views_do(trace):
+    """The TimeStepExplorer's chain paints each step's h with the colours of that step's cell view."""
+    from rnnviz.widgets import TimeStepExplorer
+
+    layer = trace.layers[0]
+    step = layer.steps // 2
+    explorer = TimeStepExplorer(trace, step=step, theme=THEME)
+    strips = explorer.artists["strips"]
+    strips.update_scalarmappable()
+    painted = strips.get_facecolors()[:, :3].reshape(explorer.artists["window"], layer.units, 3)
+    background = np.array(ManimColor(style.neutral("background", THEME)).to_rgb())
+    for column, shown in enumerate(range(explorer.artists["start"], explorer.artists["start"] + len(painted))):
+        strip = cell_view(trace, sample=0, step=shown).strips["h_out"]
+        expected = strip.scale.colours(strip.values, style.neutral("background", THEME))
+        np.testing.assert_allclose(painted[column], expected, atol=TOLERANCE, err_msg=f"step {shown}")
+    assert not np.allclose(painted, background)  # the chain shows something
+
+
 def test_neighbouring_steps_differ_in_colour_for_the_gates_lesson():
     """The comparison above can fail: the lesson's LSTM writes at a marker, so its input gate's colour changes there."""
     trace = lessons.trace("gates", "LSTM")

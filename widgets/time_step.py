@@ -12,6 +12,7 @@ from rnnviz.diagrams.architecture import Stage
 from rnnviz.diagrams.geometry import Diagram
 from rnnviz.diagrams.unrolled import COLUMN, SUBSCRIPTS
 from rnnviz.errors import check_int
+from rnnviz.kinds import CELL_KINDS
 from rnnviz.mpl.diagram import paint_diagram, points_per_unit, strip_extent
 from rnnviz.mpl.strips import colour_map, norm
 from rnnviz.style import PALETTE, hatch_colour, neutral
@@ -244,7 +245,8 @@ def _gate_bars(ax, layer) -> dict:
     ax.set_title("the gates at step t", loc="left")
     if not gate_names:
         activation = layer.config.get("activation", "tanh")
-        ax.text(0.5, 0.5, f"A SimpleRNN has no gates:\nh_t = {activation}(W_x x_t + W_h h_(t−1) + b)", ha="center",
+        title = CELL_KINDS[layer.kind].title
+        ax.text(0.5, 0.5, f"A {title} has no gates:\nh_t = {activation}(W_x x_t + W_h h_(t−1) + b)", ha="center",
                 va="center", transform=ax.transAxes)
         ax.set_yticks([])
         return {"gate_bars": None, "gate_names": []}

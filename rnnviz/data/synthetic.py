@@ -7,6 +7,8 @@ import numbers
 
 import numpy as np
 
+from rnnviz.errors import check_int, check_number
+
 SEASONALITIES = ("indices", "smooth")
 
 # Time-unit words for integer time axes, by frequency.
@@ -77,13 +79,13 @@ def synthetic_series(length=1461, *, level=10.0, slope=0.01, period=30, seasonal
         same noise for both seasonalities).
     start: None for integer time steps 0..length-1, or a date ("2020-01-01") for daily datetime64 times.
     """
-    length = _integer("length", length, minimum=2)
-    period = _integer("period", period, minimum=2)
+    length = check_int("length", length, 2)
+    period = check_int("period", period, 2)
     if length < 2 * period:
         expected = f"at least two periods ({2 * period} steps for period={period})"
         raise ValueError(f"length: expected {expected}, got {length}")
-    level, slope = _real("level", level), _real("slope", slope)
-    amplitude, noise = _real("amplitude", amplitude, minimum=0), _real("noise", noise, minimum=0)
+    level, slope = check_number("level", level), check_number("slope", slope)
+    amplitude, noise = check_number("amplitude", amplitude, 0), check_number("noise", noise, 0)
     if seasonality not in SEASONALITIES:
         raise ValueError(f"seasonality: expected one of {list(SEASONALITIES)}, got {seasonality!r}")
     if ar is not None and not (_real_or_none(ar) is not None and -1 < ar < 1):
@@ -154,21 +156,8 @@ def _daily_dates(start, length):
     return first + np.arange(length)
 
 
-def _integer(argument, value, *, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{argument}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
-
 
 def _real_or_none(value):
     """``value`` as a float if it is a finite real number (not a bool), else None."""
     ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and np.isfinite(value)
     return float(value) if ok else None
-
-
-def _real(argument, value, *, minimum=None):
-    number = _real_or_none(value)
-    if number is None or (minimum is not None and number < minimum):
-        expected = "a finite number" + ("" if minimum is None else f" >= {minimum}")
-        raise ValueError(f"{argument}: expected {expected}, got {value!r}")
-    return number

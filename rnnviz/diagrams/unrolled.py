@@ -76,7 +76,8 @@ def shown_steps(length: int, max_steps: int = 8) -> list:
 
 
 def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: int = MAX_ROWS,
-                     max_width: float = MAX_WIDTH, trace_layers=None, row_pitch: float = ROW) -> Diagram:
+                     max_width: float = MAX_WIDTH, trace_layers=None, row_pitch: float = ROW,
+                     fed_back=None) -> Diagram:
     """Lay out ``stages`` (from :func:`describe_model` or :func:`stages_from_trace`) unrolled in time.
 
     Parameters
@@ -102,17 +103,42 @@ def unrolled_diagram(stages: list, *, steps=None, max_steps: int = 8, max_rows: 
     row_pitch : float
         The distance between rows (more than ROW spreads the rows of a flat diagram to fill a taller frame;
         the nodes, their ids and the steps shown stay the same).
+    fed_back : dict of str to str, optional
+        Inputs (by name) that are, at each step after the first, what a per-step output of the model (by layer
+        name) wrote one step before: a decoder reading its own last output. Such an input's steps are named after
+        that output (ŷ₀, ŷ₁, …), so the picture says that what the decoder reads is what it wrote.
     """
+    fed_back = _checked_fed_back(stages, fed_back)
     for summary in _summaries(_banded(list(stages), steps, max_steps)):
         for merges in (True, False):  # then a Bidirectional layer's per-step merges left to the layer reading them
             for shown in range(max_steps, min(max_steps, MIN_STEPS) - 1, -1):
-                diagram = _Layout(shown, merges=merges, pitch=row_pitch).draw(summary, steps, trace_layers)
+                diagram = _Layout(shown, merges=merges, pitch=row_pitch, fed_back=fed_back).draw(summary, steps,
+                                                                                                 trace_layers)
                 xmin, xmax, _, _ = diagram.bounds
                 if xmax - xmin <= max_width:
                     break
             if _rows(diagram) <= max_rows:
                 return diagram
     return diagram
+
+
+def _checked_fed_back(stages, fed_back) -> dict:
+    """``fed_back`` (input name -> output layer name) checked against ``stages``: each an input of the model and a
+    layer that is the model's output."""
+    if fed_back is None:
+        return {}
+    if not isinstance(fed_back, dict):
+        raise TypeError(f"fed_back: expected a dict of input name -> output layer name, got {type(fed_back).__name__}")
+    inputs = [stage.name for stage in stages if stage.role == "input"]
+    consumers = _consumers(stages)
+    outputs = [stage.name for stage in stages if stage.role not in ("input", "recurrent") and not consumers[stage.name]]
+    for given, output in fed_back.items():
+        if given not in inputs:
+            raise ValueError(f"fed_back: {given!r} is not an input of the model; its inputs are {inputs}")
+        if output not in outputs:
+            raise ValueError(f"fed_back: {output!r} (what {given!r} is fed) is not an output layer of the model; "
+                             f"its outputs are {outputs}")
+    return dict(fed_back)
 
 
 def _rows(diagram) -> int:
@@ -277,8 +303,9 @@ class _Output:
 class _Layout:
     """Places nodes axis by axis; each stage's output is either on a time axis (per step) or a single vector."""
 
-    def __init__(self, max_steps, *, merges=True, pitch=ROW):
+    def __init__(self, max_steps, *, merges=True, pitch=ROW, fed_back=None):
         self.max_steps = max_steps
+        self.fed_back = fed_back or {}  # input name -> the output layer whose last step it reads
         self.pitch = pitch  # between rows
         self.merges = merges  # False: a Bidirectional layer's per-step merges left to the layer reading them
         self.routes = {}  # node id -> how an edge from it upwards goes round a cell (see edge_up)
@@ -449,10 +476,16 @@ class _Layout:
             axis = self.add_axis(inputs, length, pitch=pitch, label_x=inputs[0][0] - 0.45 * pitch - 0.25)
             count, _ = window_steps(window, length)
             self.fans[fan.name] = self.add_axis(outputs, count, label_x=self.label_x[axis]), reads
-        ids = self.per_step(stage.name, axis, 0, "input", "x", IO_SIZE, {"layer": stage.name})
+        labels = None
+        if stage.name in self.fed_back:  # step t reads the output of step t - 1: named so (x₀, ŷ₀, ŷ₁, …)
+            labels = {step: f"ŷ{_subscript(step - 1)}" if step else f"x{_subscript(step)}"
+                      for _, step in self.axes[axis] if step is not None}
+        ids = self.per_step(stage.name, axis, 0, "input", "x", IO_SIZE, {"layer": stage.name}, labels=labels)
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "x")
         tokens = " (token ids)" if stage.extra.get("tokens") else ""
         values = f"\n{stage.features} values a step" if (stage.features or 0) > WRITTEN_VALUES else ""
+        if stage.name in self.fed_back:
+            values = "\nŷ one step before"
         name = f"input '{stage.name}'" if self.named_inputs else INPUT_NAME
         self.row_label(axis, 0, f"{name}{tokens}{values}")
 

@@ -23,10 +23,11 @@ import matplotlib as mpl
 import numpy as np
 
 from rnnviz.figures.nonfinite import contrasting_text
+from rnnviz.kinds import kind_of_class
 from rnnviz.mpl.strips import magnitude_map
 from rnnviz.style import axes_title, color, fitted_to_figure, neutral, new_or_given_axes
 
-CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
+CELLS = ("SimpleRNN", "LSTM", "GRU")  # the memory lesson's models, by their Keras layer's name
 DISTANCE_LABEL = "steps between the first marked number and the answer"
 
 
@@ -105,7 +106,7 @@ class LongRangeMemoryDisplay:
             (self.lines_[label],) = self.ax_.plot(
                 self.distances,
                 values,
-                **{"color": color(CELLS.get(label, label)), "marker": "o", "linewidth": 2.2, "label": label, **kwargs},
+                **{"color": color(kind_of_class(label) or label), "marker": "o", "linewidth": 2.2, "label": label, **kwargs},
             )
         if self.no_memory_mse is not None:
             (self.lines_["no memory"],) = self.ax_.plot(
@@ -159,7 +160,7 @@ class AnswerGradientDisplay:
         self.figure_, self.ax_ = new_or_given_axes(ax)
         self.lines_, self.bands_ = {}, {}
         for label, median in self.medians().items():
-            line_color = color(CELLS.get(label, label))
+            line_color = color(kind_of_class(label) or label)
             low, high = np.array([np.percentile(v, [25, 75]) for v in self.gradients[label]]).T
             self.bands_[label] = self.ax_.fill_between(self.distances, low, high, color=line_color, alpha=0.2, linewidth=0)
             (self.lines_[label],) = self.ax_.plot(
@@ -223,7 +224,7 @@ class AnswerGradientMapDisplay:
         self.ax_.set_xticks(range(self.distances.size), [str(d) for d in self.distances])
         self.ax_.set_yticks(range(len(labels)), labels)
         for tick, label in zip(self.ax_.get_yticklabels(), labels):
-            tick.set_color(color(CELLS.get(label, label)))
+            tick.set_color(color(kind_of_class(label) or label))
         self.ax_.set_xlabel(fitted_to_figure(DISTANCE_LABEL, self.ax_, mpl.rcParams["axes.labelsize"], within_axes=True))
         self.ax_.tick_params(length=0)
         self.colorbar_ = self.figure_.colorbar(self.image_, ax=self.ax_, extend="both",

@@ -46,7 +46,7 @@ class MemoryHeatmapDisplay:
         from rnnviz.recording.experiments import untrained_cells
 
         x = np.random.default_rng(seed).normal(size=(batch, steps, 1)).astype("float32")
-        models = untrained_cells(("simple_rnn", "lstm", "gru"), units=units, steps=steps, seed=seed)
+        models = untrained_cells(units=units, steps=steps, seed=seed)
         description = f"untrained layers of {units} units (Keras's default initialisation), {batch} random sequences"
         display = cls.from_models(models, x, description=description)
         display.heading = UNTRAINED_HEADING

@@ -37,9 +37,11 @@ class UnrolledDisplay:
         return self.view.description
 
     @classmethod
-    def from_trace(cls, trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None):
-        """Draw ``trace`` (a :class:`~rnnviz.ModelTrace`) for one ``sample``; ``tokens`` label token inputs."""
-        return cls(view=unrolled_view(trace, sample=sample, max_steps=max_steps, state=state, tokens=tokens))
+    def from_trace(cls, trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None, fed_back=None):
+        """Draw ``trace`` (a :class:`~rnnviz.ModelTrace`) for one ``sample``; ``tokens`` label token inputs,
+        ``fed_back`` names inputs that are the model's last output (see :func:`rnnviz.views.unrolled.unrolled_view`)."""
+        return cls(view=unrolled_view(trace, sample=sample, max_steps=max_steps, state=state, tokens=tokens,
+                                      fed_back=fed_back))
 
     @classmethod
     def from_model(cls, model, x, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from rnnviz.errors import check_int
 
 
 def naive(inputs, horizon: int) -> np.ndarray:
@@ -13,7 +13,7 @@ def naive(inputs, horizon: int) -> np.ndarray:
     inputs: ``(windows, input_steps)`` or ``(windows, input_steps, 1)``. Returns ``(windows, horizon)``.
     """
     values = _window_values(inputs)
-    return np.repeat(values[:, -1:], _positive("horizon", horizon), axis=1)
+    return np.repeat(values[:, -1:], check_int("horizon", horizon, 1), axis=1)
 
 
 def seasonal_naive(inputs, horizon: int, period: int) -> np.ndarray:
@@ -25,7 +25,7 @@ def seasonal_naive(inputs, horizon: int, period: int) -> np.ndarray:
     Returns ``(windows, horizon)``.
     """
     values = _window_values(inputs)
-    horizon, period = _positive("horizon", horizon), _positive("period", period)
+    horizon, period = check_int("horizon", horizon, 1), check_int("period", period, 1)
     input_steps = values.shape[1]
     if input_steps < period:
         raise ValueError(
@@ -43,9 +43,3 @@ def _window_values(inputs) -> np.ndarray:
     if values.ndim != 2 or values.shape[1] == 0:
         raise ValueError(f"inputs: expected (windows, input_steps) or (windows, input_steps, 1), got shape {np.shape(inputs)}")
     return values
-
-
-def _positive(argument: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{argument}: expected an integer >= 1, got {value!r}")
-    return int(value)

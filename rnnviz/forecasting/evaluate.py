@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rnnviz.errors import check_int
 from rnnviz.forecasting.baselines import naive, seasonal_naive
 from rnnviz.forecasting.models import MODELS, model_spec, title
 
@@ -114,9 +115,9 @@ def train_models(windows, names=None, *, epochs: int = 20, patience: int = 4, le
     import keras
 
     names = list(MODELS) if names is None else [model_spec(name).name for name in _listed(names)]
-    batch_size = _checked_positive("batch_size", windows.batch_size if batch_size is None else batch_size)
-    _checked_positive("epochs", epochs)
-    _checked_positive("patience", patience)
+    batch_size = check_int("batch_size", windows.batch_size if batch_size is None else batch_size, 1)
+    check_int("epochs", epochs, 1)
+    check_int("patience", patience, 1)
     say = progress or (lambda line: None)
 
     data = _WindowArrays(windows)
@@ -161,7 +162,7 @@ def _add_baselines(results: ForecastResults, data: _WindowArrays, period) -> Non
     windows = data.windows
     step_period = None
     if period is not None:
-        period = _checked_positive("period", period)
+        period = check_int("period", period, 1)
         if period % windows.stride:
             raise ValueError(
                 f"period: {period} series steps is not a whole number of window steps at stride={windows.stride}; "
@@ -235,11 +236,6 @@ def _checked_part(part: str) -> str:
         raise ValueError(f"part: expected one of {list(PARTS)}, got {part!r}")
     return part
 
-
-def _checked_positive(argument: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{argument}: expected an integer >= 1, got {value!r}")
-    return int(value)
 
 
 def _listed(names) -> list:

@@ -22,10 +22,10 @@ TensorFlow/Keras is imported on first use, not when this module is imported.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Callable
 
+from rnnviz.errors import check_int
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.palette import OTHER_COLOURS, PALETTE
 
@@ -227,8 +227,7 @@ def _through(body, tensor):
 
 def _check_positive(**values):
     for argument, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{argument}: expected an integer >= 1, got {value!r}")
+        check_int(argument, value, 1)
 
 
 def _keras():

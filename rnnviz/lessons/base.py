@@ -71,6 +71,10 @@ class Lesson:
     tokens : dict of int to str, optional
         What the showcase's token inputs and output classes are, by id (one-hot index):
         how the pictures write them.
+    fed_back : dict of str to str, optional
+        Inputs of the showcase's models (by name) that, from the second step on, are what
+        an output layer (by name) wrote one step before: a decoder writing on its own.
+        The pictures name those steps after the output (ŷ₀, ŷ₁, …).
     """
 
     name: str
@@ -83,10 +87,22 @@ class Lesson:
     recipe: str = ""
     showcase: Callable | None = None
     tokens: dict | None = None
+    fed_back: dict | None = None
 
     def check(self, results: dict) -> list:
         """Every claim of this lesson measured on ``results``."""
         return [claim.check(self.name, results) for claim in self.claims]
+
+
+def keras_layer(class_name: str):
+    """The Keras layer class of the cell kind whose layer is called ``class_name`` (``"LSTM"``, ``"PeepholeLSTM"``),
+    from :mod:`rnnviz.kinds` (imports Keras)."""
+    from rnnviz.kinds import cell_kind, kind_of_class
+
+    kind = kind_of_class(class_name)
+    if kind is None:
+        raise ValueError(f"class_name: {class_name!r} is not the Keras layer of a cell kind rnnviz knows")
+    return cell_kind(kind).layer_class()
 
 
 def _number(value) -> str:

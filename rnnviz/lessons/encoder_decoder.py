@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.errors import InputError
-from rnnviz.lessons.base import Claim, Lesson
+from rnnviz.lessons.base import Claim, Lesson, keras_layer
 
 MODELS = ("LSTM", "GRU")
 LENGTH, DIGITS = 5, 10  # sequences of LENGTH digits 0 .. DIGITS - 1
@@ -107,7 +107,7 @@ def build(name: str):
 
     if name not in MODELS:
         raise InputError(f"name: expected one of {', '.join(MODELS)}, got {name!r}")
-    layer = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[name]
+    layer = keras_layer(name)
     source = keras.Input((LENGTH, DIGITS), name="source")
     previous = keras.Input((LENGTH, DIGITS + 1), name="previous")
     encoder, decoder, head = LAYER_NAMES
@@ -285,4 +285,5 @@ LESSON = Lesson(
             f"{EPOCHS} epochs; measured on {HELD_OUT_SEQUENCES} other sequences"),
     showcase=showcase,
     tokens=TOKENS,
+    fed_back={"previous": "digit"},  # the showcase is the decoder's own run: it reads the digit it wrote last
 )

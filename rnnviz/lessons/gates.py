@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.errors import InputError
-from rnnviz.lessons.base import Claim, Lesson
+from rnnviz.lessons.base import Claim, Lesson, keras_layer
 
 MODELS = ("LSTM", "PeepholeLSTM", "GRU")
 LSTMS = ("LSTM", "PeepholeLSTM")  # the models with input and forget gates
@@ -100,17 +100,14 @@ def build(name: str, steps: int | None = None):
     """
     import keras
 
-    from rnnviz.layers import PeepholeLSTM
-
     if name not in MODELS:
         raise InputError(f"name: expected one of {', '.join(MODELS)}, got {name!r}")
     steps = STEPS if steps is None else steps
     inputs = keras.Input((steps, 2), name="numbers_and_markers")
     if name == "GRU":
-        answer = keras.layers.GRU(UNITS, name=LAYER_NAMES[name])(inputs)
+        answer = keras_layer(name)(UNITS, name=LAYER_NAMES[name])(inputs)
     else:
-        layer = {"LSTM": keras.layers.LSTM, "PeepholeLSTM": PeepholeLSTM}[name](
-            UNITS, return_state=True, name=LAYER_NAMES[name])
+        layer = keras_layer(name)(UNITS, return_state=True, name=LAYER_NAMES[name])
         _, _, answer = layer(inputs)  # (output, h, c): the answer is c
         bias = keras.ops.convert_to_numpy(layer.cell.bias).copy()  # gates in the order input, forget, candidate, output
         bias[:UNITS], bias[UNITS:2 * UNITS] = START_INPUT_BIAS, START_FORGET_BIAS

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.lessons.base import Claim, Lesson
+from rnnviz.lessons.base import Claim, Lesson, keras_layer
 
 DISTANCES = (2, 5, 10, 25, 50, 100)
 MODELS = ("SimpleRNN", "LSTM", "GRU")
@@ -69,13 +69,12 @@ def train(data: dict, seed: int, progress) -> dict:
     """The three cells, each from ``seed``, on the same sequences in the same order."""
     import keras
 
-    layers = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
     models = {}
     for name in MODELS:
         progress(f"lesson memory: training the {name} ({EPOCHS} epochs)")
         keras.utils.set_random_seed(seed)
         model = keras.Sequential(
-            [keras.Input(data["x"].shape[1:]), layers[name](UNITS, name=name.lower()), keras.layers.Dense(1, name="sum")],
+            [keras.Input(data["x"].shape[1:]), keras_layer(name)(UNITS, name=name.lower()), keras.layers.Dense(1, name="sum")],
             name=f"adding_{name.lower()}",
         )
         model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE, global_clipnorm=1.0), loss="mse", jit_compile=True)

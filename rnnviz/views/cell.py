@@ -91,7 +91,7 @@ class CellView:
     @property
     def _variant(self) -> str:
         variant = self.diagram.groups.get("variant") if self.diagram.groups else None
-        return f", reset_after={variant[0] == 'reset_after'}" if self.kind == "gru" and variant else ""
+        return f", reset_after={variant[0] == 'reset_after'}" if variant else ""
 
     @property
     def bad_strips(self) -> list:

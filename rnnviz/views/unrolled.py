@@ -92,13 +92,21 @@ class UnrolledView:
         return self.with_row_pitch(ROW * min(1 + share, MAX_SPREAD))
 
 
-def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None) -> UnrolledView:
-    """``trace`` (a :class:`~rnnviz.ModelTrace`) unrolled for one ``sample``; ``tokens`` label token inputs."""
+def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None,
+                  fed_back=None) -> UnrolledView:
+    """``trace`` (a :class:`~rnnviz.ModelTrace`) unrolled for one ``sample``; ``tokens`` label token inputs.
+
+    ``fed_back`` (input name -> output layer name) names inputs that are, from the second step on, the class the
+    output gave most probability one step before (a decoder writing on its own); checked on the trace's values.
+    """
     check_sample(trace.layers[0], sample)
     stages = stages_from_trace(trace)
     steps = _steps(stages, trace)
-    layout = {"stages": stages, "steps": steps, "max_steps": max_steps, "trace_layers": trace.layer_names}
+    layout = {"stages": stages, "steps": steps, "max_steps": max_steps, "trace_layers": trace.layer_names,
+              "fed_back": fed_back}
     diagram = unrolled_diagram(**layout)
+    for given in fed_back or {}:
+        _check_fed_back(trace, stages, given, sample)
     cells = diagram.find("cell")
     for layer_name in {node.data["layer"] for node in cells}:
         layer = trace[layer_name]
@@ -238,6 +246,26 @@ def _input_values(diagram, stages, trace, sample, tokens):
                 continue
             values[node.id] = _token(given[node.data["step"]], node.data["step"], tokens)
     return values
+
+
+def _check_fed_back(trace, stages, name, sample):
+    """That input ``name`` holds, at every step after the first, the class the model's output gave most probability
+    one step before, in ``sample``: else a ValueError saying at which step it does not."""
+    stage = next(stage for stage in stages if stage.name == name)
+    given = _given_input(stage, stages, trace)
+    output = None if trace.model_output is None else np.asarray(trace.model_output)
+    if given is None or output is None or output.ndim != 3:
+        raise ValueError(f"fed_back: the trace does not hold input {name!r} and an output at every step, so it cannot "
+                         "show that one is fed the other")
+    given, output = np.asarray(given[sample]), output[sample]
+    if not _one_hot(given):
+        raise ValueError(f"fed_back: input {name!r} is not one-hot at every step, so it is not a class the output wrote")
+    read, written = np.argmax(given[1:], axis=-1), np.argmax(output[:len(given) - 1], axis=-1)
+    wrong = np.flatnonzero(read != written)
+    if wrong.size:
+        step = int(wrong[0]) + 1
+        raise ValueError(f"fed_back: input {name!r} at step {step} is class {read[step - 1]}, but the output wrote "
+                         f"class {written[step - 1]} at step {step - 1} (sample {sample}): it is not fed back")
 
 
 def _given_input(stage, stages, trace):
