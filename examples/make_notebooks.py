@@ -26,12 +26,65 @@ def code(text: str):
 NOTEBOOKS = {
     "01_data_and_windowing.ipynb": [
         md("""
-# 1 · Time series, and the windows a model learns from
+# 1 · Sequences, time series, and the windows a model learns from
 
-A series is level + trend + seasonality + noise. We make one with known components,
+Why sequences need models of their own: the same words in another order. Then a
+series is level + trend + seasonality + noise. We make one with known components,
 decompose a real one (Mauna Loa CO₂, shipped with statsmodels), and cut it into the
 windows that the TensorFlow Data API feeds to a model.
+
+## Order matters
+
+"Why do we care about sequences ?" and "care about sequences Why do we ?" hold the
+same words. Two models trained once and shipped with rnnviz (the lesson `order`) say
+whether each is a well-formed question: one averages its words' embeddings, one is a
+SimpleRNN reading them in order. Under each word, the SimpleRNN's state after it.
 """),
+        code("""
+import rnnviz
+from rnnviz import lessons
+
+_ = rnnviz.OrderDisplay.from_lesson().plot()
+for claim in lessons.check("order", remeasure=False):
+    print(claim)
+"""),
+        md("""
+Put the words in any order (drag them; type a word of the lesson's vocabulary to add
+it): the average cannot tell one order from another, the SimpleRNN can.
+"""),
+        code("""
+from rnnviz.widgets import OrderExplorer
+
+OrderExplorer()
+"""),
+        md("""
+## A dense network on a window
+
+The lecture's "more general" basic model reads a window of 40 days with a dense layer.
+Its weights grow with the window (a minute of ECG at 250 Hz is 15,000 steps), and it
+has no definition of order: trained on the steps shuffled (its weights shuffled alike)
+it reaches the same error (the lesson `dense_window`).
+"""),
+        code("""
+_ = rnnviz.DenseWindowDisplay.from_lesson().plot()
+for claim in lessons.check("dense_window", remeasure=False):
+    print(claim)
+"""),
+        md("""
+## 1D convolutions
+
+Which input steps one output of a stack of Conv1D layers sees (the same as perturbing a
+Keras stack finds), and why pooling destroys order: the trained forecaster's Conv1D gives
+a peak-then-dip and a dip-then-peak the same pooled features.
+"""),
+        code("""
+from rnnviz.widgets import ReceptiveFieldExplorer
+
+_ = rnnviz.ReceptiveFieldDisplay.from_layers(3, dilations=(1, 2, 4), padding="causal").plot()
+_ = rnnviz.PoolingDisplay.from_lesson().plot()
+ReceptiveFieldExplorer()
+"""),
+        md("## A time series and its components"),
         code("""
 import rnnviz
 from rnnviz.data import co2_weekly, make_windows, synthetic_series
@@ -53,6 +106,7 @@ windows = make_windows(series, input_steps=30, horizon=5, batch_size=16)
 inputs, targets = next(windows.unshuffled("train").as_numpy_iterator())
 print(windows)
 print("one batch:", inputs.shape, "->", targets.shape)
+_ = rnnviz.PipelineDisplay.from_windows(windows).plot()
 _ = rnnviz.WindowingDisplay.from_windows(windows).plot()
 """),
         md("""

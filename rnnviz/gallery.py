@@ -49,6 +49,7 @@ GATE_LESSON_KINDS = tuple(GATE_LAYERS.values())  # cells whose insides the lesso
 
 SECTIONS = {
     "key": "The colour key: one colour, one meaning, in every figure, video and widget",
+    "sequences": "Why sequences: order matters; a dense network on a window; 1D convolutions",
     "series": "Time series: level, trend, seasonality, noise; windows with the TensorFlow Data API",
     "forecasting": "Forecasting: baselines, a linear model, 1D convolutions, RNNs, sequence-to-vector and -to-sequence",
     "unrolled": "The recurrent neuron, unrolled",
@@ -260,8 +261,8 @@ def render_videos(out: Path, *, step) -> list:
 
 def seeded_figures(seed: int) -> list:
     """The figures that need only the seed (not the trained forecasters): series, gradients, architectures."""
-    return [*_key_figures(), *_series_figures(seed), *_gate_lesson_figures(), *_gradient_figures(seed),
-            *_architecture_figures(seed)]
+    return [*_key_figures(), *_sequence_figures(), *_series_figures(seed), *_gate_lesson_figures(),
+            *_gradient_figures(seed), *_architecture_figures(seed)]
 
 
 def _key_figures() -> list:
@@ -269,6 +270,36 @@ def _key_figures() -> list:
 
     return [GalleryFigure("key", "colours", "The colour key: every colour rnnviz draws with and its one meaning",
                           lambda: PaletteKeyDisplay().plot())]
+
+
+def _sequence_figures() -> list:
+    """Why sequences need models of their own: the lessons ``order`` and ``dense_window``, and 1D convolutions (the
+    forecasting lesson's Conv1D); shipped, no TensorFlow."""
+    from rnnviz.figures.convolution import PoolingDisplay, ReceptiveFieldDisplay
+    from rnnviz.figures.dense_window import DenseWindowDisplay
+    from rnnviz.figures.order import OrderDisplay
+    from rnnviz.figures.translation import TranslationDisplay
+
+    return [GalleryFigure("sequences", "order_matters", "Order matters: a model that averages its words gives a "
+                          "question and its shuffle the same answer; a SimpleRNN tells them apart",
+                          lambda: OrderDisplay.from_lesson().plot(),
+                          claims=(("order", "rnn_tells_them_apart"), ("order", "blind_cannot"),
+                                  ("order", "the_shown_sentence"))),
+            GalleryFigure("sequences", "dense_window", "A dense network on a window: its weights grow with the "
+                          "window's length, and trained on shuffled steps (its weights shuffled alike) it reaches the "
+                          "same error: it has no definition of order",
+                          lambda: DenseWindowDisplay.from_lesson().plot(),
+                          claims=(("dense_window", "dense_blind_to_order"), ("dense_window", "same_model_permuted"))),
+            GalleryFigure("sequences", "conv_receptive_field", "Stacked and dilated 1D convolutions: the steps one "
+                          "output sees (the same as perturbing a Keras stack finds)",
+                          lambda: ReceptiveFieldDisplay.from_layers(3, dilations=(1, 2, 4), padding="causal").plot()),
+            GalleryFigure("sequences", "conv_pooling", "Pooling destroys order: a peak then a dip, and a dip then a "
+                          "peak, give the trained forecaster's Conv1D the same pooled features",
+                          lambda: PoolingDisplay.from_lesson().plot(), claims=(("forecasting", "pooling_forgets_order"),)),
+            GalleryFigure("sequences", "conv_translation", "Translation invariance: the trained Conv1D answers the "
+                          "same bump on two days alike, though the days sit at different points of the season",
+                          lambda: TranslationDisplay.from_lesson().plot(),
+                          claims=(("forecasting", "translation_invariant"),))]
 
 
 def draw_all(figures, out: Path, *, theme, size, formats, step, titles=True) -> list:
@@ -498,8 +529,10 @@ class ProgressBar:
 
 
 def _forecast_figures(results, windows) -> list:
-    """Every forecaster on one validation window, their errors, and their learning curves."""
+    """Every forecaster on one validation window, their errors, their learning curves; and the three multi-step
+    strategies (the lesson ``strategies``)."""
     from rnnviz.figures.forecast import ForecastDisplay, ForecastErrorsDisplay, LearningCurvesDisplay
+    from rnnviz.figures.strategies import StrategiesDisplay
 
     return [
         GalleryFigure("forecasting", "forecast", f"Every model forecasting the next {HORIZON} steps, with a today marker",
@@ -511,12 +544,20 @@ def _forecast_figures(results, windows) -> list:
                       "early stopping ended every run (best weights kept)",
                       lambda: LearningCurvesDisplay.from_results(results).plot(),
                       claims=(("forecasting", "converged"),)),
+        GalleryFigure("forecasting", "strategies", "Three ways to forecast 10 steps ahead, each a GRU trained on the "
+                      "same series: every one beats the naive forecast; fed its own forecasts, the recursive model's "
+                      "error grows with the step ahead, and the sequence-to-vector model beats it 10 steps ahead",
+                      lambda: StrategiesDisplay.from_lesson().plot(),
+                      claims=(("strategies", "every_strategy_beats_naive"), ("strategies", "recursive_errors_compound"),
+                              ("strategies", "seq2vec_beats_recursive"))),
     ]
 
 
 def _series_figures(seed: int) -> list:
-    """The series with its components (synthetic, both seasonalities, and Mauna Loa CO2) and its windows."""
+    """The series with its components (synthetic, both seasonalities, and Mauna Loa CO2), the tf.data pipeline and
+    its windows."""
     from rnnviz.data import co2_weekly, make_windows, synthetic_series
+    from rnnviz.figures.pipeline import PipelineDisplay
     from rnnviz.figures.series import SeriesComponentsDisplay
     from rnnviz.figures.windowing import WindowingDisplay
 
@@ -532,6 +573,9 @@ def _series_figures(seed: int) -> list:
                           synthetic_series(seasonality="smooth", ar=0.7, seed=seed)).plot()),
         GalleryFigure("series", "components_co2", "Mauna Loa CO2, decomposed by STL (statsmodels)",
                       lambda: SeriesComponentsDisplay.from_series(co2_weekly()).plot()),
+        GalleryFigure("series", "pipeline", "The tf.data pipeline stage by stage: each call, the shape of its "
+                      "elements and their first values, taken from the pipeline itself",
+                      lambda: PipelineDisplay.from_windows(windows("vector")).plot()),
         GalleryFigure("series", "windows", "Windows from the tf.data pipeline, and how they stack into a batch",
                       lambda: WindowingDisplay.from_windows(windows("vector")).plot()),
         GalleryFigure("series", "windows_sequence", "Sequence-to-sequence targets: the next steps at every step",

@@ -29,6 +29,7 @@ from pathlib import Path
 from rnnviz.scenes.traces import (
     ARCHITECTURE_TRACES,
     DATA,
+    PIPELINE_FILE,
     UNROLLING,
     UNROLLING_TRACES,
     WINDOWING,
@@ -80,8 +81,18 @@ def write_windowing(out: Path) -> list:
     return [save_windowing_view(view, out / "windowing.npz", **WINDOWING)]
 
 
+def write_pipeline(out: Path) -> list:
+    """The pipeline scene's record: every stage of the tf.data pipeline the gallery's pipeline figure draws."""
+    from rnnviz.data import make_windows, synthetic_series
+    from rnnviz.data.pipeline_stages import pipeline_stages
+    from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
+
+    windows = make_windows(synthetic_series(seed=0), input_steps=INPUT_STEPS, horizon=HORIZON, shuffle_seed=0)
+    return [pipeline_stages(windows).save(out / PIPELINE_FILE.name)]
+
+
 WRITERS = {"profiles": write_profiles, "unrolling": write_unrolling, "architectures": write_architectures,
-           "windowing": write_windowing}
+           "windowing": write_windowing, "pipeline": write_pipeline}
 
 
 def main(out=DATA, parts=tuple(WRITERS)) -> list:

@@ -36,6 +36,12 @@ SCENES = {
        for kind, cell in CELL_KINDS.items() if cell.gates},  # one per cell kind with gates
     "gradients": SceneEntry("rnnviz.scenes.gradients", "VanishingGradientsScene", takes="profile",
                             about="the error signal fading back through time, SimpleRNN beside LSTM"),
+    "components": SceneEntry("rnnviz.scenes.components", "ComponentsScene", takes=None,
+                             about="a series built up from level, trend, seasonality and noise; CO₂ taken apart by STL"),
+    "pipeline": SceneEntry("rnnviz.scenes.pipeline", "PipelineScene", takes=None,
+                           about="the tf.data pipeline stage by stage: each call, its element shape, its first values"),
+    "convolution": SceneEntry("rnnviz.scenes.convolution", "ConvolutionScene", takes=None,
+                              about="a trained Conv1D's kernel sliding over the series, each output below"),
     "windowing": SceneEntry("rnnviz.scenes.windowing", "WindowingScene", takes=None,
                             about="tf.data windows sliding over the series and stacking into a batch"),
     "architectures": SceneEntry("rnnviz.scenes.architectures", "ArchitecturesScene", takes=None,

@@ -62,6 +62,7 @@ DATA = Path(__file__).parent / "data"
 UNROLLING_TRACES = {name: DATA / f"unrolling_{name}.npz" for name in ("neuron", "layer", "deep")}
 ARCHITECTURE_TRACES = "architecture_{}.npz"  # in DATA, for each name of experiments.ARCHITECTURES
 WINDOWING_FILE = DATA / "windowing.npz"
+PIPELINE_FILE = DATA / "pipeline.npz"  # the pipeline scene's record of the gallery's windows (make_default_data.py)
 UNROLLING = {"steps": 6, "seed": 0, "scale": 1.5}  # the shipped stacks: untrained SimpleRNNs, weights x 1.5
 WINDOWING = {"input_steps": 24, "horizon": 6, "shift": 5, "batch_size": 6, "series_seed": 0}
 WINDOWING_FORMAT, WINDOWING_FORMAT_VERSION = "rnnviz.windowing_view", 1

@@ -40,10 +40,12 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capfd):
         + [f"cells/gates_{kind}" for kind in kinds if kind != "simple_rnn"]
         + [f"architectures/{name}" for name in ("bidirectional", "encoder_decoder", "sequence_to_sequence",
                                                 "sequence_to_vector", "vector_to_sequence")]
-        + [f"forecasting/{name}" for name in ("errors", "forecast", "learning_curves")]
+        + [f"forecasting/{name}" for name in ("errors", "forecast", "learning_curves", "strategies")]
         + ["key/colours"]
-        + [f"series/{name}" for name in ("components_co2", "components_indices", "components_smooth", "windows",
-                                         "windows_sequence")]
+        + [f"sequences/{name}" for name in ("order_matters", "dense_window", "conv_receptive_field", "conv_pooling",
+                                            "conv_translation")]
+        + [f"series/{name}" for name in ("components_co2", "components_indices", "components_smooth", "pipeline",
+                                         "windows", "windows_sequence")]
     )
     assert figures == {f"{name}.{fmt}" for name in expected for fmt in ("png", "svg")}
     index = (out / "index.html").read_text()

@@ -190,16 +190,46 @@ def test_the_readme_lists_every_claimed_figure_with_its_checks():
     import re
     from pathlib import Path
 
-    from rnnviz.gallery import _architecture_figures, _forecast_figures, _gate_lesson_figures, _gradient_figures
+    from rnnviz.gallery import (_architecture_figures, _forecast_figures, _gate_lesson_figures, _gradient_figures,
+                                _sequence_figures)
     from rnnviz.lessons import forecasting
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     rows = {match[0]: set(re.findall(r"`(\w+) / (\w+)`", match[1]))
             for match in re.findall(r"^\| `(\w+/\w+)` \| [^|]+ \| (.+) \|$", readme, flags=re.M)}
-    figures = [*_forecast_figures(forecasting.forecast_results(), forecasting.windows(0)[0]),
+    figures = [*_sequence_figures(), *_forecast_figures(forecasting.forecast_results(), forecasting.windows(0)[0]),
                *_gate_lesson_figures(), *_gradient_figures(seed=0), *_architecture_figures(seed=0)]
     claimed = {f"{figure.section}/{figure.name}": set(figure.claims) for figure in figures if figure.claims}
     assert rows == claimed
+
+
+def test_the_readme_names_real_figures_videos_and_widgets_for_each_lecture_section():
+    """README's section -> figure / video / widget table: every figure a gallery figure (``*`` for several), every
+    video a scene of ``rnnviz render``, every widget an explorer; and every gallery figure in some section."""
+    import fnmatch
+    import re
+    from pathlib import Path
+
+    import rnnviz.widgets
+    from rnnviz import gallery
+    from rnnviz.scenes import SCENES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme.split("## The lecture, section by section", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| ") and not line.startswith("| lecture")]
+    assert len(rows) >= 20 and all(len(row) == 4 for row in rows)
+    results, windows, traces = gallery.shipped_forecasters(0)
+    names = [f"{figure.section}/{figure.name}" for figure in
+             [*gallery.seeded_figures(0), *gallery._forecast_figures(results, windows), *gallery._trace_figures(traces)]]
+    shown = set()
+    for _, figures, videos, widgets in rows:
+        for pattern in re.findall(r"`([\w*]+/[\w*]+)`", figures):
+            matched = fnmatch.filter(names, pattern)
+            assert matched, f"README names a figure the gallery does not draw: {pattern}"
+            shown.update(matched)
+        assert set(re.findall(r"`(\w+)`", videos)) <= set(SCENES)
+        assert all(hasattr(rnnviz.widgets, name) for name in re.findall(r"`(\w+)`", widgets))
+    assert set(names) - {"key/colours"} <= shown
 
 
 @pytest.mark.parametrize("kind, name", [("lstm", "LSTM"), ("peephole_lstm", "PeepholeLSTM"), ("gru", "GRU")])

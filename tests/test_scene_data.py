@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import rnnviz
+from rnnviz.data.pipeline_stages import load_pipeline_stages
 from rnnviz.profile import load_profile
 from rnnviz.scenes import make_default_data
 from rnnviz.scenes.traces import DATA, load_windowing_view
@@ -43,13 +44,21 @@ def test_regenerating_the_scene_data_gives_the_same_numbers(tmp_path):
             assert (made.boundaries, made.stride, made.rows) == (stored.boundaries, stored.stride, stored.rows)
             for name in ("series", "starts", "inputs", "targets"):
                 np.testing.assert_allclose(getattr(made, name), getattr(stored, name), rtol=1e-6, err_msg=name)
+        elif path.name == "pipeline.npz":
+            made, stored = load_pipeline_stages(path), load_pipeline_stages(shipped)
+            assert made.names == stored.names and made.settings == stored.settings
+            for ours, theirs in zip(made.stages, stored.stages):
+                assert (ours.call, ours.shapes, ours.count) == (theirs.call, theirs.shapes, theirs.count)
+                for mine, kept in zip(ours.elements, theirs.elements):
+                    for a, b in zip(mine, kept):
+                        np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=ours.name)
         else:
             same_trace(rnnviz.load(path), rnnviz.load(shipped))
 
 
 def test_the_scene_data_is_small_and_installed():
     files = list(DATA.glob("*.npz"))
-    assert len(files) == 10 and sum(path.stat().st_size for path in files) <= MAX_BYTES
+    assert len(files) == 11 and sum(path.stat().st_size for path in files) <= MAX_BYTES
     assert not [path for path in DATA.iterdir() if path.is_dir()]  # package data takes scenes/data/*.npz only
     assert re.search(r'"rnnviz\.scenes" = \["data/\*\.npz"\]', (ROOT / "pyproject.toml").read_text())
 

@@ -209,7 +209,8 @@ def test_cell_explorer_strips_are_the_trace_at_each_step(trace, layer):
         for node_id, strip in explorer.artists["strips"].items():
             np.testing.assert_array_equal(strip.get_array()[0], expected[node_id])
         for node_id, caption in explorer.artists["captions"].items():
-            assert caption.get_text().endswith(f"mean {expected[node_id].mean():.2f}")
+            assert caption.get_text().endswith(f"mean {expected[node_id].mean():.2f}" if expected[node_id].size > 1
+                                               else f"\n{expected[node_id].mean():.2f}")
     fresh = CellExplorer(trace, layer=layer, sample=2, step=STEPS - 1)
     np.testing.assert_array_equal(pixels(explorer.png()), pixels(fresh.png()))
 

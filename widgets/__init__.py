@@ -9,6 +9,9 @@ leaving it last in a cell), has a static PNG fallback for saved notebooks, and
 - :class:`NeuronPlayground`: one recurrent neuron's weights as sliders; h_t and the gradient decay.
 - :class:`WindowingExplorer`: window length, horizon, shift, batch size → the tf.data windows.
 - :class:`GradientExplorer`: cell type, sequence length, spectral radius → the gradient decay curve.
+- :class:`ReceptiveFieldExplorer`: kernel size, stride, dilation, layers, padding → the steps one Conv1D output sees.
+- :class:`OrderExplorer`: reorder a question's words → an order-blind model's and a SimpleRNN's answers.
+- :class:`StrategiesExplorer`: strategy, step ahead, window → three ways to forecast several steps ahead.
 
 The first two work from a Keras model with its input, a :class:`~rnnviz.ModelTrace`,
 or the path of a saved trace.
@@ -17,8 +20,11 @@ or the path of a saved trace.
 from rnnviz.widgets.cell import CellExplorer
 from rnnviz.widgets.gradients import GradientExplorer
 from rnnviz.widgets.neuron import NeuronPlayground, run_neuron
+from rnnviz.widgets.order import OrderExplorer
+from rnnviz.widgets.receptive_field import ReceptiveFieldExplorer
+from rnnviz.widgets.strategies import StrategiesExplorer
 from rnnviz.widgets.time_step import TimeStepExplorer
 from rnnviz.widgets.windowing import WindowingExplorer
 
-__all__ = ["CellExplorer", "GradientExplorer", "NeuronPlayground", "TimeStepExplorer", "WindowingExplorer",
-           "run_neuron"]
+__all__ = ["CellExplorer", "GradientExplorer", "NeuronPlayground", "OrderExplorer", "ReceptiveFieldExplorer",
+           "StrategiesExplorer", "TimeStepExplorer", "WindowingExplorer", "run_neuron"]

@@ -26,15 +26,26 @@ TensorFlow is imported on first use, not when this module is imported.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import numbers
 
 import numpy as np
 
-from rnnviz.errors import InputError
+from rnnviz.errors import InputError, check_int
 
 PARTS = ("train", "validation", "test")
 TARGETS = ("vector", "sequence")
+
+
+@dataclasses.dataclass(frozen=True)
+class Stage:
+    """One stage of a part's pipeline: its name, its call as the lecture writes it, and what it does
+    (dataset -> the next dataset; the first stage, the source, ignores its argument)."""
+
+    name: str
+    call: str
+    apply: object
 
 
 def make_windows(series, *, input_steps=40, horizon=5, shift=1, stride=1, batch_size=32,
@@ -71,11 +82,11 @@ class Windows:
     def __init__(self, series, *, input_steps=40, horizon=5, shift=1, stride=1, batch_size=32,
                  split=(0.7, 0.15, 0.15), targets="vector", shuffle_seed=0):
         self.series = _checked_series(series)
-        self.input_steps = _positive_int("input_steps", input_steps)
-        self.horizon = _positive_int("horizon", horizon)
-        self.shift = _positive_int("shift", shift)
-        self.stride = _positive_int("stride", stride)
-        self.batch_size = _positive_int("batch_size", batch_size)
+        self.input_steps = check_int("input_steps", input_steps, 1)
+        self.horizon = check_int("horizon", horizon, 1)
+        self.shift = check_int("shift", shift, 1)
+        self.stride = check_int("stride", stride, 1)
+        self.batch_size = check_int("batch_size", batch_size, 1)
         self.split = _checked_split(split)
         self.targets = _checked_choice("targets", targets, TARGETS)
         self.shuffle_seed = _checked_seed(shuffle_seed)
@@ -171,17 +182,43 @@ class Windows:
 
     def _pipeline(self, part: str, *, shuffle: bool = False):
         """The tf.data pipeline of one part; shuffled (seeded, reshuffled each epoch) only if asked."""
+        dataset = None
+        for stage in self._stages(part, shuffle=shuffle):
+            dataset = stage.apply(dataset)
+        return dataset
+
+    def _stages(self, part: str, *, shuffle: bool = False) -> list:
+        """The pipeline of one part as its stages, in order (see :class:`Stage`); :meth:`_pipeline` chains them and
+        :func:`rnnviz.data.pipeline_stages.pipeline_stages` traces them, so both run the same calls."""
         import tensorflow as tf
 
         size = self.input_steps + self.horizon
         values = self.normalise(self.series[self.part_slice(part)]).astype("float32")
-        dataset = tf.data.Dataset.from_tensor_slices(values)
-        dataset = dataset.window(size, shift=self.shift, stride=self.stride, drop_remainder=True)
-        dataset = dataset.flat_map(lambda window: window.batch(size, drop_remainder=True))
-        dataset = dataset.map(self._inputs_and_targets)
+        stride = f", stride={self.stride}" if self.stride != 1 else ""
+        stages = [
+            Stage("from_tensor_slices", f"tf.data.Dataset.from_tensor_slices({part})",
+                  lambda _: tf.data.Dataset.from_tensor_slices(values)),
+            Stage("window", f".window({size}, shift={self.shift}{stride}, drop_remainder=True)",
+                  lambda dataset: dataset.window(size, shift=self.shift, stride=self.stride, drop_remainder=True)),
+            Stage("flat_map", f".flat_map(lambda w: w.batch({size}, drop_remainder=True))",
+                  lambda dataset: dataset.flat_map(lambda window: window.batch(size, drop_remainder=True))),
+            Stage("map", self._inputs_and_targets_call(), lambda dataset: dataset.map(self._inputs_and_targets)),
+        ]
         if shuffle:
-            dataset = dataset.shuffle(len(self.starts(part)), seed=self.shuffle_seed)  # the whole part: a full shuffle
-        return dataset.batch(self.batch_size).prefetch(tf.data.AUTOTUNE)
+            buffer = len(self.starts(part))  # the whole part: a full shuffle
+            stages.append(Stage("shuffle", f".shuffle({buffer}, seed={self.shuffle_seed})",
+                                lambda dataset: dataset.shuffle(buffer, seed=self.shuffle_seed)))
+        return stages + [
+            Stage("batch", f".batch({self.batch_size})", lambda dataset: dataset.batch(self.batch_size)),
+            Stage("prefetch", ".prefetch(tf.data.AUTOTUNE)", lambda dataset: dataset.prefetch(tf.data.AUTOTUNE)),
+        ]
+
+    def _inputs_and_targets_call(self) -> str:
+        """:meth:`_inputs_and_targets` as the lecture writes its ``map``."""
+        steps = self.input_steps
+        if self.targets == "vector":
+            return f".map(lambda w: (w[:{steps}, tf.newaxis], w[{steps}:]))"
+        return f".map(lambda w: (w[:{steps}, tf.newaxis], tf.gather(w, ahead)))"  # ahead: (input_steps, horizon)
 
     def _inputs_and_targets(self, window):
         """One window of ``input_steps + horizon`` values -> (inputs ``(input_steps, 1)``, targets)."""
@@ -223,11 +260,6 @@ def _checked_series(series) -> np.ndarray:
                          f"{int(np.argmax(~np.isfinite(values)))}")
     return values
 
-
-def _positive_int(argument: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise InputError(f"{argument}: expected an integer >= 1, got {value!r}")
-    return int(value)
 
 
 def _checked_choice(argument: str, value, choices):

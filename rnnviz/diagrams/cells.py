@@ -189,12 +189,12 @@ def _gru(names, reset_after):
         nodes.append(Node("recurrent_product", mix_x, 1.2, 1.1, 0.6, "layer", "U·h+b"))
         edges += [Edge("h_in", "recurrent_product", "state", points=h_below),
                   Edge("recurrent_product", "reset_times", "flow")]
-        equation = f"reset_after=True: candidate = {names['candidate']}(W xₜ + r ⊙ (U hₜ₋₁ + b))"
+        equation = f"reset_after=True:\ncandidate = {names['candidate']}(W xₜ + r ⊙ (U hₜ₋₁ + b))"
     else:  # candidate = tanh(W x + U (r ⊙ h))
         edges.append(Edge("h_in", "reset_times", "state", points=h_below))
-        equation = f"reset_after=False: candidate = {names['candidate']}(W xₜ + U (r ⊙ hₜ₋₁))"
+        equation = f"reset_after=False:\ncandidate = {names['candidate']}(W xₜ + U (r ⊙ hₜ₋₁))"
     labels = (
         Label("hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ candidate", 5.0, top + 1.0, role="equation"),
-        Label(equation, 6.3, -1.35, role="equation"),
+        Label(equation, 2.2, -1.45, role="equation", anchor="left"),  # right of x_t, clear of its box
     )
     return Diagram("gru", tuple(nodes), tuple(edges), labels, {"variant": ("reset_after" if reset_after else "reset_before",)})

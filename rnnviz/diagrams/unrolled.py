@@ -55,10 +55,11 @@ INPUT_SIDE, STATE_SIDE = 0.3, 0.7
 INPUT_JOIN, STATE_TURN = 0.62, 0.3
 DIRECTION_SYMBOLS = {"forward": "h→", "backward": "h←"}
 CELL_STATE_ROWS = 0.5  # the room an LSTM's cell state boxes take above its cells, in rows
-HEAD_SIZE = (1.0, 0.8)  # one value of a Dense head on a vector: its name and its value on two lines
+HEAD_SIZE = (1.0, 0.9)  # one value of a Dense head on a vector: its name and its value on two lines (12 pt at 4:3)
 HEAD_PITCH = 1.2
 REFERENCE_SIDE = 0.3  # a wire from the step every step reads enters a node this far off its centre, on its side
 WIRE_GAP = 0.3  # between a wire going round the head and what it passes
+REPEAT_SIDE, REPEAT_BUS = 0.8, 0.75  # a vector's RepeatVector copies: the wire's drop left of it, the bus under them
 
 
 def shown_steps(length: int, max_steps: int = 8) -> list:
@@ -497,9 +498,19 @@ class _Layout:
         labels = {step: copied for _, step in self.axes[axis] if step is not None} if copied else None
         ids = self.per_step(stage.name, axis, 0, "context", "c", IO_SIZE, {"layer": stage.name}, labels=labels)
         for target in ids.values():
-            self.edges.append(Edge(source_id, target, "repeat"))
+            self.edges.append(self.copied(source, self.node(target)))
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "c")
         self.row_label(axis, 0, f"RepeatVector({stage.repeat})")
+
+    def copied(self, source, target) -> Edge:
+        """A RepeatVector's copy of ``source`` into ``target``: straight from a cell; from a vector (a column of its
+        own, the row labels between it and the copies in the way of straight wires), out of its left side, down past
+        its input and caption to a bus under the copies' row, and up into each copy."""
+        if source.role == "cell":
+            return Edge(source.id, target.id, "repeat")
+        side = source.x - source.width / 2 - REPEAT_SIDE
+        bus = target.y - target.height / 2 - REPEAT_BUS
+        return Edge(source.id, target.id, "repeat", points=((side, source.y), (side, bus), (target.x, bus)))
 
     def add_recurrent(self, stage, trace_layers, consumers=()):
         """A recurrent layer: a row of cells per direction, each reading the layer below at its own step.

@@ -28,6 +28,9 @@ LESSONS = {  # name -> module defining LESSON
     "forecasting": "rnnviz.lessons.forecasting",
     "gradients": "rnnviz.lessons.gradients",
     "encoder_decoder": "rnnviz.lessons.encoder_decoder",
+    "order": "rnnviz.lessons.order",
+    "dense_window": "rnnviz.lessons.dense_window",
+    "strategies": "rnnviz.lessons.strategies",
 }
 
 __all__ = ["LESSONS", "Claim", "ClaimResult", "Lesson", "check", "data", "get", "model", "results", "trace", "train"]

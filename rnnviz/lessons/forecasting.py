@@ -27,6 +27,9 @@ EPOCH_CAP, PATIENCE, LEARNING_RATE = 200, 10, 0.005
 SHOWCASE_WINDOWS = 8
 RECORDED = ("simple_rnn", "lstm", "peephole_lstm", "gru")  # one forecaster per cell kind, recorded for the pictures
 BEATS_NAIVE = 1.0  # a trained forecaster's validation MAE below this fraction of the naive forecast's
+POOLED_EQUAL = 1e-6  # two sequences' pooled features equal to this: the float32 rounding of a sum in another order
+TRANSLATION_BUMP = (0.5, 1.0, 0.5)  # a small bump, put on a flat sequence at two times ...
+TRANSLATION_STARTS = (6, 26)  # ... 20 days apart (an even number of steps: the same phase of the stride 2)
 
 
 def _names() -> tuple:
@@ -84,7 +87,43 @@ def measure(models: dict, data: dict) -> dict:
     for key, value in data.items():
         if key.startswith(("training_loss_", "training_val_loss_")):
             results[key.removeprefix("training_")] = value
+    results.update(pooling(models["conv1d"].get_layer("conv1d")))
+    results.update(convolution(models["conv1d"], data["held_out_x"][0]))
     return results
+
+
+def convolution(model, window) -> dict:
+    """The 1D-convolution forecaster's Conv1D on one window, recorded from Keras: its input (the window minus
+    today, as the forecaster feeds it), kernel, bias and outputs; and the same bump at two times of a flat
+    sequence (``translation_*``): what the kernel answers to each."""
+    import keras
+
+    conv = model.get_layer("conv1d")
+    reader = keras.Model(model.inputs, [conv.input, conv.output])
+    given, answered = (keras.ops.convert_to_numpy(part) for part in reader(np.asarray(window, "float32")[None]))
+    kernel, bias = (keras.ops.convert_to_numpy(weight) for weight in conv.weights)
+    stride = int(conv.get_config()["strides"][0])
+    bumps = np.zeros((2, INPUT_STEPS, 1), "float32")
+    for row, start in enumerate(TRANSLATION_STARTS):
+        bumps[row, start:start + len(TRANSLATION_BUMP), 0] = TRANSLATION_BUMP
+    return {"convolution_input": given[0, :, 0], "convolution_kernel": kernel, "convolution_bias": bias,
+            "convolution_output": answered[0], "translation_inputs": bumps[..., 0],
+            "translation_outputs": keras.ops.convert_to_numpy(conv(bumps)), "translation_stride": np.int64(stride)}
+
+
+def pooling(conv) -> dict:
+    """The trained 1D-convolution forecaster's Conv1D on two sequences holding a peak and a dip in either order,
+    then global max and average pooling (Keras's layers): ``pooling_*`` arrays for the picture and the claim."""
+    from rnnviz.recording.convolution import pooled_features
+    from rnnviz.views.pooling import swapped_patterns
+
+    config = conv.get_config()
+    kernel_size, stride = int(config["kernel_size"][0]), int(config["strides"][0])
+    sequences = swapped_patterns(kernel_size=kernel_size, stride=stride)
+    computed = pooled_features(conv, sequences)
+    return {"pooling_sequences": sequences, "pooling_feature_maps": computed["feature_maps"],
+            "pooling_max": computed["max"], "pooling_average": computed["average"],
+            "pooling_kernel_size": np.int64(kernel_size), "pooling_stride": np.int64(stride)}
 
 
 def forecast_results(results: dict | None = None):
@@ -123,6 +162,27 @@ def _beat_naive(results):
         "naive MAE": naive_mae, **{f"{name} / naive": ratio for name, ratio in ratios.items()}}
 
 
+def _pooling_forgets_order(results):
+    sequences = results["pooling_sequences"]
+    gaps = {kind: float(np.max(np.abs(results[f"pooling_{kind}"][0] - results[f"pooling_{kind}"][1])))
+            for kind in ("max", "average")}
+    different = not np.array_equal(sequences[0], sequences[1])
+    return different and max(gaps.values()) <= POOLED_EQUAL, {
+        **{f"largest difference, global {kind} pooling": gap for kind, gap in gaps.items()},
+        "largest difference between the sequences": float(np.max(np.abs(sequences[0] - sequences[1])))}
+
+
+def _translation_invariant(results):
+    outputs, stride = results["translation_outputs"], int(results["translation_stride"])
+    shift = (TRANSLATION_STARTS[1] - TRANSLATION_STARTS[0]) // stride
+    early, late = outputs[0], outputs[1]
+    # the outputs that read the early bump, and those that read the late one, shift positions later
+    reads = np.flatnonzero(np.abs(early - early[0]).max(axis=1) > 0)
+    gap = float(np.max(np.abs(early[reads] - late[reads + shift])))
+    return gap <= POOLED_EQUAL and reads.size > 0, {"largest difference between the two responses": gap,
+                                                    "outputs that read the bump": int(reads.size)}
+
+
 LESSON = Lesson(
     name="forecasting",
     title="Forecasting the next five days: baselines, a linear model, 1D convolutions and RNNs, trained to convergence",
@@ -135,6 +195,12 @@ LESSON = Lesson(
               f"(patience {PATIENCE}) ended every run, not the cap of {EPOCH_CAP} epochs", _converged),
         Claim("trained_beat_naive", "Every trained forecaster's validation error is below the naive forecast's",
               _beat_naive),
+        Claim("pooling_forgets_order", "Pooling destroys order: a peak then a dip, and a dip then a peak, give the "
+              f"trained forecaster's Conv1D the same globally max- and average-pooled features (to {POOLED_EQUAL:g})",
+              _pooling_forgets_order),
+        Claim("translation_invariant", "The trained Conv1D answers a bump on day "
+              f"{TRANSLATION_STARTS[0]} and the same bump on day {TRANSLATION_STARTS[1]} alike (to {POOLED_EQUAL:g}), "
+              "shifted: its weights are shared by every position, whatever the day means", _translation_invariant),
     ),
     recipe=(f"the synthetic daily series (30-day season), windows of {INPUT_STEPS} days forecasting {HORIZON}; "
             f"Adam (learning rate {LEARNING_RATE}), early stopping on the validation windows (patience {PATIENCE}, "

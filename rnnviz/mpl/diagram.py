@@ -69,7 +69,7 @@ def paint_diagram(diagram, ax, *, fontsize=None, margin=MARGIN, label_shift=None
         if "activation" in node.data:
             captions[node.id] = ax.text(  # beside the wire coming in from below, clear of its arrowhead
                 node.x + CAPTION_OFFSET, node.y - node.height / 2 - 0.06, node.data["activation"], ha="left", va="top",
-                fontsize=min(0.85 * fontsize, 0.24 * points), color=text_colour, zorder=6,
+                fontsize=min(0.85 * fontsize, 0.27 * points), color=text_colour, zorder=6,
                 bbox={"facecolor": background, "edgecolor": "none", "pad": 1.0},
             )
     arrows = [_arrow(ax, diagram, edge) for edge in diagram.edges]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.text import Text
 
 MINIMUM_POINTS = 12.0
 POINT_TOLERANCE = 0.05  # a text fitted to exactly the minimum comes out a hair under it (float arithmetic)
@@ -64,19 +65,34 @@ def drawn_texts(figure, slide: str = "16:9") -> list:
 
 
 def _texts_drawn(figure) -> list:
-    """The Text artists the renderer draws, in drawing order (each once)."""
+    """The Text artists the renderer draws, in drawing order (each once).
+
+    A text of several lines is drawn a line at a time without saying whose line it is (matplotlib passes
+    ``mtext`` only for one-line texts), so the Text being drawn is followed through ``Text.draw`` itself.
+    """
     renderer = figure.canvas.get_renderer()
-    draw_text, drawn = renderer.draw_text, {}
+    draw_text, drawn, drawing = renderer.draw_text, {}, []
+    text_draw = Text.draw
 
     def recording(gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if mtext is not None and s.strip() and gc.get_rgb()[3] > 0 and gc.get_alpha() != 0:  # visible ink only
-            drawn.setdefault(id(mtext), mtext)
+        owner = mtext if mtext is not None else drawing[-1] if drawing else None
+        if owner is not None and s.strip() and gc.get_rgb()[3] > 0 and gc.get_alpha() != 0:  # visible ink only
+            drawn.setdefault(id(owner), owner)
         return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
+    def following(text, *args, **kwargs):
+        drawing.append(text)
+        try:
+            return text_draw(text, *args, **kwargs)
+        finally:
+            drawing.pop()
+
     renderer.draw_text = recording
+    Text.draw = following
     try:
         figure.canvas.draw()
     finally:
+        Text.draw = text_draw
         del renderer.draw_text  # back to the class's method
     return list(drawn.values())
 

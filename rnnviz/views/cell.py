@@ -58,9 +58,10 @@ class StripView:
 
     @property
     def caption(self) -> str:
-        """Under a gate: its activation and the mean over units."""
-        mean = "no finite value" if self.mean is None else f"mean {self.mean:.2f}"
-        return f"{self.activation}\n{mean}"
+        """Under a gate: its activation and its value (one unit), or the mean over its units."""
+        if self.mean is None:
+            return f"{self.activation}\nno finite value"
+        return f"{self.activation}\n{'' if len(self.values) == 1 else 'mean '}{self.mean:.2f}"
 
 
 @dataclass(frozen=True)
