@@ -74,14 +74,16 @@ for claim in lessons.check("dense_window", remeasure=False):
 ## 1D convolutions
 
 Which input steps one output of a stack of Conv1D layers sees (the same as perturbing a
-Keras stack finds), and why pooling destroys order: the trained forecaster's Conv1D gives
-a peak-then-dip and a dip-then-peak the same pooled features.
+Keras stack finds), why pooling destroys order (the trained forecaster's Conv1D gives a
+peak-then-dip and a dip-then-peak the same pooled features), and translation invariance
+(the same bump on two days, answered alike).
 """),
         code("""
 from rnnviz.widgets import ReceptiveFieldExplorer
 
 _ = rnnviz.ReceptiveFieldDisplay.from_layers(3, dilations=(1, 2, 4), padding="causal").plot()
 _ = rnnviz.PoolingDisplay.from_lesson().plot()
+_ = rnnviz.TranslationDisplay.from_lesson().plot()
 ReceptiveFieldExplorer()
 """),
         md("## A time series and its components"),
@@ -326,6 +328,21 @@ for claim in lessons.check("forecasting", remeasure=False):
         code("_ = rnnviz.ForecastDisplay.from_results(results, windows).plot()"),
         code("_ = rnnviz.ForecastErrorsDisplay.from_results(results).plot()"),
         code("_ = rnnviz.LearningCurvesDisplay.from_results(results).plot()"),
+        md("""
+## Several steps ahead: three strategies
+
+The lesson `strategies` trains three GRUs on the same series to forecast 10 days: one step
+at a time fed back, all 10 at once from the last state, and a target at every step. Choose
+the strategy, the step ahead and the window below.
+"""),
+        code("""
+from rnnviz.widgets import StrategiesExplorer
+
+_ = rnnviz.StrategiesDisplay.from_lesson().plot()
+for claim in lessons.check("strategies", remeasure=False):
+    print(claim)
+StrategiesExplorer()
+"""),
         md("What the trained LSTM forecaster does inside, on validation windows:"),
         code("""
 from rnnviz.widgets import TimeStepExplorer
