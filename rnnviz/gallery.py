@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnviz.errors import InputError
+from rnnviz.errors import InputError, check_int
 from rnnviz.forecasting.models import title
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
@@ -509,8 +509,7 @@ class ProgressBar:
     """
 
     def __init__(self, total: int, *, write=print, width: int = 24):
-        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-            raise ValueError(f"total: expected the number of steps (an int >= 0), got {total!r}")
+        check_int("total", total, 0, context="the number of steps")
         self.total, self.done, self.write, self.width = total, 0, write, width
         self.started = time.perf_counter()
         self.lock = threading.Lock()  # steps come from this process and, relayed, from the helper

@@ -149,7 +149,7 @@ def test_classical_decomposition_and_arrays():
 @pytest.mark.parametrize(
     ("series", "options", "message"),
     [
-        (np.ones(50), {}, r"period: expected an integer >= 2 \(the seasonal period in steps\), got None"),
+        (np.ones(50), {}, r"period: the seasonal period in steps; expected an integer >= 2, got None"),
         (np.ones(10), {"period": 7}, r"series: expected at least two periods \(14 values\), got 10"),
         (np.ones((5, 5)), {"period": 2}, r"series: expected a RealSeries, SeriesComponents or 1-D array, got shape"),
         (np.ones(50), {"period": 7, "method": "x11"}, r"method: expected one of \['stl', 'classical'\], got 'x11'"),
@@ -211,7 +211,7 @@ def test_display_axes_are_checked_and_the_current_figure_left_alone():
     assert plt.gcf() is grid_figure
     display.plot()
     assert display.figure_ not in (figure, grid_figure) and len(grid_figure.axes) == 8
-    with pytest.raises(ValueError, match="zoom: expected None or a number of periods >= 1, got 0"):
+    with pytest.raises(ValueError, match="zoom: None, or a number of periods; expected an integer >= 1, got 0"):
         display.plot(zoom=0)
     with pytest.raises(TypeError, match="components: expected a SeriesComponents, got ndarray"):
         SeriesComponentsDisplay.from_components(np.ones(5))

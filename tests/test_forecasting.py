@@ -226,7 +226,7 @@ def test_forecast_display_checks_window_and_models(tiny):
 
     windows, results, _ = tiny
     count = len(results.truth["validation"])
-    with pytest.raises(ValueError, match=rf"window_index: expected an integer in \[-{count}, {count - 1}\]"):
+    with pytest.raises(ValueError, match=rf"window_index: {count} validation windows; expected an integer from -{count} to {count - 1}"):
         ForecastDisplay.from_results(results, windows, window_index=count)
     with pytest.raises(ValueError, match="models: expected names from"):
         ForecastDisplay.from_results(results, windows, models=["gru"])

@@ -47,7 +47,7 @@ def test_helper_relays_its_steps_and_returns_its_result():
 def test_progress_bar_total_is_known_from_the_start():
     assert not hasattr(ProgressBar, "expect")  # the total never changes
     for total in (-1, 2.5, None, True):
-        with pytest.raises(ValueError, match="total: expected the number of steps"):
+        with pytest.raises(ValueError, match="total: the number of steps; expected an integer >= 0"):
             ProgressBar(total)
 
 

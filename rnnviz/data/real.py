@@ -11,6 +11,7 @@ import importlib
 import numpy as np
 
 from rnnviz.data.synthetic import SeriesComponents
+from rnnviz.errors import check_int
 
 METHODS = ("stl", "classical")
 
@@ -104,8 +105,7 @@ def decompose(series, *, period=None, method="stl", **options) -> SeriesComponen
         raise ValueError(f"method: expected one of {list(METHODS)}, got {method!r}")
     time, values, name, units, frequency, own_period, about = _series_parts(series)
     period = own_period if period is None else period
-    if period is None or isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 2:
-        raise ValueError(f"period: expected an integer >= 2 (the seasonal period in steps), got {period!r}")
+    period = check_int("period", period, 2, context="the seasonal period in steps")
     if len(values) < 2 * period:
         raise ValueError(f"series: expected at least two periods ({2 * period} values), got {len(values)}")
     if not np.isfinite(values).all():

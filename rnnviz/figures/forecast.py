@@ -16,6 +16,7 @@ from matplotlib import ticker
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.markers import MarkerStyle
 
+from rnnviz.errors import check_int
 from rnnviz.mpl.legends import fitting_columns
 from rnnviz.mpl.ticks import FittingStepLocator
 from rnnviz.style import axes_title, figure_title, neutral, new_or_given_axes, new_or_given_panels
@@ -109,8 +110,7 @@ class ForecastDisplay:
         names = _checked_names(results, models)
         truth = results.truth[_checked_part(results, part)]
         count = len(truth)
-        if isinstance(window_index, bool) or not isinstance(window_index, (int, np.integer)) or not -count <= window_index < count:
-            raise ValueError(f"window_index: expected an integer in [{-count}, {count - 1}] ({count} {part} windows), got {window_index!r}")
+        check_int("window_index", window_index, -count, count - 1, context=f"{count} {part} windows")
         stride = getattr(windows, "stride", 1)
         start = int(windows.starts(part)[window_index])
         history_time = start + stride * np.arange(results.input_steps)

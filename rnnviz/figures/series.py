@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnnviz.data.synthetic import SeriesComponents
+from rnnviz.errors import check_int
 from rnnviz.mpl.ticks import labels_that_fit, tick_points
 from rnnviz.style import figure_title, fitted_to_figure, neutral, new_or_given_panels
 
@@ -78,8 +79,8 @@ class SeriesComponentsDisplay:
         Keeps ``figure_``, ``axes_`` and ``lines_`` (by component, plus ``"level"``), ``zoom_axes_`` and
         ``zoom_lines_`` (empty without zoom).
         """
-        if zoom is not None and (isinstance(zoom, bool) or not isinstance(zoom, (int, np.integer)) or zoom < 1):
-            raise ValueError(f"zoom: expected None or a number of periods >= 1, got {zoom!r}")
+        if zoom is not None:
+            check_int("zoom", zoom, 1, context="None, or a number of periods")
         c = self.components
         what = "series, trend, seasonal, noise" + (", then the same four zoomed; zoom=None for 4" if zoom else "")
         if np.ndim(ax) == 2:  # rows of (full, zoom): the full column first

@@ -18,6 +18,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.transforms import ScaledTranslation
 
+from rnnviz.errors import check_int
 from rnnviz.figures.nonfinite import HATCH, bad_values, contrasting_text, hatch_colour
 from rnnviz.figures.states import (
     DIVERGING_CMAP,
@@ -150,8 +151,8 @@ class TextHeatmapDisplay:
         if unit is None:
             unit = int(rank_units(chosen, sample=sample, activation=activation, k=1).units[0])
             chosen_how = f"; unit {unit} is the one whose {activation} varies most over this sample"
-        elif isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or not 0 <= unit < chosen.units:
-            raise ValueError(f"unit: expected an index in 0..{chosen.units - 1}, got {unit!r}")
+        else:
+            check_int("unit", unit, 0, chosen.units - 1, context=f"{chosen.name!r} has {chosen.units} units")
         series = values[sample, :, unit]
         if description is None:
             model = f"model {trace.model_name!r}, " if isinstance(trace, ModelTrace) and trace.model_name else ""
