@@ -49,3 +49,17 @@ def test_the_figure_draws_the_shipped_numbers():
     np.testing.assert_array_equal(ys, [lesson.first_layer_weights(int(x))["Dense"] for x in xs])
     texts = [text.get_text() for text in display.axes_[0].texts]
     assert any("1 min of ECG at 250 Hz" in text and "480,032 weights" in text for text in texts)
+
+
+def test_a_window_of_another_length_does_not_fit_the_dense_network():
+    """The subtitle's "41 days do not fit the one built for 40": Keras refuses the longer window; a SimpleRNN of the
+    same units reads either length with the same weights."""
+    import keras
+
+    model = lessons.model("dense_window", "Dense")
+    steps = model.inputs[0].shape[1]
+    x = np.zeros((1, steps + 1, 1), "float32")
+    with pytest.raises(ValueError):
+        model(x)
+    rnn = keras.layers.SimpleRNN(lesson.UNITS)
+    assert rnn(x).shape == rnn(x[:, :steps]).shape == (1, lesson.UNITS)

@@ -44,8 +44,9 @@ class DenseWindowDisplay:
                   (f"1 min of ECG at {lesson.ECG_HERTZ} Hz", ecg))}
         errors = {"Dense": {"ordered": results["mae_Dense"], "shuffled": results["mae_DenseShuffled"]}}
         description = (f"Left: weights of the layer reading the window ({lesson.UNITS} units); each length its own "
-                       f"network. Right: the dense network forecasting {HORIZON} days from {INPUT_STEPS}, trained on "
-                       f"the steps in order and shuffled (one fixed shuffle): the same error")
+                       f"network ({INPUT_STEPS + 1} days do not fit the one built for {INPUT_STEPS}). Right: the dense "
+                       f"network forecasting {HORIZON} days from {INPUT_STEPS}, trained on the steps in order and "
+                       "shuffled (one fixed shuffle): the same error")
         return cls(weights=weights, marks=marks, errors=errors, naive=float(results["naive_mae"]),
                    description=description)
 
