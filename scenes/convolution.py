@@ -17,22 +17,11 @@ from manim import DOWN, LEFT, RIGHT, UL, FadeIn, Line, Rectangle, VGroup, Write
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.style import VALUE_COLOURS, neutral
-from rnnviz.views.scales import state_scale
+from rnnviz.views.convolution import sliding_view
 
 LEFT_EDGE, WIDTH = -6.3, 12.6  # the input's steps span this, in frame units
 INPUT_SPAN = (0.3, 2.0)  # (low, high) y of the input's values
 OUTPUT_Y = -2.4
-
-
-def convolution_view(results) -> dict:
-    """What the scene draws, from the lesson ``forecasting``'s results: the conv's input, the filter most active
-    on it, its kernel and bias, its outputs, and the kernel size and stride."""
-    outputs = np.asarray(results["convolution_output"], float)
-    chosen = int(np.argmax(outputs.sum(axis=0)))
-    return {"input": np.asarray(results["convolution_input"], float).reshape(-1), "filter": chosen,
-            "filters": outputs.shape[1], "kernel": np.asarray(results["convolution_kernel"], float)[:, 0, chosen],
-            "bias": float(np.asarray(results["convolution_bias"], float)[chosen]), "output": outputs[:, chosen],
-            "stride": int(results["pooling_stride"]), "size": int(results["pooling_kernel_size"])}
 
 
 class ConvolutionScene(SteppedScene):
@@ -43,65 +32,64 @@ class ConvolutionScene(SteppedScene):
             from rnnviz import lessons
 
             results = lessons.results("forecasting")
-        self.view = convolution_view(results)
-        self.scale = state_scale(self.view["output"])
+        self.view = sliding_view(results)
         super().__init__(step=step, **kwargs)
 
     def step_names(self) -> list:
-        size, stride = self.view["size"], self.view["stride"]
-        return [f"output {k}: steps {k * stride}–{k * stride + size - 1}" for k in range(len(self.view["output"]))]
+        size, stride = self.view.size, self.view.stride
+        return [f"output {k}: steps {k * stride}–{k * stride + size - 1}" for k in range(len(self.view.output))]
 
     def x_of(self, step: float) -> float:
-        return LEFT_EDGE + WIDTH * (step + 0.5) / len(self.view["input"])
+        return LEFT_EDGE + WIDTH * (step + 0.5) / len(self.view.input)
 
     def layout(self) -> VGroup:
         """Title, subtitle, the input as dots on a line with its zero, and the outputs' row label."""
         view, muted = self.view, neutral("muted", THEME)
         title = text("A trained Conv1D sliding over the series", font_size=32).to_corner(UL, buff=0.3)
-        subtitle = text(f"The 1D-conv forecaster's filter {view['filter']} of {view['filters']} (kernel "
-                        f"{view['size']}, stride {view['stride']}, relu) on a validation window minus today;\n"
+        subtitle = text(f"The 1D-conv forecaster's filter {view.filter} of {view.filters} (kernel "
+                        f"{view.size}, stride {view.stride}, relu) on a validation window minus today;\n"
                         "the weights w and b are the trained ones, every number recorded from Keras", font_size=17,
                         colour=muted)
         subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
-        values = view["input"]
+        values = view.input
         zero = Line([LEFT_EDGE, self.y_of(0.0), 0], [LEFT_EDGE + WIDTH, self.y_of(0.0), 0], color=muted, stroke_width=1)
         dots = VGroup(*(Line([self.x_of(t), self.y_of(0.0), 0], [self.x_of(t), self.y_of(value), 0],
                              color=neutral("text", THEME), stroke_width=5) for t, value in enumerate(values)))
         labels = VGroup(text("input: x − today", font_size=18, colour=muted).move_to(
                             [LEFT_EDGE, INPUT_SPAN[1] + 0.35, 0], aligned_edge=LEFT),
-                        text(f"output of filter {view['filter']} (relu)", font_size=18, colour=muted).move_to(
+                        text(f"output of filter {view.filter} (relu)", font_size=18, colour=muted).move_to(
                             [LEFT_EDGE, OUTPUT_Y + 0.55, 0], aligned_edge=LEFT))
         return VGroup(title, subtitle, zero, dots, labels)
 
     def y_of(self, value: float) -> float:
-        limit = float(np.abs(self.view["input"]).max()) or 1.0
+        limit = float(np.abs(self.view.input).max()) or 1.0
         return (INPUT_SPAN[0] + INPUT_SPAN[1]) / 2 + value / limit * (INPUT_SPAN[1] - INPUT_SPAN[0]) / 2
 
     def reading(self, k: int) -> VGroup:
         """Output ``k``'s window over the input, its kernel's weights under the steps, and its sum."""
         view, ink = self.view, neutral("text", THEME)
-        first = k * view["stride"]
-        steps = range(first, first + view["size"])
-        left, right = self.x_of(first - 0.5), self.x_of(first + view["size"] - 0.5)
+        first = k * view.stride
+        steps = range(first, first + view.size)
+        left, right = self.x_of(first - 0.5), self.x_of(first + view.size - 0.5)
         frame = Rectangle(width=right - left, height=INPUT_SPAN[1] - INPUT_SPAN[0] + 0.5, color=ink, stroke_width=3)
         frame.move_to([(left + right) / 2, (INPUT_SPAN[0] + INPUT_SPAN[1]) / 2, 0])
         weights = VGroup(text("w =", font_size=18, colour=neutral("muted", THEME)),
-                         *(text(_signed(w), font_size=18, colour=ink) for w in view["kernel"]),
-                         text(f"b = {_signed(view['bias'])}", font_size=18, colour=neutral("muted", THEME)))
+                         *(text(_signed(w), font_size=18, colour=ink) for w in view.kernel),
+                         text(f"b = {_signed(view.bias)}", font_size=18, colour=neutral("muted", THEME)))
         weights.arrange(RIGHT, buff=0.25).move_to([(left + right) / 2, INPUT_SPAN[0] - 0.6, 0])
         weights.shift(RIGHT * _inside(weights, LEFT_EDGE, LEFT_EDGE + WIDTH))
-        total = float(np.dot(view["kernel"], view["input"][first:first + view["size"]]) + view["bias"])
-        words = f"Σ w·x + b = {_signed(total)}   relu → {view['output'][k]:.2f}"
+        total = view.total(k)
+        words = f"Σ w·x + b = {_signed(total)}   relu → {view.output[k]:.2f}"
         sum_text = text(words, font_size=20, colour=ink).move_to([0, -1.3, 0])
         return VGroup(frame, weights, sum_text)
 
     def output(self, k: int) -> VGroup:
         """Output ``k``'s cell under the middle of the steps it reads, coloured by its value, the value written."""
         view = self.view
-        middle = k * view["stride"] + (view["size"] - 1) / 2
-        width = WIDTH / len(view["input"]) * view["stride"] * 0.92
-        value = float(view["output"][k])
-        strength = float(self.scale.strength([value])[0])
+        middle = k * view.stride + (view.size - 1) / 2
+        width = WIDTH / len(view.input) * view.stride * 0.92
+        value = float(view.output[k])
+        strength = float(view.scale.strength([value])[0])
         cell = Rectangle(width=width, height=0.6, stroke_width=1, color=neutral("muted", THEME))
         cell.set_fill(VALUE_COLOURS["positive" if value >= 0 else "negative"], opacity=strength)
         cell.move_to([self.x_of(middle), OUTPUT_Y, 0])
@@ -113,7 +101,7 @@ class ConvolutionScene(SteppedScene):
 
     def animate(self):
         layout, reading = self.layout(), None
-        for k in range(len(self.view["output"])):
+        for k in range(len(self.view.output)):
             self.begin_step(k)
             new = self.reading(k)
             if k == 0:

@@ -87,7 +87,10 @@ def write_pipeline(out: Path) -> list:
     from rnnviz.data.pipeline_stages import pipeline_stages
     from rnnviz.lessons.forecasting import HORIZON, INPUT_STEPS
 
+    import keras
+
     windows = make_windows(synthetic_series(seed=0), input_steps=INPUT_STEPS, horizon=HORIZON, shuffle_seed=0)
+    keras.utils.set_random_seed(0)  # the shuffle depends on TensorFlow's global seed too: set, and said in the record
     return [pipeline_stages(windows).save(out / PIPELINE_FILE.name)]
 
 

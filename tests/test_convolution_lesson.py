@@ -9,15 +9,13 @@ from rnnviz.lessons.forecasting import TRANSLATION_BUMP, TRANSLATION_STARTS
 
 def test_the_sliding_kernel_computes_what_keras_computed():
     """What the convolution video writes at each step, Σ w·x + b and relu of it, is Keras's output there."""
-    from rnnviz.scenes.convolution import convolution_view
+    from rnnviz.views.convolution import sliding_view
 
-    view = convolution_view(lessons.results("forecasting"))
-    size, stride = view["size"], view["stride"]
-    assert len(view["output"]) == (len(view["input"]) - size) // stride + 1
-    for k, shown in enumerate(view["output"]):
-        window = view["input"][k * stride:k * stride + size]
-        np.testing.assert_allclose(max(float(np.dot(view["kernel"], window) + view["bias"]), 0.0), shown, atol=1e-5)
-    assert view["output"].max() > 0  # the filter drawn answers this window
+    view = sliding_view(lessons.results("forecasting"))
+    assert len(view.output) == (len(view.input) - view.size) // view.stride + 1
+    for k, shown in enumerate(view.output):
+        np.testing.assert_allclose(max(view.total(k), 0.0), shown, atol=1e-5)
+    assert view.output.max() > 0  # the filter drawn answers this window
 
 
 def test_the_conv_input_is_the_window_minus_today():

@@ -8,10 +8,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from rnnviz import style
 from rnnviz.data import make_windows, synthetic_series
-from rnnviz.data.pipeline_stages import PipelineStages, _without_global_seed, load_pipeline_stages, pipeline_stages
+from rnnviz.data.pipeline_stages import PipelineStages, global_seed, load_pipeline_stages, pipeline_stages
+from rnnviz.views.pipeline import pipeline_view
 from rnnviz.errors import InputError
 from rnnviz.export import save_figure
 from rnnviz.figures.pipeline import TARGET_COLOUR, PipelineDisplay
@@ -80,23 +82,25 @@ def test_each_stage_s_shapes_are_its_element_spec(made):
             assert tf.TensorShape(spec_shape).is_compatible_with(shown if recorded.structure != "dataset" else ())
 
 
-def test_the_record_does_not_depend_on_tensorflow_s_global_seed():
-    """Seeding TensorFlow before (as training does) leaves the shuffle the record shows, and the seed, as they were."""
+def test_the_record_says_which_global_seed_its_shuffle_ran_under_and_leaves_it_alone():
+    """The shuffle a seeded dataset gives depends on TensorFlow's global seed too: the record says it, and reading
+    the pipeline draws nothing from TensorFlow's random stream."""
     import keras
-    from tensorflow.python.eager import context
 
     windows = make_windows(synthetic_series(length=200, seed=1), **SETTINGS)
-    first = pipeline_stages(windows)["batch"].elements[0][0]
     keras.utils.set_random_seed(123)
-    again = pipeline_stages(windows)["batch"].elements[0][0]
-    np.testing.assert_array_equal(first, again)
-    assert context.global_seed() == 123
+    first_draw = float(tf.random.uniform(()))
+    keras.utils.set_random_seed(123)
+    record = pipeline_stages(windows)
+    assert record.settings["global_seed"] == global_seed() == 123
+    assert float(tf.random.uniform(())) == first_draw  # the stream goes on where it was
+    assert "(TensorFlow's global seed 123)" in pipeline_view(record).description
 
 
 def test_values_are_those_of_iterating_the_library_s_datasets(made):
     windows, record = made
-    with _without_global_seed():  # as the record reads it: shuffled by the windows' seed alone
-        inputs, targets = next(iter(make_windows(windows.series, **SETTINGS).train))  # a fresh windows.train: epoch 1
+    tf.random.set_seed(record.settings["global_seed"])  # the global seed the record says its shuffle ran under
+    inputs, targets = next(iter(make_windows(windows.series, **SETTINGS).train))  # a fresh windows.train: epoch 1
     for name in ("batch", "prefetch"):
         np.testing.assert_array_equal(record[name].elements[0][0], inputs.numpy())
         np.testing.assert_array_equal(record[name].elements[0][1], targets.numpy())
@@ -163,8 +167,8 @@ def test_the_figure_shows_each_stage_s_call_shape_and_values(made):
         "() float32", "dataset of () float32", "(15,) float32", "(12, 1), (3,)", "(12, 1), (3,)",
         "(None, 12, 1), (None, 3)", "(None, 12, 1), (None, 3)"]
     assert [pieces[-1].get_color() for pieces in display.shape_texts_[3:]] == [TARGET_COLOUR] * 4
-    with _without_global_seed():
-        inputs, targets = next(iter(make_windows(windows.series, **SETTINGS).train))
+    tf.random.set_seed(record.settings["global_seed"])
+    inputs, targets = next(iter(make_windows(windows.series, **SETTINGS).train))
     shown = {row.name: lines for row, lines in zip(display.rows, display.value_texts_)}
     for row in range(2):  # the batch's first rows, as the dataset gives them
         np.testing.assert_allclose(numbers_in(shown["batch"][row][1].get_text()), inputs.numpy()[row, :3, 0],

@@ -35,7 +35,10 @@ class OrderExplorer(Explorer):
         super().__init__()
         from rnnviz.lessons import order
 
+        from rnnviz import lessons
+
         self._order = order
+        self._models = {name: lessons.model("order", name) for name in order.MODELS}  # loaded once, not per edit
         words = list(order.SHOWN_SHUFFLED if words is None else words)
         order.ids(words)  # every word known, else an error naming it
         self.words = ipywidgets.TagsInput(value=words, allowed_tags=list(order.VOCABULARY), allow_duplicates=True,
@@ -48,7 +51,7 @@ class OrderExplorer(Explorer):
     def _read(self) -> None:
         """Both models' answers for the slide's sentence and for the words as ordered now."""
         sentences = [self._order.SHOWN, tuple(self.words.value)]
-        self.answers, self.states = self._order.read(sentences)
+        self.answers, self.states = self._order.read(sentences, self._models)
         self.shown = tuple(self.words.value)  # the words the figure shows (kept while a setting cannot be shown)
 
     def _changed(self, change) -> None:

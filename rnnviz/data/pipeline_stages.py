@@ -12,7 +12,6 @@ TensorFlow is imported inside :func:`pipeline_stages`, not when this module is i
 
 from __future__ import annotations
 
-import contextlib
 
 import json
 from dataclasses import dataclass, field
@@ -161,34 +160,29 @@ def pipeline_stages(windows, part: str = "train") -> PipelineStages:
     part_range = windows.part_slice(part)
     values = None  # the part's values as the pipeline's first stage yields them: what windows are matched against
     recorded = []
-    with _without_global_seed():
-        for k, stage in enumerate(stages):
-            dataset = None
-            for earlier in stages[: k + 1]:  # a fresh chain: iterating a shared one would show a later epoch's shuffle
-                dataset = earlier.apply(dataset)
-            if values is None:
-                values = np.array(list(dataset.as_numpy_iterator()))
-            recorded.append(_recorded(stage, dataset, windows, part, values, part_range.start))
+    for k, stage in enumerate(stages):
+        dataset = None
+        for earlier in stages[: k + 1]:  # a fresh chain: iterating a shared one would show a later epoch's shuffle
+            dataset = earlier.apply(dataset)
+        if values is None:
+            values = np.array(list(dataset.as_numpy_iterator()))
+        recorded.append(_recorded(stage, dataset, windows, part, values, part_range.start))
     settings = {"input_steps": windows.input_steps, "horizon": windows.horizon, "shift": windows.shift,
                 "stride": windows.stride, "batch_size": windows.batch_size, "targets": windows.targets,
-                "shuffle_seed": windows.shuffle_seed, "part_range": [part_range.start, part_range.stop],
+                "shuffle_seed": windows.shuffle_seed, "global_seed": global_seed(),
+                "part_range": [part_range.start, part_range.stop],
                 "series_length": len(windows.series), "mean": windows.mean, "std": windows.std}
     return PipelineStages(part=part, stages=tuple(recorded), settings=settings)
 
 
-@contextlib.contextmanager
-def _without_global_seed():
-    """TensorFlow's global seed unset while the stages run, then set back: a shuffle seeded by ``shuffle_seed``
-    alone, so the record is the same whatever seeded TensorFlow before (``keras.utils.set_random_seed``)."""
-    import tensorflow as tf
-    from tensorflow.python.eager import context
-
-    previous = context.global_seed()
-    tf.random.set_seed(None)
+def global_seed():
+    """TensorFlow's global seed as it is now (None: not set), read without drawing from TensorFlow's random
+    stream; a shuffle seeded by ``shuffle_seed`` gives another order under another global seed."""
     try:
-        yield
-    finally:
-        tf.random.set_seed(previous)
+        from tensorflow.python.eager import context  # the one reader that draws nothing (tf.random.get_seed does)
+    except ImportError:  # pragma: no cover - a TensorFlow without it: said as unknown
+        return "unknown"
+    return context.global_seed()
 
 
 def _recorded(stage, dataset, windows, part, values, offset) -> PipelineStage:

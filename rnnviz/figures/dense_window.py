@@ -12,7 +12,7 @@ LENGTHS = np.unique(np.round(np.logspace(0, 5, 60)).astype(int))  # window lengt
 
 class DenseWindowDisplay:
     """Two panels: the weights of the layer that reads the window against the window's length (a dense layer's
-    grow with it, a SimpleRNN's are shared by every step), and the validation errors of a dense network trained on
+    grow with it, a SimpleRNN's are shared by every step), and the test errors of a dense network trained on
     ordered and on shuffled steps.
 
     Build it with :meth:`from_lesson` (the lesson ``dense_window``, shipped; no TensorFlow).
@@ -95,7 +95,7 @@ class DenseWindowDisplay:
         ax.text(3 * len(names) - 1.6, self.naive, "naive forecast", ha="right", va="bottom", color=neutral("muted"))
         ax.set_xticks([3 * k + j for k in range(len(names)) for j in range(2)],
                       [f"{name}\n{order}" for name in names for order in self.errors[name]])
-        ax.set_ylabel("validation MAE (in standard deviations)")
+        ax.set_ylabel("test MAE (in standard deviations)")
         ax.set_ylim(0, 1.18 * max(self.naive, *(v for by in self.errors.values() for v in by.values())))
         ax.spines[["top", "right"]].set_visible(False)
 

@@ -7,7 +7,6 @@ from rnnviz.style import color, figure_title, new_or_given_axes
 from rnnviz.views.order import order_view
 
 
-
 class OrderDisplay:
     """Rows of words (a sentence and its shuffle) with, under each word, a recurrent layer's state after it, and
     each model's answer for each row as a bar with its number.

@@ -7,7 +7,7 @@ from matplotlib.colors import Normalize
 
 from rnnviz.mpl.strips import colour_map
 from rnnviz.style import figure_title, neutral, new_or_given_panels
-from rnnviz.views.scales import state_scale
+from rnnviz.views.convolution import translation_view
 
 HEADING = "A convolution answers a pattern alike wherever it is"
 NUMBER_SIZE = "x-small"
@@ -33,15 +33,8 @@ class TranslationDisplay:
 
     def __init__(self, *, inputs, outputs, stride: int, kernel_size: int, names, filters=3, description="",
                  heading=HEADING):
-        self.inputs = np.asarray(inputs, float)
-        self.outputs = np.asarray(outputs, float)
-        if self.inputs.ndim != 2 or self.outputs.ndim != 3 or len(self.inputs) != len(self.outputs):
-            raise ValueError(f"inputs, outputs: expected (sequences, steps) and (sequences, positions, filters), got "
-                             f"{self.inputs.shape} and {self.outputs.shape}")
-        self.stride, self.kernel_size, self.names = int(stride), int(kernel_size), tuple(names)
-        answered = np.abs(self.outputs - self.outputs[:, :1]).max(axis=(0, 1))  # how far each filter moves off its rest
-        self.filters = np.sort(np.argsort(answered)[::-1][:filters])
-        self.description, self.heading = description, heading
+        self.view = translation_view(inputs, outputs, stride=stride, kernel_size=kernel_size, filters=filters)
+        self.names, self.description, self.heading = tuple(names), description, heading
 
     @classmethod
     def from_lesson(cls, results=None, *, filters=3):
@@ -61,35 +54,35 @@ class TranslationDisplay:
     def plot(self, ax=None, *, title=True):
         """Per sequence, its values over its steps and, under them, the drawn filters' outputs with their numbers.
         Keeps ``figure_``, ``axes_`` and ``value_texts_`` (per sequence: (filters drawn, positions) Texts)."""
-        rows = len(self.inputs)
+        view = self.view
+        rows = len(view.inputs)
         self.figure_, axes = new_or_given_panels(ax, 2 * rows, what="a sequence and its outputs, per sequence",
                                                  figsize=(12, 6), nrows=2 * rows,
                                                  gridspec_kw={"height_ratios": [1, 1.3] * rows})
         self.axes_ = axes
-        scale = state_scale(self.outputs[..., self.filters])
-        cmap, norm = colour_map(scale, neutral("background")), Normalize(scale.low, scale.high)
-        steps = self.inputs.shape[1]
+        cmap, norm = colour_map(view.scale, neutral("background")), Normalize(view.scale.low, view.scale.high)
+        steps = view.inputs.shape[1]
         self.value_texts_ = []
         for row in range(rows):
             line_ax, map_ax = axes[2 * row], axes[2 * row + 1]
-            line_ax.plot(np.arange(steps), self.inputs[row], "-o", color=neutral("text"), markersize=3, linewidth=1.5)
+            line_ax.plot(np.arange(steps), view.inputs[row], "-o", color=neutral("text"), markersize=3, linewidth=1.5)
             line_ax.set_xlim(-0.5, steps - 0.5)
             line_ax.set_yticks([])
             line_ax.set_xticks([])
             line_ax.spines[["top", "right", "left", "bottom"]].set_visible(False)
             line_ax.set_ylabel(self.names[row], rotation=0, ha="right", va="center")
-            shown = self.outputs[row][:, self.filters].T  # (filters, positions)
-            centres = np.arange(shown.shape[1]) * self.stride + (self.kernel_size - 1) / 2
-            edges = np.append(centres - self.stride / 2, centres[-1] + self.stride / 2)
-            map_ax.pcolormesh(edges, np.arange(len(self.filters) + 1), shown, cmap=cmap, norm=norm,
+            shown = view.outputs[row][:, view.filters].T  # (filters, positions)
+            centres = np.arange(shown.shape[1]) * view.stride + (view.kernel_size - 1) / 2
+            edges = np.append(centres - view.stride / 2, centres[-1] + view.stride / 2)
+            map_ax.pcolormesh(edges, np.arange(len(view.filters) + 1), shown, cmap=cmap, norm=norm,
                               edgecolors=neutral("background"), linewidth=1.5)
             map_ax.set_xlim(-0.5, steps - 0.5)
-            map_ax.set_ylim(len(self.filters), 0)
-            map_ax.set_yticks(np.arange(len(self.filters)) + 0.5, [f"filter {k}" for k in self.filters])
+            map_ax.set_ylim(len(view.filters), 0)
+            map_ax.set_yticks(np.arange(len(view.filters)) + 0.5, [f"filter {k}" for k in view.filters])
             map_ax.tick_params(length=0)
             map_ax.set_xticks([])
             map_ax.spines[:].set_visible(False)
-            digits = _digits(map_ax, self.stride, steps)
+            digits = _digits(map_ax, view.stride, steps)
             texts = [[map_ax.text(x, k + 0.5, f"{value:.{digits}f}".replace("-", "−"), ha="center", va="center",
                                   fontsize=NUMBER_SIZE, color=neutral("text"))
                       for x, value in zip(centres, values) if not np.isclose(value, shown[k, 0])]

@@ -18,8 +18,9 @@ series (:func:`rnnviz.lessons.forecasting.windows`):
 shuffled steps was only 1.09 times its error on ordered ones at seed 0, so no claim
 about it is made here.)
 
-Errors are the mean absolute error on the validation windows, in units of the series'
-standard deviation (the values the models see), against the naive forecast's.
+Errors are the mean absolute error on the test windows (early stopping watched the validation
+windows), in units of the series' standard deviation (the values the models see), against the naive
+forecast's.
 """
 
 from __future__ import annotations
@@ -54,11 +55,14 @@ def windows(seed: int):
 
 
 def make_data(seed: int) -> dict:
+    """Training windows, the validation windows early stopping watches (``training_validation_*``), and the test
+    windows the errors are measured on (``held_out_*``); the fixed shuffle of the steps (stored with them)."""
     made = windows(seed)
     x, y = made.numpy("train")
-    held_out_x, held_out_y = made.numpy("validation")
-    return {"x": x, "y": y, "held_out_x": held_out_x, "held_out_y": held_out_y,
-            "held_out_permutation": permutation(x.shape[1])}
+    validation_x, validation_y = made.numpy("validation")
+    held_out_x, held_out_y = made.numpy("test")
+    return {"x": x, "y": y, "training_validation_x": validation_x, "training_validation_y": validation_y,
+            "held_out_x": held_out_x, "held_out_y": held_out_y, "held_out_permutation": permutation(x.shape[1])}
 
 
 def build(name: str, steps: int, horizon: int):
@@ -76,11 +80,13 @@ def train(data: dict, seed: int, progress) -> dict:
     steps, on the shuffled windows (shuffled alike for validation)."""
     import keras
 
-    order = data["held_out_permutation"]
+    order = data["held_out_permutation"]  # stored with the held-out data; it shuffles every window alike
     models = {}
     for name in MODELS:
         shuffled = name.endswith("Shuffled")
-        x, val_x = (data["x"][:, order], data["held_out_x"][:, order]) if shuffled else (data["x"], data["held_out_x"])
+        x, val_x = data["x"], data["training_validation_x"]
+        if shuffled:
+            x, val_x = x[:, order], val_x[:, order]
         progress(f"lesson dense_window: training {name} (up to {EPOCH_CAP} epochs)")
         keras.utils.set_random_seed(seed)
         model = build(name, x.shape[1], data["y"].shape[1])
@@ -88,15 +94,17 @@ def train(data: dict, seed: int, progress) -> dict:
             model = permuted_dense(model, order)
             keras.utils.set_random_seed(seed)
         model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse", jit_compile=True)
-        model.fit(x, data["y"], validation_data=(val_x, data["held_out_y"]), epochs=EPOCH_CAP, batch_size=BATCH,
+        model.fit(x, data["y"], validation_data=(val_x, data["training_validation_y"]), epochs=EPOCH_CAP,
+                  batch_size=BATCH,
                   verbose=0, callbacks=[keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)])
         models[name] = model
     return models
 
 
 def measure(models: dict, data: dict) -> dict:
-    """Each model's validation MAE and forecasts, the naive forecast's MAE, the parameter counts, and the ordered
-    dense network rebuilt with its first layer's rows permuted, run on the shuffled windows."""
+    """Each model's MAE on the test windows (early stopping watched the validation windows), the naive forecast's,
+    the parameter counts, and the ordered dense network rebuilt with its first layer's rows permuted, run on the
+    shuffled test windows."""
     x, y, order = data["held_out_x"], data["held_out_y"], data["held_out_permutation"]
     results = {"permutation": order, "naive_mae": np.float64(np.mean(np.abs(y - x[:, -1:, 0])))}
     for name, model in models.items():
@@ -152,7 +160,7 @@ LESSON = Lesson(
     measure=measure,
     claims=(
         Claim("dense_blind_to_order", "Trained on windows whose steps are shuffled (one fixed shuffle), from the same "
-              "start with its weights shuffled alike, the dense network reaches the same validation error as on "
+              "start with its weights shuffled alike, the dense network reaches the same test error as on "
               f"ordered windows (within {SAME_ERROR:.0%})",
               _dense_blind_to_order),
         Claim("same_model_permuted", "The dense network trained on ordered steps, its first layer's rows shuffled "

@@ -103,6 +103,9 @@ def convolution(model, window) -> dict:
     given, answered = (keras.ops.convert_to_numpy(part) for part in reader(np.asarray(window, "float32")[None]))
     kernel, bias = (keras.ops.convert_to_numpy(weight) for weight in conv.weights)
     stride = int(conv.get_config()["strides"][0])
+    if TRANSLATION_STARTS[0] < conv.get_config()["kernel_size"][0]:
+        raise ValueError("TRANSLATION_STARTS: the first bump must start after the first output's steps (a flat "
+                         "output to compare with)")
     bumps = np.zeros((2, INPUT_STEPS, 1), "float32")
     for row, start in enumerate(TRANSLATION_STARTS):
         bumps[row, start:start + len(TRANSLATION_BUMP), 0] = TRANSLATION_BUMP
@@ -167,7 +170,9 @@ def _pooling_forgets_order(results):
     gaps = {kind: float(np.max(np.abs(results[f"pooling_{kind}"][0] - results[f"pooling_{kind}"][1])))
             for kind in ("max", "average")}
     different = not np.array_equal(sequences[0], sequences[1])
-    return different and max(gaps.values()) <= POOLED_EQUAL, {
+    answered = float(np.abs(results["pooling_max"]).max())  # dead filters only would make the equality empty
+    return different and answered > 0 and max(gaps.values()) <= POOLED_EQUAL, {
+        "largest pooled feature": answered,
         **{f"largest difference, global {kind} pooling": gap for kind, gap in gaps.items()},
         "largest difference between the sequences": float(np.max(np.abs(sequences[0] - sequences[1])))}
 
@@ -176,10 +181,13 @@ def _translation_invariant(results):
     outputs, stride = results["translation_outputs"], int(results["translation_stride"])
     shift = (TRANSLATION_STARTS[1] - TRANSLATION_STARTS[0]) // stride
     early, late = outputs[0], outputs[1]
-    # the outputs that read the early bump, and those that read the late one, shift positions later
+    # the outputs that read the early bump (output 0 reads only zeros: TRANSLATION_STARTS[0] >= the kernel), and
+    # those that read the late one, shift positions later
     reads = np.flatnonzero(np.abs(early - early[0]).max(axis=1) > 0)
+    if reads.size == 0 or reads.max() + shift >= len(late):
+        return False, {"outputs that read the bump": int(reads.size), "positions": len(late), "shift": shift}
     gap = float(np.max(np.abs(early[reads] - late[reads + shift])))
-    return gap <= POOLED_EQUAL and reads.size > 0, {"largest difference between the two responses": gap,
+    return gap <= POOLED_EQUAL, {"largest difference between the two responses": gap,
                                                     "outputs that read the bump": int(reads.size)}
 
 

@@ -72,7 +72,8 @@ def sentence_pairs(count: int, *, seed: int = 0, exclude=()) -> np.ndarray:
     token ids ``(count, 2, 7)``, ``[:, 0]`` the sentence and ``[:, 1]`` its shuffle. Sentences among ``exclude``
     (word tuples) are left out."""
     rng = np.random.default_rng(seed)
-    every = [sentence for sentence in itertools.product(*TEMPLATE) if sentence not in set(exclude)]
+    excluded = set(exclude)
+    every = [sentence for sentence in itertools.product(*TEMPLATE) if sentence not in excluded]
     if count > len(every):
         raise InputError(f"count: the template makes {len(every)} sentences, got {count}")
     chosen = [every[index] for index in rng.choice(len(every), size=count, replace=False)]

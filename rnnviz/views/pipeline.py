@@ -135,6 +135,8 @@ def _description(record) -> str:
     text = (f"The {record.part} part, series[{start}:{stop}] normalised: {settings.get('input_steps')} inputs → "
             f"{ahead}. Shapes from element_spec, numbers from the first elements (t: where a window starts)")
     if any(stage.name == "shuffle" for stage in record.stages):
-        seed = settings.get("shuffle_seed")
-        text += f"; shuffled {'with seed ' + str(seed) if seed is not None else 'without a seed'}, first epoch"
+        seed, global_seed = settings.get("shuffle_seed"), settings.get("global_seed")
+        text += f"; shuffled {'with seed ' + str(seed) if seed is not None else 'without a seed'}"
+        text += (f" (TensorFlow's global seed {global_seed})" if global_seed is not None else
+                 " (no global seed set)") + ", first epoch"
     return text

@@ -105,8 +105,8 @@ def unrolled_view(trace, *, sample: int = 0, max_steps: int = 8, state: str = "h
     layout = {"stages": stages, "steps": steps, "max_steps": max_steps, "trace_layers": trace.layer_names,
               "fed_back": fed_back}
     diagram = unrolled_diagram(**layout)
-    for given in fed_back or {}:
-        _check_fed_back(trace, stages, given, sample)
+    for given, output in (fed_back or {}).items():
+        _check_fed_back(trace, stages, given, output, sample)
     cells = diagram.find("cell")
     for layer_name in {node.data["layer"] for node in cells}:
         layer = trace[layer_name]
@@ -248,15 +248,21 @@ def _input_values(diagram, stages, trace, sample, tokens):
     return values
 
 
-def _check_fed_back(trace, stages, name, sample):
-    """That input ``name`` holds, at every step after the first, the class the model's output gave most probability
-    one step before, in ``sample``: else a ValueError saying at which step it does not."""
+def _check_fed_back(trace, stages, name, fed_back, sample):
+    """That input ``name`` holds, at every step after the first, the class the output layer ``fed_back`` (the
+    model's one output) gave most probability one step before, in ``sample``: else a ValueError saying where not."""
     stage = next(stage for stage in stages if stage.name == name)
     given = _given_input(stage, stages, trace)
+    outputs = [other for other in stages if other.role not in ("input", "recurrent") and other.name == fed_back]
+    finals = [other for other in stages if other.role not in ("input", "recurrent")
+              and not any(other.name in reader.sources for reader in stages)]
+    if len(finals) != 1 or finals[0].name != fed_back or not outputs:
+        raise ValueError(f"fed_back: {fed_back!r} must be the model's one output (its outputs: "
+                         f"{[other.name for other in finals]}): the trace holds the model's output only")
     output = None if trace.model_output is None else np.asarray(trace.model_output)
-    if given is None or output is None or output.ndim != 3:
-        raise ValueError(f"fed_back: the trace does not hold input {name!r} and an output at every step, so it cannot "
-                         "show that one is fed the other")
+    if given is None or output is None or output.ndim != 3 or output.shape[1] < given.shape[1] - 1:
+        raise ValueError(f"fed_back: the trace does not hold input {name!r} and {fed_back!r} at every step, so it "
+                         "cannot show that one is fed the other")
     given, output = np.asarray(given[sample]), output[sample]
     if not _one_hot(given):
         raise ValueError(f"fed_back: input {name!r} is not one-hot at every step, so it is not a class the output wrote")
