@@ -17,11 +17,11 @@ from manim import DOWN, LEFT, RIGHT, UL, Arrow, FadeIn, GrowArrow, RoundedRectan
 from rnnviz.scenes.painter import THEME, text
 from rnnviz.scenes.stepped import SteppedScene
 from rnnviz.style import OTHER_COLOURS, neutral
-from rnnviz.views.pipeline import pipeline_view
+from rnnviz.views.pipeline import call_lines, pipeline_view
 
 ROW_PITCH = 0.8  # between stages, in frame units
 TOP = 1.6  # y of the first stage
-CALL_CHARACTERS = 34  # a call longer than this is broken onto a second line (as the slide figure does)
+CALL_CHARACTERS = 34  # a call longer than this is broken onto more lines (rnnviz.views.pipeline.call_lines)
 CALL_LEFT, SHAPE_LEFT, VALUES_LEFT = -6.8, -1.55, 2.55
 COLOURS = {"value": "text", "inputs": "text", "targets": None}  # targets in the palette's target colour
 
@@ -47,7 +47,7 @@ class PipelineScene(SteppedScene):
     def heading(self) -> VGroup:
         title = text("The tf.data pipeline, stage by stage", font_size=32).to_corner(UL, buff=0.3)
         muted = neutral("muted", THEME)
-        subtitle = text(textwrap.fill(self.view.description, 95), font_size=17, colour=muted)
+        subtitle = text(textwrap.fill(self.view.description, 112), font_size=17, colour=muted)
         subtitle.next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
         headers = VGroup(*(text(header, font_size=17, colour=muted).move_to([x, TOP + 0.62, 0], aligned_edge=LEFT)
                            for header, x in zip(self.view.headers, (CALL_LEFT, SHAPE_LEFT, VALUES_LEFT))))
@@ -56,7 +56,7 @@ class PipelineScene(SteppedScene):
     def stage(self, index: int) -> VGroup:
         """Stage ``index``'s row: its call in a box, its element's shape with a note, its first values."""
         row, y = self.view.rows[index], TOP - index * ROW_PITCH
-        call = text(_broken(row.call.replace("\n", " ")), font_size=17, font="DejaVu Sans Mono")
+        call = text(call_lines(row.call.replace("\n", " "), CALL_CHARACTERS), font_size=17, font="DejaVu Sans Mono")
         box = RoundedRectangle(corner_radius=0.08, width=SHAPE_LEFT - CALL_LEFT - 0.25, height=0.62,
                                color=neutral("text", THEME), stroke_width=1.5)
         box.set_fill(neutral("grid", THEME), opacity=1.0).move_to([CALL_LEFT + box.width / 2, y, 0])
@@ -102,18 +102,3 @@ class PipelineScene(SteppedScene):
 
 def _colour(role: str) -> str:
     return OTHER_COLOURS["target"] if role == "targets" else neutral(COLOURS[role], THEME)
-
-
-def _broken(call: str) -> str:
-    """A call longer than CALL_CHARACTERS broken after the last ", " or "(" that keeps its first line within it (or
-    else before its last "." there), the rest indented."""
-    if len(call) <= CALL_CHARACTERS:
-        return call
-    cuts = [k + len(mark) for mark in (", ", "(") for k in range(len(call)) if call.startswith(mark, k)
-            and k + len(mark) <= CALL_CHARACTERS]
-    cuts = cuts or [k for k in range(1, CALL_CHARACTERS) if call[k] == "."]  # tf.data.Dataset / .from_tensor_slices
-    if not cuts:
-        return call
-    cut = max(cuts)
-    return call[:cut].rstrip() + "\n  " + call[cut:]
-

@@ -7,7 +7,6 @@ import ipywidgets
 from rnnviz.mpl.order import AXES, COLOUR_BAR, HEADING, paint_order
 from rnnviz.palette import PALETTE
 from rnnviz.style import figure_title
-from rnnviz.views.order import order_view
 from rnnviz.widgets.explorer import Explorer
 
 
@@ -65,10 +64,8 @@ class OrderExplorer(Explorer):
 
     def _draw(self, figure) -> dict:
         order = self._order
-        view = order_view([order.SHOWN, self.shown],
-                          {order.MODEL_TITLES[name]: values for name, values in self.answers.items()},
-                          states=self.states, rows=("the slide's sentence", "your order"),
-                          answer_name="P(a well-formed question)")
+        view = order.shown([order.SHOWN, self.shown], self.answers, self.states,
+                           rows=("the slide's sentence", "your order"))
         figure.set_layout_engine("none")  # the painter lays the words out in inches for the axes' size
         ax = figure.add_axes(AXES)
         colour_bar = figure.add_axes(COLOUR_BAR)

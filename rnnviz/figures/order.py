@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rnnviz.mpl.order import AXES, COLOUR_BAR, HEADING, paint_order
 from rnnviz.style import color, figure_title, new_or_given_axes
-from rnnviz.views.order import order_view
 
 
 class OrderDisplay:
@@ -34,12 +33,9 @@ class OrderDisplay:
 
         results = lessons.results("order") if results is None else results
         trace = lessons.trace("order", "SimpleRNN") if trace is None else trace
-        pair = results["held_out_x"][0]
-        states = trace.layers[0].states["h"][:2]
-        answers = {order.MODEL_TITLES[name]: results[f"probability_{name}"][0] for name in order.MODELS}
-        view = order_view([order.words(row) for row in pair], answers, states=list(states),
-                          rows=("the slide's sentence", "its words shuffled"),
-                          answer_name="P(a well-formed question)")
+        view = order.shown([order.words(row) for row in results["held_out_x"][0]],
+                           {name: results[f"probability_{name}"][0] for name in order.MODELS},
+                           trace.layers[0].states["h"][:2], rows=("the slide's sentence", "its words shuffled"))
         description = (f"Two models trained on {order.TRAIN_SENTENCES} questions and a shuffle of each; under each "
                        f"word the SimpleRNN's state h after reading it ({trace.layers[0].units} units)")
         return cls(view, description=description,

@@ -164,6 +164,16 @@ def read(sentences, models=None) -> tuple:
     return answers, states
 
 
+def shown(sentences, answers: dict, states, rows):
+    """What the pictures show (an :class:`~rnnviz.views.order.OrderView`): ``sentences`` (rows of words), each
+    model's ``answers`` (model name -> one per row) under its title, the SimpleRNN's ``states`` after each word."""
+    from rnnviz.views.order import order_view
+
+    return order_view([tuple(words) for words in sentences],
+                      {MODEL_TITLES[name]: values for name, values in answers.items()}, states=list(states),
+                      rows=rows, answer_name="P(a well-formed question)")
+
+
 def accuracy(probabilities) -> float:
     """The fraction of sentences (column 0) judged well formed and shuffles (column 1) judged not, at 0.5."""
     probabilities = np.asarray(probabilities)

@@ -13,6 +13,7 @@ import matplotlib as mpl
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from rnnviz.style import OTHER_COLOURS, drawn_width, figure_title, neutral, new_or_given_axes
+from rnnviz.views.pipeline import call_lines
 
 MONO = "DejaVu Sans Mono"  # shipped with matplotlib: the same widths on every machine
 TARGET_COLOUR = OTHER_COLOURS["target"]  # targets: their palette colour, as in the windowing figure
@@ -128,30 +129,6 @@ def _mono_advance() -> float:
         return drawn_width("0" * 100, 1.0) / 100
 
 
-def _call_lines(call: str, limit: int) -> str:
-    """``call`` on as few lines as keep each within ``limit`` characters where it can, broken after a ", " or ": "
-    outside square brackets, or before a method's "." (lines after the first indented by two)."""
-    if len(call) <= limit:
-        return call
-    places, depth, square = [], 0, 0
-    for k, char in enumerate(call):
-        if char == "." and k and depth == 0 and call[k - 1] not in " (":
-            places.append(k)
-        depth += (char in "([") - (char in ")]")
-        square += (char == "[") - (char == "]")
-        if call[k:k + 2] in (", ", ": ") and not square:
-            places.append(k + 2)
-    pieces = [call[start:end].strip() for start, end in zip([0, *places], [*places, len(call)])]
-    lines = [pieces[0]]
-    for piece in pieces[1:]:
-        joined = lines[-1] + ("" if piece.startswith(".") else " ") + piece
-        if len(joined) + (2 if len(lines) > 1 else 0) <= limit:
-            lines[-1] = joined
-        else:
-            lines.append(piece)
-    return "\n  ".join(lines)
-
-
 def _layout(view, width: float, height: float) -> dict:
     """Where every column and row goes in an axes ``width`` x ``height`` points, and at what text size: the largest
     (up to the rcParams' font size) at which all fits, with long calls broken onto more lines (their rows taller) where
@@ -166,7 +143,7 @@ def _layout(view, width: float, height: float) -> dict:
     best = None
     longest = max(len(row.call) for row in view.rows)
     for limit in range(longest, longest // 3, -1):  # calls longer than the limit broken onto more lines
-        layout = _fitted(view, [_call_lines(row.call, limit) for row in view.rows], measures, width, height, base)
+        layout = _fitted(view, [call_lines(row.call, limit) for row in view.rows], measures, width, height, base)
         if best is None or layout["size"] > best["size"] + 1e-9:
             best = layout
     return best

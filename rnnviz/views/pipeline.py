@@ -73,6 +73,30 @@ def number_text(value: float) -> str:
     return text if text.startswith("\N{MINUS SIGN}") else " " + text
 
 
+def call_lines(call: str, limit: int) -> str:
+    """``call`` on as few lines as keep each within ``limit`` characters where it can, broken after a ", " or ": "
+    outside square brackets, or before a method's "." (lines after the first indented by two)."""
+    if len(call) <= limit:
+        return call
+    places, depth, square = [], 0, 0
+    for k, char in enumerate(call):
+        if char == "." and k and depth == 0 and call[k - 1] not in " (":
+            places.append(k)
+        depth += (char in "([") - (char in ")]")
+        square += (char == "[") - (char == "]")
+        if call[k:k + 2] in (", ", ": ") and not square:
+            places.append(k + 2)
+    pieces = [call[start:end].strip() for start, end in zip([0, *places], [*places, len(call)])]
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        joined = lines[-1] + ("" if piece.startswith(".") else " ") + piece
+        if len(joined) + (2 if len(lines) > 1 else 0) <= limit:
+            lines[-1] = joined
+        else:
+            lines.append(piece)
+    return "\n  ".join(lines)
+
+
 def _shape_pieces(stage) -> tuple:
     if stage.structure == "pair":
         inputs, targets = (shape_text(shape) for shape in stage.shapes)

@@ -253,10 +253,9 @@ def _check_fed_back(trace, stages, name, fed_back, sample):
     model's one output) gave most probability one step before, in ``sample``: else a ValueError saying where not."""
     stage = next(stage for stage in stages if stage.name == name)
     given = _given_input(stage, stages, trace)
-    outputs = [other for other in stages if other.role not in ("input", "recurrent") and other.name == fed_back]
     finals = [other for other in stages if other.role not in ("input", "recurrent")
               and not any(other.name in reader.sources for reader in stages)]
-    if len(finals) != 1 or finals[0].name != fed_back or not outputs:
+    if [other.name for other in finals] != [fed_back]:
         raise ValueError(f"fed_back: {fed_back!r} must be the model's one output (its outputs: "
                          f"{[other.name for other in finals]}): the trace holds the model's output only")
     output = None if trace.model_output is None else np.asarray(trace.model_output)
