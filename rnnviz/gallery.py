@@ -593,6 +593,13 @@ def _trace_figures(traces: dict) -> list:
         title = CELL_KINDS[trace.layers[0].kind].title
         names = trace.layers[0].state_names
         states = f"state{'s' if len(names) > 1 else ''} {' and '.join(names)}"
+        if len(trace.layers) > 1:  # a deep RNN: the stack is the point; its cells are the one-layer forecaster's kind
+            figures.append(GalleryFigure("unrolled", f"unrolled_{name}", f"A deep RNN: the forecaster of "
+                                         f"{len(trace.layers)} stacked {title} layers unrolled, each layer reading the "
+                                         f"states of the layer below at every step, every cell with its recorded "
+                                         f"{states}; the top layer's last state feeds the Dense head",
+                                         lambda t=trace: UnrolledDisplay.from_trace(t, max_steps=8).plot()))
+            continue
         figures.append(GalleryFigure("unrolled", f"unrolled_{name}", f"The {title} forecaster unrolled: the window minus "
                                      f"today at every step, its {states}, and the Dense head's {HORIZON} values "
                                      f"plus today: the forecast 1 … {HORIZON} steps ahead",

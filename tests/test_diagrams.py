@@ -68,6 +68,19 @@ def test_deep_sequence_to_sequence_stacks_rows_and_outputs_every_step():
     assert len(low) == len(high) == 4 and all(h.y > l.y for h, l in zip(high, low))
     assert {(e.source, e.target) for e in diagram.edges if e.target.startswith("high/")} >= {("low/2", "high/2"), ("high/1", "high/2")}
     assert len(diagram.find("output", layer="out")) == 4
+    # a deep RNN: its layers numbered from the bottom, in the row labels and the cells' names
+    assert [label.text.split("\n")[0] for label in diagram.labels if label.text.startswith("layer")] == ["layer 1", "layer 2"]
+    assert low[0].label == "h⁽¹⁾₀" and high[3].label == "h⁽²⁾₃"
+
+
+def test_layers_are_numbered_only_in_a_stack():
+    one = keras.Sequential([keras.Input((4, 2)), L.GRU(3, name="only"), L.Dense(1)])
+    handed_on = keras.Sequential([keras.Input((4, 2)), L.LSTM(3, name="encoder"), L.RepeatVector(2),
+                                  L.LSTM(3, return_sequences=True, name="decoder")])
+    for model in (one, handed_on):
+        diagram = unrolled_diagram(describe_model(model))
+        assert not any(label.text.startswith("layer") for label in diagram.labels)
+        assert all(node.label.startswith("h") and "⁽" not in node.label for node in _cells(diagram))
 
 
 def test_bidirectional_has_two_chains_running_opposite_ways():

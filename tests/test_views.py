@@ -142,3 +142,28 @@ def test_views_need_numpy_only_and_painters_never_import_each_other():
         for source in (root / folder).glob("*.py"):
             for line in source.read_text().splitlines():
                 assert not (line.lstrip().startswith(("from rnnviz.figures", "import rnnviz.figures"))), (source, line)
+
+
+def test_the_deep_rnn_is_drawn_layer_by_layer_with_each_cells_recorded_state():
+    """The gallery's deep RNN: both stacked layers, each cell holding its own layer's state at its step."""
+    trace = lessons.trace("forecasting", "deep_rnn")
+    view = unrolled_view(trace, sample=0, max_steps=8)
+    drawn = {view.diagram.node(node_id).data["layer"] for node_id in view.strips}
+    assert drawn == {layer.name for layer in trace.layers} and len(drawn) == 2
+    for node_id, strip in view.strips.items():
+        node = view.diagram.node(node_id)
+        layer = trace[node.data["layer"]]
+        np.testing.assert_array_equal(strip.values, layer.states["h"][0, node.data["step"]])
+        assert node.label.startswith(f"h⁽{'¹²'[trace.layers.index(layer)]}⁾")
+
+
+def test_the_shipped_deep_rnn_trace_is_the_shipped_model_recorded():
+    import rnnviz
+    from rnnviz.lessons import forecasting
+
+    trace = lessons.trace("forecasting", "deep_rnn")
+    inputs, _ = lessons.data("forecasting")
+    sample = inputs[:: max(1, len(inputs) // forecasting.SHOWCASE_WINDOWS)][: forecasting.SHOWCASE_WINDOWS]
+    again = rnnviz.record(lessons.model("forecasting", "deep_rnn"), sample)
+    for shipped, recorded in zip(trace.layers, again.layers):
+        np.testing.assert_allclose(shipped.states["h"], recorded.states["h"], atol=1e-6)

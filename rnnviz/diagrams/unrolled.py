@@ -47,6 +47,7 @@ FAN_KERNEL = 5  # a window layer reading at most this many steps gets an arrow f
 FAN_STEPS = 4  # ... if at least this many of its steps then fit
 MIN_PITCH = 0.8  # between the input steps drawn under such a window
 SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 OWN_ROWS = ("input", "recurrent", "repeat", "band", "elided")  # roles never folded into another row
 # A Bidirectional layer's wires that go round a cell, as shares of the room beside it (COLUMN minus its width) and
 # above it (ROW minus its height): an input rises beside its forward cell to the backward cell, a forward state beside
@@ -162,7 +163,24 @@ def _subscript(number: int) -> str:
     return str(number).translate(SUBSCRIPTS)
 
 
+def _superscript(number: int) -> str:
+    return str(number).translate(SUPERSCRIPTS)
+
+
 # ---------------------------------------------------------------- summaries of the stages
+
+
+def _stack_layers(stages) -> dict:
+    """The layer number (1 at the bottom) of every recurrent stage in a stack of two or more: a deep RNN, where a
+    recurrent layer reads the sequence of the one below."""
+    recurrent = {stage.name: stage for stage in stages if stage.role == "recurrent"}
+    below = {name: stage.sources[0] for name, stage in recurrent.items() if stage.sources and stage.sources[0] in recurrent}
+    stacked = set(below) | set(below.values())
+    numbers = {}
+    for name in recurrent:  # stages come in order, so the layer below is numbered first
+        if name in stacked:
+            numbers[name] = numbers[below[name]] + 1 if name in below else 1
+    return numbers
 
 
 def _consumers(stages) -> dict:
@@ -322,10 +340,12 @@ class _Layout:
         self.cell_states_on = {}  # an LSTM cell's node id -> the id of its cell state box
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
         self.named_inputs = False  # whether input rows are labelled with their names (a model of several inputs)
+        self.stack_layers = {}  # recurrent stage name -> its layer number (1 at the bottom) in a stack of two or more
 
     def draw(self, stages, steps, trace_layers) -> Diagram:
         consumers = _consumers(stages)
         self.named_inputs = sum(stage.role == "input" for stage in stages) > 1  # several: each named
+        self.stack_layers = _stack_layers(stages)
         for stage in stages:
             if stage.role == "input":
                 self.add_input(stage, _length(stage, steps), _fan_window(stage, consumers))
@@ -529,6 +549,9 @@ class _Layout:
                 layer = next((name for name in trace_layers if name.split("#")[0] == layer), layer)
             group = direction if stage.bidirectional else None
             symbol = DIRECTION_SYMBOLS[direction] if stage.bidirectional else "h"
+            layer_number = self.stack_layers.get(stage.name)
+            if layer_number is not None:
+                symbol += f"⁽{_superscript(layer_number)}⁾"
             ids = self.per_step(stage.name, axis, cell_row, "cell", symbol, CELL_SIZE,
                                 {"layer": layer, "direction": direction, "kind": stage.kind}, group,
                                 mark_drop=CELL_SIZE[1] / 2)  # under the dashed link across the steps left out
@@ -539,7 +562,8 @@ class _Layout:
             self.chain(ids, reverse=direction == "backward", axis=axis)
             if _has_cell_state(stage):
                 self.add_cell_states(stage, ids, axis, {"layer": layer, "direction": direction, "kind": stage.kind})
-            self.row_label(axis, cell_row, _recurrent_title(stage) + (f"\n{direction}" if stage.bidirectional else ""))
+            self.row_label(axis, cell_row, _recurrent_title(stage, layer_number)
+                           + (f"\n{direction}" if stage.bidirectional else ""))
             tops.append(ids)
         if stage.state_source:
             self.add_passed_states(stage, tops[0])
@@ -834,12 +858,16 @@ def _has_cell_state(stage) -> bool:
     return stage.kind in CELL_KINDS and "c" in CELL_KINDS[stage.kind].states and not stage.bidirectional
 
 
-def _recurrent_title(stage) -> str:
-    """"LSTM, 32 units", under the layer's name unless Keras made it up from the class ("lstm", "gru_2")."""
+def _recurrent_title(stage, layer_number=None) -> str:
+    """"LSTM, 32 units", under the layer's name unless Keras made it up from the class ("lstm", "gru_2"), and, in a
+    stack, under "layer k" (the name left out when it says no more: "layer_2")."""
     title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
     units = f"{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
     default = re.sub(r"_\d+$", "", stage.name) in (stage.kind, stage.class_name.lower())
-    return units if default else f"{stage.name}\n{units}"
+    if layer_number is not None and re.fullmatch(r"layer_?\d+", stage.name):
+        default = True
+    lines = [f"layer {layer_number}"] * (layer_number is not None) + [stage.name] * (not default) + [units]
+    return "\n".join(lines)
 
 
 def _text_label(text, x, y, anchor, role="row") -> Label:

@@ -25,7 +25,7 @@ from rnnviz.lessons.base import Claim, Lesson
 INPUT_STEPS, HORIZON = 40, 5
 EPOCH_CAP, PATIENCE, LEARNING_RATE = 200, 10, 0.005
 SHOWCASE_WINDOWS = 8
-RECORDED = ("simple_rnn", "lstm", "peephole_lstm", "gru")  # one forecaster per cell kind, recorded for the pictures
+RECORDED = ("simple_rnn", "lstm", "peephole_lstm", "gru", "deep_rnn")  # one forecaster per cell kind, and the deep RNN
 BEATS_NAIVE = 1.0  # a trained forecaster's validation MAE below this fraction of the naive forecast's
 POOLED_EQUAL = 1e-6  # two sequences' pooled features equal to this: the float32 rounding of a sum in another order
 TRANSLATION_BUMP = (0.5, 1.0, 0.5)  # a small bump, put on a flat sequence at two times ...
