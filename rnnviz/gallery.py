@@ -585,6 +585,8 @@ def _series_figures(seed: int) -> list:
 def _trace_figures(traces: dict) -> list:
     """Per recorded forecaster: unrolled with its states; the insides of those the lesson ``gates`` does not show."""
     from rnnviz.figures.cell import CellDisplay
+    from rnnviz.figures.memory_cell import LESSON_MODEL as MEMORY_CELL_MODEL
+    from rnnviz.figures.memory_cell import MemoryCellDisplay
     from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
     from rnnviz.figures.unrolled import UnrolledDisplay
 
@@ -604,6 +606,12 @@ def _trace_figures(traces: dict) -> list:
                                      f"today at every step, its {states}, and the Dense head's {HORIZON} values "
                                      f"plus today: the forecast 1 … {HORIZON} steps ahead",
                                      lambda t=trace: UnrolledDisplay.from_trace(t, max_steps=8).plot()))
+        if name == MEMORY_CELL_MODEL:
+            figures.append(GalleryFigure("unrolled", "memory_cell", "The general memory cell hₜ = f(hₜ₋₁, xₜ), folded "
+                                         f"and unrolled, with the trained {title} forecaster's own Wₓ, Wₕ and b as "
+                                         "heatmaps beside their arrows: the same weights at every step, each cell "
+                                         "with its recorded state hₜ",
+                                         lambda t=trace: MemoryCellDisplay.from_lesson(t).plot()))
         if name in GATE_LESSON_KINDS:
             continue
         figures.append(GalleryFigure("cells", f"cell_{name}", f"Inside the {title} forecaster's cell at step "
@@ -623,6 +631,7 @@ def _gate_lesson_figures() -> list:
     """The lesson ``gates`` (shipped, trained to keep the last marked number): each cell's gates, states and inside."""
     from rnnviz import lessons
     from rnnviz.figures.cell import CellDisplay
+    from rnnviz.figures.conveyor import ConveyorDisplay
     from rnnviz.figures.states import GateTimelineDisplay, StateHeatmapDisplay
     from rnnviz.lessons.gates import INPUT_NAMES, SHOWCASE_MARKS, shown_task
 
@@ -646,7 +655,10 @@ def _gate_lesson_figures() -> list:
         display.input_names = INPUT_NAMES
         return display.plot()
 
-    figures = []
+    figures = [GalleryFigure("cells", "conveyor_lstm", f"The idea of gates: the cell state as a conveyor belt, the "
+                             f"gates as valves (the trained LSTM, {task}): {lstm_gates}",
+                             lambda: ConveyorDisplay.from_lesson().plot(),
+                             claims=(("gates", "all_learn_the_task"), *lstm_claims))]
     for name, (gates_caption, claims, cell_caption) in captions.items():
         trace = lessons.trace("gates", name)
         kind = GATE_LAYERS[name]
@@ -665,10 +677,12 @@ def _gate_lesson_figures() -> list:
 def _gradient_figures(seed: int) -> list:
     """The gradient figures, in lecture order: the trained lesson first, then what untrained cells do."""
     from rnnviz.figures.clipping import ClippingDisplay
+    from rnnviz.figures.clipping_vectors import ClippingVectorsDisplay
     from rnnviz.figures.gradient_decay import GradientDecayDisplay
     from rnnviz.figures.long_range import AnswerGradientDisplay, AnswerGradientMapDisplay, LongRangeMemoryDisplay
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
+    from rnnviz.lessons.gradients import CLIP_THRESHOLD, NORM_TURNS, VALUE_TURNS
 
     return [
         GalleryFigure("gradients", "gradient_decay_trained",
@@ -698,6 +712,12 @@ def _gradient_figures(seed: int) -> list:
                       "overflows; clipped by norm, the same model trains",
                       lambda: ClippingDisplay.from_lesson().plot(),
                       claims=(("gradients", "unclipped_overflows"), ("gradients", "clipped_trains"))),
+        GalleryFigure("gradients", "clipping_vectors", "What clipping does to one gradient (the exploding SimpleRNN's "
+                      f"first step, clipped at {CLIP_THRESHOLD:g} by Keras): global_clipnorm scales the whole vector and "
+                      "keeps its direction; clipnorm cuts each variable on its own and turns the whole by more than "
+                      f"{NORM_TURNS:g}°; clipvalue cuts each element and turns it by more than {VALUE_TURNS:g}°",
+                      lambda: ClippingVectorsDisplay.from_lesson().plot(),
+                      claims=(("gradients", "clipnorm_turns"), ("gradients", "clipvalue_turns"))),
     ]
 
 

@@ -31,6 +31,12 @@ def gates_scene_name(kind: str) -> str:
 SCENES = {
     "unrolling": SceneEntry("rnnviz.scenes.unrolling", "UnrollingScene",
                             about="a recurrent neuron unfolds into a chain; a layer; a deep RNN"),
+    "memory_cell": SceneEntry("rnnviz.scenes.memory_cell", "MemoryCellScene", takes=None,
+                              about="the memory cell folded with its trained Wₓ, Wₕ, b, then unrolled: each step "
+                                    "takes copies of the same weights"),
+    "conveyor": SceneEntry("rnnviz.scenes.conveyor", "ConveyorScene", takes=None,
+                           about="the idea of gates: the trained LSTM's cell state as a conveyor belt, its forget and "
+                                 "input gates as valves, step by step"),
     **{kind: SceneEntry("rnnviz.scenes.gates", gates_scene_name(kind), kinds=(kind,),
                         about=f"the {cell.title}'s gates step by step")
        for kind, cell in CELL_KINDS.items() if cell.gates},  # one per cell kind with gates

@@ -9,17 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from rnnviz.mpl.settings import SETTING_STYLES
 from rnnviz.style import figure_title, neutral, new_or_given_panels
 
-# One look per setting, in order; "size" scales the theme's marker size. The first is a hollow ring, larger than the
-# others, so it shows around them where every setting starts from the same point. A setting has no palette meaning:
-# "color" names a theme neutral (ink or muted), and markers and dashes tell the settings apart.
-SETTING_STYLES = (
-    {"color": "text", "marker": "o", "markerfacecolor": "none", "size": 1.8, "zorder": 3},
-    {"color": "muted", "marker": "s", "linestyle": "-"},
-    {"color": "text", "marker": "^", "linestyle": "--"},
-    {"color": "muted", "marker": "D", "linestyle": ":"},
-)
 HEADING = "Without clipping training overflows; clipped by norm it trains"
 
 

@@ -17,7 +17,9 @@ Two experiments, both on a SimpleRNN:
   factor per step) learns the mean of :data:`CLIP_STEPS`-step sequences with SGD
   at learning rate :data:`CLIP_LEARNING_RATE`, once per setting: no clipping,
   ``clipnorm=1`` and ``global_clipnorm=1`` (Keras's own), from the same weights
-  and batches.
+  and batches. Its first gradient (the same for every setting) is kept per variable, for the picture of what
+  ``clipnorm``, ``global_clipnorm`` and ``clipvalue`` at :data:`CLIP_THRESHOLD` do to it
+  (:mod:`rnnviz.views.clipping`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ BELOW_ONE, WELL_ABOVE_ONE = (0.5, 0.9), (3.0,)
 # 0-4 (between them it depends on the seed: tanh at 2, seed 3, grew only 2.5x; relu at 1.5 vanished or exploded).
 EDGES = {"linear": (0.9, 1.1), "tanh": (0.9, 3.0), "relu": (1.1, 2.0)}
 CLIPPED_FALLS = 0.1  # a clipped run's last loss at most this fraction of its first
+CLIP_THRESHOLD = 1.0  # the clipping picture's threshold: CLIP_SETTINGS' norm, and clipvalue's
+VALUE_TURNS, NORM_TURNS = 40.0, 30.0  # degrees the first gradient turns at least: clipvalue, clipnorm (seeds 0-4: 47.7-63.2, 36.4-40.5)
 
 
 def make_data(seed: int) -> dict:
@@ -73,19 +77,8 @@ def train_with_clipping(settings=None, *, units=16, steps=40, samples=256, batch
     import tensorflow as tf
 
     settings = CLIP_SETTINGS if settings is None else settings
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 1, size=(samples, steps, 1)).astype("float32")
-    y = x.mean(axis=1)  # remember the whole sequence: its mean
-    batches = [rng.permutation(samples)[:batch_size] for _ in range(epochs * (samples // batch_size))]
-
-    keras.utils.set_random_seed(seed)
-    template = keras.Sequential([keras.Input((steps, 1)), keras.layers.SimpleRNN(units, activation="relu"), keras.layers.Dense(1)])
-    recurrent = template.layers[0].cell.recurrent_kernel
-    if recurrent_start == "orthogonal":  # every singular value = radius: the same growth in every direction
-        recurrent.assign(radius * np.linalg.qr(rng.normal(size=(units, units)))[0].astype("float32"))
-    else:  # Keras's own start, rescaled
-        value = keras.ops.convert_to_numpy(recurrent)
-        recurrent.assign(value * radius / np.abs(np.linalg.eigvals(value)).max())
+    template, x, y, batches = clipping_start(units=units, steps=steps, samples=samples, batch_size=batch_size,
+                                             epochs=epochs, radius=radius, seed=seed, recurrent_start=recurrent_start)
     initial = template.get_weights()
 
     runs = {}
@@ -106,6 +99,43 @@ def train_with_clipping(settings=None, *, units=16, steps=40, samples=256, batch
         recorded = np.array([[float(v) for v in train_step(x[indices], y[indices])] for indices in batches])
         runs[label] = {"gradient_norm": recorded[:, 0], "loss": recorded[:, 1]}
     return runs
+
+
+def clipping_start(*, units=16, steps=40, samples=256, batch_size=32, epochs=4, radius=2.0, seed=0,
+                   recurrent_start="scaled"):
+    """:func:`train_with_clipping`'s start: ``(model, x, y, batches)``, the untrained model and the data, from ``seed``."""
+    import keras
+
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, size=(samples, steps, 1)).astype("float32")
+    y = x.mean(axis=1)  # remember the whole sequence: its mean
+    batches = [rng.permutation(samples)[:batch_size] for _ in range(epochs * (samples // batch_size))]
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((steps, 1)), keras.layers.SimpleRNN(units, activation="relu"), keras.layers.Dense(1)])
+    recurrent = model.layers[0].cell.recurrent_kernel
+    if recurrent_start == "orthogonal":  # every singular value = radius: the same growth in every direction
+        recurrent.assign(radius * np.linalg.qr(rng.normal(size=(units, units)))[0].astype("float32"))
+    else:  # Keras's own start, rescaled
+        value = keras.ops.convert_to_numpy(recurrent)
+        recurrent.assign(value * radius / np.abs(np.linalg.eigvals(value)).max())
+    return model, x, y, batches
+
+
+def first_gradient(seed: int) -> dict:
+    """The clipping runs' first gradient, per variable (``"SimpleRNN/kernel"``, ...): the raw gradient of the
+    loss on the first batch at the start, the same for every setting (same weights, same batch) of
+    :data:`CLIP_SETTINGS`' runs from ``seed``."""
+    import keras
+    import tensorflow as tf
+
+    model, x, y, batches = clipping_start(radius=CLIP_RADIUS, steps=CLIP_STEPS, seed=seed,
+                                          recurrent_start="orthogonal")
+    with tf.GradientTape() as tape:
+        loss = keras.losses.MeanSquaredError()(y[batches[0]], model(x[batches[0]], training=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    names = [f"{type(layer).__name__}/{variable.name}" for layer in model.layers for variable in layer.trainable_variables]
+    return {name: keras.ops.convert_to_numpy(grad) for name, grad in zip(names, grads, strict=True)}
 
 
 def sweep(seed: int) -> dict:
@@ -133,6 +163,9 @@ def measure(models: dict, data: dict) -> dict:
     for key, value in data.items():
         if key.startswith("training_"):
             results[f"clipping_{key.removeprefix('training_')}"] = value
+    gradient = first_gradient(seed)
+    results["clipping_first_gradient_variables"] = np.array(list(gradient))
+    results |= {f"clipping_first_gradient_{index}": value for index, value in enumerate(gradient.values())}
     return results
 
 
@@ -161,6 +194,12 @@ def clipping_runs(results: dict) -> dict:
     """The clipping runs from ``results``: ``{setting: {"gradient_norm": ..., "loss": ...}}``."""
     return {label: {key: results[f"clipping_{key}_{label}"] for key in ("gradient_norm", "loss")}
             for label in CLIP_SETTINGS}
+
+
+def first_gradient_of(results: dict) -> dict:
+    """The clipping runs' first gradient from ``results``, by variable name (:func:`first_gradient`), in Keras's order."""
+    names = results["clipping_first_gradient_variables"]
+    return {str(name): results[f"clipping_first_gradient_{index}"] for index, name in enumerate(names)}
 
 
 def far_over_near(results: dict, activation: str, radius: float) -> float:
@@ -221,6 +260,24 @@ def _clipped_trains(results):
     return holds, numbers
 
 
+def _clipped(results, option):
+    from rnnviz.views.clipping import clipping_view
+
+    return clipping_view(first_gradient_of(results), CLIP_THRESHOLD).vectors[option]
+
+
+def _value_clipping_turns(results):
+    clipped = _clipped(results, "clipvalue")
+    return clipped.angle > VALUE_TURNS and clipped.clipped > clipped.parts / 2, {
+        "angle to g (degrees)": clipped.angle, "elements clipped": clipped.clipped, "of": clipped.parts}
+
+
+def _norm_clipping_turns(results):
+    clipped = _clipped(results, "clipnorm")
+    return clipped.angle > NORM_TURNS and clipped.clipped == clipped.parts, {
+        "angle to g (degrees)": clipped.angle, "variables clipped": clipped.clipped, "of": clipped.parts}
+
+
 LESSON = Lesson(
     name="gradients",
     title="Vanishing and exploding gradients against the spectral radius, and what clipping does",
@@ -243,6 +300,12 @@ LESSON = Lesson(
               "training overflows (the loss becomes inf or NaN)", _unclipped_overflows),
         Claim("clipped_trains", f"Clipped by norm (clipnorm=1, global_clipnorm=1), the same model from the same start "
               f"trains: its loss stays finite and falls at least {1 / CLIPPED_FALLS:g}x", _clipped_trains),
+        Claim("clipnorm_turns", f"clipnorm={CLIP_THRESHOLD:g} cuts each variable's part of the first step's gradient "
+              f"to norm {CLIP_THRESHOLD:g} on its own (every variable here), each part keeping its direction, and so "
+              f"turns the whole gradient by more than {NORM_TURNS:g}°", _norm_clipping_turns),
+        Claim("clipvalue_turns", f"clipvalue={CLIP_THRESHOLD:g} cuts every element of the first step's gradient "
+              f"beyond ±{CLIP_THRESHOLD:g} to ±{CLIP_THRESHOLD:g} (most of them here) and turns it by more than "
+              f"{VALUE_TURNS:g}°", _value_clipping_turns),
     ),
     recipe=(f"sweep: SimpleRNN({SWEEP['units']}) with each of {', '.join(ACTIVATIONS)}, no bias, "
             f"W_h = ρ × a random matrix of spectral radius 1, {SWEEP['batch']} sequences of {SWEEP['steps']} steps, inputs ~ N(0, {SWEEP['input_scale']}²); clipping: "
