@@ -24,6 +24,7 @@ _LAZY = {
     "GradientDecayDisplay": ("rnnviz.figures.gradient_decay", "GradientDecayDisplay"),
     "SpectralRadiusDisplay": ("rnnviz.figures.spectral_radius", "SpectralRadiusDisplay"),
     "MemoryHeatmapDisplay": ("rnnviz.figures.memory", "MemoryHeatmapDisplay"),
+    "BPTTDisplay": ("rnnviz.figures.bptt", "BPTTDisplay"),
     "ClippingDisplay": ("rnnviz.figures.clipping", "ClippingDisplay"),
     "ClippingVectorsDisplay": ("rnnviz.figures.clipping_vectors", "ClippingVectorsDisplay"),
     "LongRangeMemoryDisplay": ("rnnviz.figures.long_range", "LongRangeMemoryDisplay"),

@@ -676,6 +676,7 @@ def _gate_lesson_figures() -> list:
 
 def _gradient_figures(seed: int) -> list:
     """The gradient figures, in lecture order: the trained lesson first, then what untrained cells do."""
+    from rnnviz.figures.bptt import BPTTDisplay
     from rnnviz.figures.clipping import ClippingDisplay
     from rnnviz.figures.clipping_vectors import ClippingVectorsDisplay
     from rnnviz.figures.gradient_decay import GradientDecayDisplay
@@ -683,6 +684,7 @@ def _gradient_figures(seed: int) -> list:
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
     from rnnviz.lessons.gradients import CLIP_THRESHOLD, NORM_TURNS, VALUE_TURNS
+    from rnnviz.lessons.memory import BPTT_SEQUENCES, DISTANCES, SIGNAL_FADED, SIGNAL_KEPT
 
     return [
         GalleryFigure("gradients", "gradient_decay_trained",
@@ -695,6 +697,15 @@ def _gradient_figures(seed: int) -> list:
                       "and the GRU still do at 100 steps, the SimpleRNN's gradient has faded",
                       lambda: AnswerGradientMapDisplay.from_lesson().plot(),
                       claims=(("memory", "gated_cells_keep_the_gradient"),)),
+        GalleryFigure("gradients", "bptt", "Training an RNN is training a very deep network: the answer's error "
+                      f"signal reaches a number {DISTANCES[-1]} steps back only through {DISTANCES[-1]} Jacobians, one "
+                      "per step (each one's norm on its arrow; under each cell the error signal ‖∂ŷ/∂sₜ‖, the running "
+                      "product ‖∂h_T/∂hₜ‖ and the product of the norms crossed, which bounds it). Carried back "
+                      f"{DISTANCES[-1]} steps the error signal keeps at least {SIGNAL_KEPT:.0%} of its size in the LSTM "
+                      f"and falls under {SIGNAL_FADED:.0%} of it in the SimpleRNN (median of {BPTT_SEQUENCES} held-out "
+                      "sequences; the first drawn)",
+                      lambda: BPTTDisplay.from_lesson().plot(),
+                      claims=(("memory", "error_signal_fades_in_the_simple_rnn"),)),
         GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: its error at 100 steps back",
                       lambda: LongRangeMemoryDisplay.from_lesson().plot(),
                       claims=(("memory", "simple_rnn_forgets_first"),)),

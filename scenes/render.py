@@ -42,6 +42,9 @@ SCENES = {
        for kind, cell in CELL_KINDS.items() if cell.gates},  # one per cell kind with gates
     "gradients": SceneEntry("rnnviz.scenes.gradients", "VanishingGradientsScene", takes="profile",
                             about="the error signal fading back through time, SimpleRNN beside LSTM"),
+    "bptt": SceneEntry("rnnviz.scenes.bptt", "BPTTScene", takes=None,
+                       about="backpropagation through time: the answer's error signal walked back one Jacobian per "
+                             "step, SimpleRNN above LSTM"),
     "components": SceneEntry("rnnviz.scenes.components", "ComponentsScene", takes=None,
                              about="a series built up from level, trend, seasonality and noise; CO₂ taken apart by STL"),
     "pipeline": SceneEntry("rnnviz.scenes.pipeline", "PipelineScene", takes=None,

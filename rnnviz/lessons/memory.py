@@ -16,6 +16,9 @@ What is measured, on held-out sequences:
   own model, and it is the gradient signal training needs from that step.
   (``‖∂h_T/∂h_t‖`` does not carry this lesson for trained models: a SimpleRNN
   trained here can have large state Jacobians that carry no usable memory.)
+- backpropagation through time on a few sequences of the longest distance
+  (:func:`measure_bptt`): each step's Jacobian norm, ``‖∂h_T/∂h_t‖`` and the
+  answer's error signal ``‖∂ŷ/∂s_t‖`` carried back through those Jacobians.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ EXPECTED_SUM = 1.0  # the mean of the sum of two U(0, 1) numbers: the best answe
 
 REMEMBERS, FORGETS = 0.5, 0.25  # ∂ŷ/∂x_first at least / at most this: follows the number / has lost it
 FORGETS_FIRST = 3.0  # the SimpleRNN's error at the longest distance against the gated cells'
+SIGNAL_KEPT, SIGNAL_FADED = 0.1, 0.01  # ‖∂ŷ/∂s‖ far back against at the last step: kept / faded
 
 
 def adding_problem(count: int, *, distances=DISTANCES, seed: int = 0):
@@ -101,7 +105,49 @@ def measure(models: dict, data: dict) -> dict:
         results[f"squared_error_{name}"] = (answer.numpy() - y) ** 2
         results[f"answer_gradient_{name}"] = gradient[rows, first, 0]
     results["squared_error_no_memory"] = (EXPECTED_SUM - y) ** 2
+    results.update(measure_bptt(models, data))
     return results
+
+
+BPTT_MODELS = ("SimpleRNN", "LSTM")  # the backpropagation-through-time pictures' cells
+BPTT_SEQUENCES = 8  # the first held-out sequences whose first marked number lies DISTANCES[-1] steps back
+
+
+def measure_bptt(models: dict, data: dict) -> dict:
+    """Backpropagation through time on :data:`BPTT_SEQUENCES` held-out sequences of the longest distance.
+
+    Per cell of :data:`BPTT_MODELS`, (sequence, step) in input time order:
+    ``bptt_step_norm_<name>``, ``‖∂s_t/∂s_{t−1}‖_F`` of each step's Jacobian, ``s`` the
+    whole state (``h``; the LSTM's ``(h, c)``) (:func:`rnnviz.recording.gradients.step_jacobian_norms`);
+    ``bptt_product_<name>``, ``‖∂h_T/∂h_t‖_F`` (:func:`rnnviz.gradient_profile`), the
+    product of those Jacobians after step t (for the LSTM its h-to-h block); and
+    ``bptt_signal_<name>``, ``‖∂ŷ/∂s_t‖``, the answer's error signal carried back by them.
+    ``bptt_rows``: the sequences' rows in the held-out data.
+    """
+    from rnnviz.recording.gradients import gradient_profile, step_jacobians
+
+    rows = np.flatnonzero(data["held_out_distance"] == DISTANCES[-1])[:BPTT_SEQUENCES]
+    x = data["held_out_x"][rows]
+    results = {"bptt_rows": rows}
+    for name in BPTT_MODELS:
+        model = models[name]
+        jacobians = step_jacobians(model, x)
+        results[f"bptt_step_norm_{name}"] = np.linalg.norm(jacobians, axis=(-2, -1))
+        results[f"bptt_product_{name}"] = gradient_profile(model, x).norms
+        results[f"bptt_signal_{name}"] = _error_signal(jacobians, np.asarray(model.get_layer("sum").kernel)[:, 0])
+    return results
+
+
+def _error_signal(jacobians: np.ndarray, readout: np.ndarray) -> np.ndarray:
+    """``‖∂ŷ/∂s_t‖`` for every step: ``∂ŷ/∂s_T`` (the readout's weights on ``h``, 0 on ``c``) times the Jacobians after t."""
+    batch, steps, size, _ = jacobians.shape
+    signal = np.zeros((batch, size))
+    signal[:, : readout.size] = readout
+    norms = np.empty((batch, steps))
+    for t in range(steps - 1, -1, -1):
+        norms[:, t] = np.linalg.norm(signal, axis=-1)
+        signal = np.einsum("bi,bij->bj", signal, jacobians[:, t])
+    return norms
 
 
 def per_distance(results: dict, key: str, statistic=np.median) -> np.ndarray:
@@ -128,6 +174,18 @@ def _all_learn_the_near_sum(results):
     }
 
 
+def signal_kept(results: dict, name: str) -> float:
+    """The median over the measured sequences of ``‖∂ŷ/∂s_t‖`` at the first marked number against at the last step."""
+    signal = results[f"bptt_signal_{name}"]
+    return float(np.median(signal[:, 0] / signal[:, -1]))
+
+
+def _error_signal_fades_in_the_simple_rnn(results):
+    kept = {name: signal_kept(results, name) for name in BPTT_MODELS}
+    return kept["LSTM"] >= SIGNAL_KEPT and kept["SimpleRNN"] <= SIGNAL_FADED, {
+        f"{name} ‖∂ŷ/∂s‖ {DISTANCES[-1]} back / at the last step (median)": value for name, value in kept.items()}
+
+
 LESSON = Lesson(
     name="memory",
     title="Who remembers far back: SimpleRNN, LSTM and GRU trained on the adding problem",
@@ -144,6 +202,10 @@ LESSON = Lesson(
               f"has faded (≤ {FORGETS})", _gated_cells_keep_the_gradient),
         Claim("simple_rnn_forgets_first", f"The SimpleRNN forgets first: at {DISTANCES[-1]} steps back its error is "
               f"at least {FORGETS_FIRST:g}x the LSTM's and the GRU's", _simple_rnn_forgets_first),
+        Claim("error_signal_fades_in_the_simple_rnn", f"Carried back {DISTANCES[-1]} steps through one Jacobian per "
+              f"step, the answer's error signal ‖∂ŷ/∂s_t‖ keeps at least {SIGNAL_KEPT:.0%} of its size at the last "
+              f"step in the LSTM and falls under {SIGNAL_FADED:.0%} of it in the SimpleRNN (median of "
+              f"{BPTT_SEQUENCES} sequences)", _error_signal_fades_in_the_simple_rnn),
     ),
     recipe=(f"{UNITS} units each, then Dense(1); {TRAIN_SEQUENCES} sequences of distances {', '.join(map(str, DISTANCES))} "
             f"mixed; Adam (learning rate {LEARNING_RATE}, global_clipnorm 1), batch {BATCH}, {EPOCHS} epochs; "

@@ -103,6 +103,57 @@ def memory_map(model, x, layer=None, *, mask=None):
     return result
 
 
+def step_jacobians(model, x, layer=None, *, mask=None):
+    """Every step's Jacobian ``d s_t / d s_{t-1}`` of one layer: the factors backpropagation through time multiplies.
+
+    ``s`` is the layer's whole state: ``h``, and for the LSTM kinds ``(h, c)``
+    stacked (``h`` first), so each matrix is (states x units) square, rows the
+    new state, columns the state before (the initial state at the layer's first
+    step). Taken by autodiff on the cell equations the recorder runs, on the
+    recorded states. Returns (batch, time, n, n) in input time order; the
+    identity at masked steps (the state is handed on unchanged).
+    """
+    trace = record(model, x, mask=mask)
+    layer_trace = _choose(trace, layer)
+    cell = _keras_layer(model, layer_trace.name).cell
+    equations = equations_for(cell)
+    order, inputs, real, before = _in_processing_order(equations, layer_trace)
+    weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
+    batch, steps = layer_trace.batch_size, layer_trace.steps
+    rows = lambda t: tf.constant(np.reshape(t, (batch * steps, t.shape[-1])))  # noqa: E731
+    previous = [rows(b) for b in before]
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(previous)
+        new, _ = equations.step(cell, equations.project(cell, rows(inputs), weights), tuple(previous), weights)
+        new = tf.where(rows(real[..., None]), tf.concat(new, axis=-1), tf.concat(previous, axis=-1))
+    blocks = [tape.batch_jacobian(new, p, unconnected_gradients=tf.UnconnectedGradients.ZERO) for p in previous]
+    jacobians = np.concatenate([np.asarray(b) for b in blocks], axis=-1)
+    return np.reshape(jacobians, (batch, steps, *jacobians.shape[1:]))[:, order]
+
+
+def step_jacobian_norms(model, x, layer=None, *, ord="fro", mask=None):
+    """``||d s_t / d s_{t-1}||`` for every step: (batch, time), in input time order (see :func:`step_jacobians`).
+
+    ``ord``: ``"fro"`` (Frobenius, the norm of :func:`gradient_profile`) or ``2`` (the largest singular value).
+    Both norms are submultiplicative, so ``||d h_T / d h_t||`` in the same norm is at most the
+    product of these norms over the steps after t (the Frobenius one of :func:`gradient_profile` with ``"fro"``).
+    """
+    if ord not in ("fro", 2):
+        raise InputError(f"ord: expected 'fro' or 2, got {ord!r}")
+    return np.linalg.norm(step_jacobians(model, x, layer, mask=mask), ord=ord, axis=(-2, -1))
+
+
+def _in_processing_order(equations, trace):
+    """``(order, inputs, mask, states before each step)`` as NumPy arrays, in the order the layer ran."""
+    order = slice(None, None, -1) if trace.go_backwards else slice(None)
+    inputs = np.ascontiguousarray(trace.inputs[:, order])
+    mask = np.ascontiguousarray(trace.mask[:, order])
+    after = [trace.states[name][:, order] for name in equations.kind.states]
+    before = [np.concatenate([trace.initial_states[name][:, None], states[:, :-1]], axis=1)
+              for name, states in zip(equations.kind.states, after)]
+    return order, inputs, mask, before
+
+
 def backpropagate(equations, cell, trace, *, wrt="state", injections=None, seed_step=None):
     """Carry the adjoint from the last step back to the first.
 
@@ -115,24 +166,17 @@ def backpropagate(equations, cell, trace, *, wrt="state", injections=None, seed_
     order, added to the adjoint of that state after each step): the result is
     the adjoint of ``h`` itself, (batch, time, units).
     """
-    order = slice(None, None, -1) if trace.go_backwards else slice(None)
-    inputs = tf.constant(np.ascontiguousarray(trace.inputs[:, order]))
-    mask = tf.constant(np.ascontiguousarray(trace.mask[:, order]))
+    order, inputs, mask, before = _in_processing_order(equations, trace)
+    inputs, mask, before = tf.constant(inputs), tf.constant(mask), [tf.constant(b) for b in before]
     names = equations.kind.states
-    after = [np.ascontiguousarray(trace.states[name][:, order]) for name in names]
-    before = [
-        tf.constant(np.concatenate([trace.initial_states[name][:, None], states[:, :-1]], axis=1))
-        for name, states in zip(names, after)
-    ]
     weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
     batch, steps, units = trace.batch_size, trace.steps, trace.units
     loop = _adjoint_loop(equations, cell)
 
     if injections is not None:
         seeds = [tf.zeros((batch, 1, units)) for _ in names]
-        inject = [
-            tf.constant(np.ascontiguousarray(injections.get(name, np.zeros_like(after[0]))[:, order])) for name in names
-        ]
+        nothing = np.zeros((batch, steps, units), np.float32)
+        inject = [tf.constant(np.ascontiguousarray(injections.get(name, nothing)[:, order])) for name in names]
         result = loop(inputs, mask, before, weights, seeds, tf.constant(steps - 1), inject, False)
         return np.moveaxis(np.asarray(result)[:, :, 0], 0, 1)[:, order]  # (batch, time, units)
 
