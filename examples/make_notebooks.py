@@ -164,10 +164,25 @@ from rnnviz.widgets import TimeStepExplorer
 TimeStepExplorer(trace, step=10)
 """),
         md("""
+## Memory more generally: one cell, the same weights at every step
+
+Any memory cell computes hₜ = f(hₜ₋₁, xₜ); the SimpleRNN's f is tanh(xₜWₓ + hₜ₋₁Wₕ + b). The lecture's
+trained SimpleRNN forecaster (shipped with the lesson `forecasting`), its own Wₓ, Wₕ and b as heatmaps:
+unrolled, every step uses the same three.
+"""),
+        code("""
+from rnnviz import lessons
+
+_ = rnnviz.MemoryCellDisplay.from_lesson().plot()
+"""),
+        md("""
 ## A deep RNN
 
-Stack recurrent layers: each one reads the sequence of states of the layer below.
+Stack recurrent layers: each one reads the sequence of states of the layer below. The lecture's
+deep SimpleRNN forecaster (two layers of 32, trained and shipped), unrolled with its recorded states:
 """),
+        code("_ = rnnviz.UnrolledDisplay.from_trace(lessons.trace(\"forecasting\", \"deep_rnn\"), max_steps=8).plot()"),
+        md("Your own stack works the same way:"),
         code("""
 keras.utils.set_random_seed(0)
 deep = keras.Sequential([keras.Input((steps, 1)),
@@ -244,6 +259,42 @@ for claim in lessons.check("gradients", remeasure=False)[3:]:
     print(claim)
 """),
         md("""
+What clipping does to the gradient vector: the first step's gradient of that run, clipped at 1 by
+each of Keras's options. `global_clipnorm` scales the whole vector (same direction); `clipnorm` cuts
+each variable on its own, and `clipvalue` each element: both turn it. Move the threshold:
+"""),
+        code("""
+from rnnviz.widgets import ClippingExplorer
+
+_ = rnnviz.ClippingVectorsDisplay.from_lesson().plot()
+ClippingExplorer()
+"""),
+        md("""
+## A very very deep network: backpropagation through time
+
+The answer's error signal reaches a step 100 steps back only through 100 Jacobians, one per
+step. The lesson `memory`'s trained cells: each step's Jacobian norm on its arrow, and under each
+cell the error signal, the running product ‖∂h_T/∂h_t‖ and the product of the norms crossed.
+`rnnviz.step_jacobian_norms(model, x)` gives the per-step norms of any Keras model.
+"""),
+        code("_ = rnnviz.BPTTDisplay.from_lesson().plot()"),
+        md("""
+## When memory loss can be a problem: “The BA students … was”
+
+The lesson `agreement`: a SimpleRNN and an LSTM read “the BA student(s) , which … ,” with clauses of
+2 to 40 words full of nouns of both numbers, and say whether the verb is plural. On the slide's sentence,
+word by word, each model's belief and the LSTM's unit that tracks the subject's number; then accuracy
+against the clause's length. One bit of number is easy to keep: both models keep it up to 40 words. The
+memory loss shows where a value must be kept, as in the adding problem below. Type your own sentence.
+"""),
+        code("""
+from rnnviz.widgets import AgreementExplorer
+
+_ = rnnviz.AgreementSentenceDisplay.from_lesson().plot()
+_ = rnnviz.AgreementAccuracyDisplay.from_lesson().plot()
+AgreementExplorer()
+"""),
+        md("""
 ## Memory
 
 The lesson `memory` again: the error of each cell against how far back the first marked
@@ -271,6 +322,11 @@ print(lessons.get("gates").recipe)
 for claim in lessons.check("gates", remeasure=False):
     print(claim)
 """),
+        md("""
+The idea of gates: the cell state is a conveyor belt, managed by valves. The forget gate takes off what is
+no longer relevant, the input gate puts on what will be needed later. The trained LSTM's real values:
+"""),
+        code("_ = rnnviz.ConveyorDisplay.from_lesson().plot()"),
         md("The LSTM's gates over time: the input gate opens at the markers, the forget gate drops at the new marker "
            "and holds the number in between."),
         code("_ = rnnviz.GateTimelineDisplay.from_trace(trace).plot()"),

@@ -676,6 +676,7 @@ def _gate_lesson_figures() -> list:
 
 def _gradient_figures(seed: int) -> list:
     """The gradient figures, in lecture order: the trained lesson first, then what untrained cells do."""
+    from rnnviz.figures.agreement import AgreementAccuracyDisplay, AgreementSentenceDisplay
     from rnnviz.figures.bptt import BPTTDisplay
     from rnnviz.figures.clipping import ClippingDisplay
     from rnnviz.figures.clipping_vectors import ClippingVectorsDisplay
@@ -706,6 +707,16 @@ def _gradient_figures(seed: int) -> list:
                       "sequences; the first drawn)",
                       lambda: BPTTDisplay.from_lesson().plot(),
                       claims=(("memory", "error_signal_fades_in_the_simple_rnn"),)),
+        GalleryFigure("gradients", "agreement_sentence", "“The BA students … was”: after each word, each model's belief "
+                      "that the verb is plural (its output on its state) and the LSTM's cell-state unit that follows "
+                      "the subject's number; after the 8-word clause both models still say “were”",
+                      lambda: AgreementSentenceDisplay.from_lesson().plot(),
+                      claims=(("agreement", "the_slide_sentence"), ("agreement", "a_unit_tracks_the_number"))),
+        GalleryFigure("gradients", "agreement_length", "The verb's number against the clause's length, on held-out "
+                      "sentences: neither a SimpleRNN nor an LSTM (16 units) loses one bit of number up to 40 words; "
+                      "the memory loss shows where a value must be kept (the adding problem above)",
+                      lambda: AgreementAccuracyDisplay.from_lesson().plot(),
+                      claims=(("agreement", "both_keep_the_number"),)),
         GalleryFigure("gradients", "long_range_memory", "The SimpleRNN forgets first: its error at 100 steps back",
                       lambda: LongRangeMemoryDisplay.from_lesson().plot(),
                       claims=(("memory", "simple_rnn_forgets_first"),)),

@@ -222,7 +222,8 @@ def test_the_readme_names_real_figures_videos_and_widgets_for_each_lecture_secti
     names = [f"{figure.section}/{figure.name}" for figure in
              [*gallery.seeded_figures(0), *gallery._forecast_figures(results, windows), *gallery._trace_figures(traces)]]
     shown = set()
-    for _, figures, videos, widgets in rows:
+    for section, figures, videos, widgets in rows:
+        assert re.findall(r"`([\w*]+/[\w*]+)`", figures), f"README: no figure for the section {section!r}"
         for pattern in re.findall(r"`([\w*]+/[\w*]+)`", figures):
             matched = fnmatch.filter(names, pattern)
             assert matched, f"README names a figure the gallery does not draw: {pattern}"

@@ -12,12 +12,14 @@ leaving it last in a cell), has a static PNG fallback for saved notebooks, and
 - :class:`ReceptiveFieldExplorer`: kernel size, stride, dilation, layers, padding → the steps one Conv1D output sees.
 - :class:`OrderExplorer`: reorder a question's words → an order-blind model's and a SimpleRNN's answers.
 - :class:`StrategiesExplorer`: strategy, step ahead, window → three ways to forecast several steps ahead.
+- :class:`AgreementExplorer`: type a sentence → each model's belief, word by word, that its verb is plural.
 - :class:`ClippingExplorer`: the clipping threshold → one real gradient before and after each Keras clipping option.
 
 The first two work from a Keras model with its input, a :class:`~rnnviz.ModelTrace`,
 or the path of a saved trace.
 """
 
+from rnnviz.widgets.agreement import AgreementExplorer
 from rnnviz.widgets.cell import CellExplorer
 from rnnviz.widgets.clipping import ClippingExplorer
 from rnnviz.widgets.gradients import GradientExplorer
@@ -28,5 +30,5 @@ from rnnviz.widgets.strategies import StrategiesExplorer
 from rnnviz.widgets.time_step import TimeStepExplorer
 from rnnviz.widgets.windowing import WindowingExplorer
 
-__all__ = ["CellExplorer", "ClippingExplorer", "GradientExplorer", "NeuronPlayground", "OrderExplorer", "ReceptiveFieldExplorer",
+__all__ = ["AgreementExplorer", "CellExplorer", "ClippingExplorer", "GradientExplorer", "NeuronPlayground", "OrderExplorer", "ReceptiveFieldExplorer",
            "StrategiesExplorer", "TimeStepExplorer", "WindowingExplorer", "run_neuron"]

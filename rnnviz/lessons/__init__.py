@@ -29,6 +29,7 @@ LESSONS = {  # name -> module defining LESSON
     "gradients": "rnnviz.lessons.gradients",
     "encoder_decoder": "rnnviz.lessons.encoder_decoder",
     "order": "rnnviz.lessons.order",
+    "agreement": "rnnviz.lessons.agreement",
     "dense_window": "rnnviz.lessons.dense_window",
     "strategies": "rnnviz.lessons.strategies",
 }
