@@ -28,14 +28,16 @@ def test_gallery_writes_every_figure_with_a_contact_sheet(tmp_path, capfd):
     out = tmp_path / "out"
     assert main(["gallery", "--out", str(out), "--formats", "png,svg", "--theme", "dark"]) == 0
     written = sorted(p.name for p in (out / "traces").iterdir())
-    assert written == ["gru.npz", "lstm.npz", "peephole_lstm.npz", "simple_rnn.npz"]
+    assert written == ["deep_rnn.npz", "gru.npz", "lstm.npz", "peephole_lstm.npz", "simple_rnn.npz"]
     figures = {p.relative_to(out / "figures").as_posix() for p in (out / "figures").rglob("*.*")}
     kinds = ("gru", "lstm", "peephole_lstm", "simple_rnn")
     expected = (
         [f"gradients/{name}" for name in ("gradient_clipping", "gradient_decay", "gradient_decay_trained",
                                           "long_range_memory", "memory_heatmap", "memory_heatmap_trained",
-                                          "spectral_radius")]
-        + [f"unrolled/unrolled_{kind}" for kind in kinds]
+                                          "spectral_radius", "clipping_vectors", "bptt", "agreement_sentence",
+                                          "agreement_length")]
+        + [f"unrolled/unrolled_{kind}" for kind in (*kinds, "deep_rnn")] + ["unrolled/memory_cell"]
+        + ["cells/conveyor_lstm"]
         + [f"cells/{figure}_{kind}" for figure in ("cell", "states") for kind in kinds]
         + [f"cells/gates_{kind}" for kind in kinds if kind != "simple_rnn"]
         + [f"architectures/{name}" for name in ("bidirectional", "encoder_decoder", "sequence_to_sequence",
