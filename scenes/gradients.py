@@ -39,7 +39,7 @@ from manim import (
 )
 
 from rnnviz.diagrams.architecture import Stage
-from rnnviz.diagrams.unrolled import unrolled_diagram
+from rnnviz.diagrams.unrolled import SUPERSCRIPTS, unrolled_diagram
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.scenes.painter import THEME, DiagramMobject, text
 from rnnviz.scenes.stepped import SteppedScene
@@ -265,7 +265,7 @@ def _tick_step(span: int, most: int = 10) -> int:
 
 def _power_of_ten(decade: int) -> str:
     """``10`` with ``decade`` as a superscript: "10⁻³"."""
-    return "10" + str(decade).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return "10" + str(decade).translate(SUPERSCRIPTS)
 
 
 def _start_note(wrt: str, starts) -> str:

@@ -47,3 +47,14 @@ def check_frame(request, name: str, frame: np.ndarray) -> None:
 
         Image.fromarray(np.concatenate([expected, frame], axis=1)).save(CONTROL / f"{name}_diff.png")
     assert differing <= MAX_DIFFERING, f"{name}: {differing:.2%} of the pixels differ from the control frame"
+
+
+def built_still(scene_class, step: int):
+    """The scene ``scene_class`` built as the still of ``step`` at low quality, nothing rendered: its mobjects."""
+    from manim import tempconfig
+
+    with tempconfig({"quality": "low_quality", "dry_run": True}):
+        scene = scene_class(step=step)
+        scene.setup()
+        scene.construct()
+        return scene

@@ -227,15 +227,10 @@ def test_the_figure_is_legible_on_a_slide(theme, size):
 
 
 def scene_stills(step):
-    from manim import tempconfig
-
     from rnnviz.scenes.bptt import BPTTScene
+    from tests.frames import built_still
 
-    with tempconfig({"quality": "low_quality", "dry_run": True}):
-        scene = BPTTScene(step=step)
-        scene.setup()
-        scene.construct()
-        return scene
+    return built_still(BPTTScene, step)
 
 
 @pytest.mark.parametrize("step", [5, pytest.param(0, marks=pytest.mark.slow), pytest.param(2, marks=pytest.mark.slow)])

@@ -209,18 +209,10 @@ def test_drawing_needs_no_tensorflow():
 # the video
 
 def stills(steps):
-    from manim import tempconfig
-
     from rnnviz.scenes.conveyor import ConveyorScene
+    from tests.frames import built_still
 
-    found = {}
-    with tempconfig({"quality": "low_quality", "dry_run": True}):
-        for step in steps:
-            scene = ConveyorScene(step=step)
-            scene.setup()
-            scene.construct()
-            found[step] = scene
-    return found
+    return {step: built_still(ConveyorScene, step) for step in steps}
 
 
 def test_the_video_steps_and_its_stills_are_legible():

@@ -166,15 +166,10 @@ def test_the_figure_needs_no_tensorflow():
 
 
 def still_mobjects(step):
-    from manim import tempconfig
-
     from rnnviz.scenes.memory_cell import MemoryCellScene
+    from tests.frames import built_still
 
-    with tempconfig({"quality": "low_quality", "dry_run": True}):
-        scene = MemoryCellScene(step=step)
-        scene.setup()
-        scene.construct()
-        return scene
+    return built_still(MemoryCellScene, step)
 
 
 def test_the_video_paints_the_same_numbers(view):

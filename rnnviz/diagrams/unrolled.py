@@ -47,7 +47,7 @@ FAN_KERNEL = 5  # a window layer reading at most this many steps gets an arrow f
 FAN_STEPS = 4  # ... if at least this many of its steps then fit
 MIN_PITCH = 0.8  # between the input steps drawn under such a window
 SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
-SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 OWN_ROWS = ("input", "recurrent", "repeat", "band", "elided")  # roles never folded into another row
 # A Bidirectional layer's wires that go round a cell, as shares of the room beside it (COLUMN minus its width) and
 # above it (ROW minus its height): an input rises beside its forward cell to the backward cell, a forward state beside

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnviz.diagrams.unrolled import SUPERSCRIPTS
 from rnnviz.kinds import CELL_KINDS, kind_of_class
 
 HEADING = "Backpropagation through time: one Jacobian per step"  # the figure's and the video's title
@@ -125,7 +126,6 @@ def bptt_view(results: dict, *, sequence: int = 0, window: int = WINDOW, models=
     return BPTTView(chains=chains, drawn=drawn, last=last, sequence=int(results["bptt_rows"][sequence]))
 
 
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def written(value: float) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnviz.diagrams.unrolled import SUPERSCRIPTS
 from rnnviz.errors import InputError, check_number
 
 OPTIONS = ("global_clipnorm", "clipnorm", "clipvalue")
@@ -148,6 +149,6 @@ def scientific(value: float, digits: int = 3, *, zeros: bool = True) -> str:
     mantissa = value / 10**exponent
     if round(abs(mantissa), digits - 1) >= 10:
         mantissa, exponent = mantissa / 10, exponent + 1
-    superscript = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    superscript = str(exponent).translate(SUPERSCRIPTS)
     shown = f"{mantissa:.{digits - 1}f}"
     return f"{shown.rstrip('0').rstrip('.') if not zeros else shown}×10{superscript}"
