@@ -157,10 +157,43 @@ def test_a_failed_claim_is_stated_on_its_figure():
 
 
 @pytest.mark.slow
+class _InProcess:
+    """The gallery's helper process, stood in for by a call in this process (its own test: test_gallery_helper)."""
+
+    def __init__(self, bar, work, *args, **kwargs):
+        self.value = work(bar.step, *args, **kwargs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        return None
+
+    def result(self):
+        return self.value
+
+
+def _gallery_of_the_clipping_claim(monkeypatch):
+    """The gallery cut to the figures stating gradients/unclipped_overflows, drawn in this process: the tests of a
+    failed claim need the whole run (lessons, claims, index), not every figure (test_cli draws them all)."""
+    from rnnviz import gallery
+
+    def seeded_figures(seed):
+        stating = [figure for figure in gallery._gradient_figures(seed)
+                   if ("gradients", "unclipped_overflows") in figure.claims]
+        assert stating, "no gallery figure states gradients/unclipped_overflows"
+        return stating
+
+    monkeypatch.setattr(gallery, "_Helper", _InProcess)
+    monkeypatch.setattr(gallery, "seeded_figures", seeded_figures)
+    monkeypatch.setattr(gallery, "forecaster_figures", lambda *_: [])
+
+
 def test_the_gallery_states_a_failed_claim_and_exits_1(tmp_path, monkeypatch, capsys):
     """Lessons whose clipping run did not overflow: the claim fails, and the gallery says so everywhere."""
     import shutil
 
+    _gallery_of_the_clipping_claim(monkeypatch)
     root = tmp_path / "lessons"
     shutil.copytree(store.SHIPPED, root)
     _without_overflow(root / "gradients" / "results.npz")
@@ -270,6 +303,7 @@ def test_gallery_retrain_draws_from_the_lessons_it_trained(tmp_path, monkeypatch
 
     monkeypatch.delenv(store.ROOT_VARIABLE, raising=False)
     monkeypatch.setattr(lessons, "train", train_as_if)
+    _gallery_of_the_clipping_claim(monkeypatch)
     out = tmp_path / "out"
     assert main(["gallery", "--retrain", "--out", str(out), "--formats", "png"]) == 1  # drawn from what it trained
     assert trained == [(name, 0) for name in lessons.LESSONS]

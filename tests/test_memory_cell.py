@@ -190,11 +190,3 @@ def test_the_video_paints_the_same_numbers(view):
     assert not any(id(copy) in on_screen for copy in picture.copies(2).values())  # step 3 not yet taken
     texts = {mobject.text for mobject in shown.mobjects for mobject in mobject.get_family() if isinstance(mobject, Text)}
     assert view.sum_text(1).replace(" ", "") in {text.replace(" ", "") for text in texts}
-
-
-@pytest.mark.slow
-def test_the_videos_stills_are_legible():
-    from rnnviz.scenes.legibility import frame_problems
-
-    for step in (0, 1, 3):
-        assert frame_problems(still_mobjects(step).mobjects) == [], step
