@@ -407,6 +407,91 @@ inputs, _ = windows.numpy("validation")
 TimeStepExplorer(lessons.model("forecasting", "lstm"), inputs[:4], step=15)
 """),
     ],
+    "06_pytorch.ipynb": [
+        md("""
+# 6 · The same pictures for a PyTorch model
+
+PyTorch hides what Keras hides: `nn.LSTM` returns the last layer's outputs and the final `(h, c)`, never a
+gate and never the cell state at every step. `rnnviz.record` takes a `torch.nn.Module` too: one forward
+pass of the module, unchanged; the recurrent submodules' inputs are caught as they run, every step's states and
+gates computed from their own weights and checked against what the module returned. Every figure, video and
+explorer then works as for Keras.
+
+A course's forecaster, trained briefly (30 epochs) on the lecture's series, cut into windows by the TensorFlow
+Data API: 40 days in, the next 5 days out.
+"""),
+        code("""
+import numpy as np
+import torch
+import rnnviz
+from rnnviz.forecasting import naive
+from rnnviz.lessons import forecasting
+
+windows, _ = forecasting.windows(seed=0)   # the lecture's series and windows
+x_train, y_train = windows.numpy("train")
+x_valid, y_valid = windows.numpy("validation")
+
+
+class Forecaster(torch.nn.Module):
+    \"\"\"Two stacked LSTM layers read the window, a linear layer says the next days.\"\"\"
+
+    def __init__(self, units=16, horizon=5):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(1, units, num_layers=2, batch_first=True)
+        self.head = torch.nn.Linear(units, horizon)
+
+    def forward(self, x):
+        today = x[:, -1:]                     # as the lecture's Keras forecasters: read the window relative to
+        out, _ = self.lstm(x - today)         # its last day, and forecast the change from it
+        return self.head(out[:, -1]) + today[:, :, 0]
+
+
+torch.manual_seed(0)
+model = Forecaster(horizon=y_train.shape[-1])
+optimiser = torch.optim.Adam(model.parameters(), lr=0.01)
+inputs, targets = torch.from_numpy(x_train), torch.from_numpy(y_train.reshape(len(y_train), -1))
+for epoch in range(30):
+    for batch in torch.randperm(len(inputs)).split(32):
+        optimiser.zero_grad()
+        torch.nn.functional.mse_loss(model(inputs[batch]), targets[batch]).backward()
+        optimiser.step()
+model.eval()
+with torch.no_grad():
+    forecast = model(torch.from_numpy(x_valid)).numpy()
+truth = y_valid.reshape(len(y_valid), -1)
+print(f"validation MAE: this LSTM {np.abs(forecast - truth).mean():.3f}, "
+      f"naive forecast {np.abs(naive(x_valid, truth.shape[1]) - truth).mean():.3f}")
+"""),
+        md("Record it on four validation windows: a trace per layer of the stack, `lstm/layer1` and `lstm/layer2`."),
+        code("""
+trace = rnnviz.record(model, x_valid[:4])
+for layer in trace.layers:
+    print(layer.name, layer.kind, layer.units, "units; states", list(layer.states), "gates", list(layer.gates))
+print("recorded from", trace.framework)
+"""),
+        code("_ = rnnviz.UnrolledDisplay.from_trace(trace).plot()"),
+        md("The second layer's gates over the 40 days of window 0, and inside its cell at the last day:"),
+        code("_ = rnnviz.GateTimelineDisplay.from_trace(trace, layer=\"lstm/layer2\").plot()"),
+        code("_ = rnnviz.CellDisplay.from_trace(trace, layer=\"lstm/layer2\", step=39).plot()"),
+        md("How far back the first layer's last state still feels its earlier states: ‖∂h_T/∂h_t‖, one backward "
+           "pass of PyTorch's autograd (its cell state c held, as for Keras)."),
+        code("""
+profile = rnnviz.gradient_profile(model, x_valid[:16], layer="lstm/layer1")
+_ = rnnviz.GradientDecayDisplay.from_profiles({"PyTorch LSTM, layer 1": profile}).plot()
+"""),
+        md("The explorers record the module themselves when given it with its input:"),
+        code("""
+from rnnviz.widgets import CellExplorer, TimeStepExplorer
+
+TimeStepExplorer(model, x_valid[:4], layer="lstm/layer2", step=20)
+"""),
+        code("CellExplorer(trace, layer=\"lstm/layer1\", step=39)"),
+        md("A saved trace loads without PyTorch or TensorFlow (for the scenes: `rnnviz render lstm --trace FILE`)."),
+        code("""
+trace.save("pytorch_forecaster.npz")
+rnnviz.load("pytorch_forecaster.npz").layer_names
+"""),
+    ],
 }
 
 

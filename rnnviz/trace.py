@@ -19,6 +19,9 @@ TRACE_FORMAT = "rnnviz.ModelTrace"
 TRACE_FORMAT_VERSION = 1
 
 
+FRAMEWORKS = {"keras": "Keras", "torch": "PyTorch"}  # versions["framework"] -> its name
+
+
 @dataclass(eq=False)
 class LayerTrace:
     """Everything one recurrent layer (or one direction of a Bidirectional layer) did.
@@ -133,7 +136,8 @@ class ModelTrace:
     model_output : ndarray or None
         The model's (first) output on ``x``.
     versions : dict
-        Versions of rnnviz, Keras and TensorFlow that made the recording.
+        Versions of rnnviz, Keras and TensorFlow (or PyTorch) that made the recording; ``"framework"``:
+        ``"torch"`` for a PyTorch module (none: Keras).
     architecture : list of dict
         Every layer of the model as plain data (:class:`rnnviz.diagrams.Stage`
         dicts), so diagrams of a saved trace show the model it came from.
@@ -165,6 +169,11 @@ class ModelTrace:
 
     def __len__(self):
         return len(self.layers)
+
+    @property
+    def framework(self) -> str:
+        """What the model was recorded from, as a reader knows it: "Keras" or "PyTorch"."""
+        return FRAMEWORKS[self.versions.get("framework", "keras")]
 
     @property
     def layer_names(self) -> list[str]:

@@ -59,10 +59,10 @@ class GatesScene(SteppedScene):
                  **kwargs):
         what = f"the {CELL_KINDS[self.kind].title} gates scene"
         trace = trace if trace is not None else trace_from_environment(kinds=(self.kind,), what=what)
-        self.about = "values recorded from Keras"
+        shown = None
         if trace is None:
             trace, shown = default_gate_trace(self.kind)
-            self.about = f"{shown}; {self.about}"
+        self.about = "; ".join(filter(None, (shown, f"values recorded from {trace.framework}")))
         check_kind(trace, (self.kind,), source="trace", what=what)
         self.cell = CellMobject.from_trace(trace, layer, sample=sample, max_steps=max_steps, width=9.5, height=5.9)
         self.layer_trace = select_layer(trace, layer)

@@ -1,9 +1,10 @@
-"""What an explorer can be given: a Keras model with its input, a recorded trace, or a trace file."""
+"""What an explorer can be given: a Keras model or a PyTorch module with its input, a recorded trace, or a trace file."""
 
 from __future__ import annotations
 
 from os import PathLike
 
+from rnnviz.recording.pytorch import is_torch_module
 from rnnviz.trace import ModelTrace, load
 
 
@@ -20,7 +21,8 @@ def default_caption() -> str:
 
 
 def trace_from(source, x=None) -> ModelTrace:
-    """A :class:`~rnnviz.ModelTrace` from ``source``: a trace, a path to a saved one, or a Keras model recorded on ``x``.
+    """A :class:`~rnnviz.ModelTrace` from ``source``: a trace, a path to a saved one, or a Keras model (or a PyTorch
+    module) recorded on ``x``.
 
     None: the shipped trace of the lesson ``gates``' LSTM (trained to say the last marked number; its gates
     open, erase and hold), which needs no TensorFlow.
@@ -36,14 +38,14 @@ def trace_from(source, x=None) -> ModelTrace:
     if isinstance(source, (str, PathLike)):
         _no_input(x, "a trace file")
         return load(source)
-    if hasattr(source, "layers") and callable(source):  # a Keras model
+    if (hasattr(source, "layers") and callable(source)) or is_torch_module(source):  # a Keras model, a PyTorch module
         if x is None:
             raise ValueError("x: a model needs its input to be recorded on; expected an array (batch, time, features)")
         from rnnviz.recording.record import record
 
         return record(source, x)
     raise TypeError(
-        f"source: expected a ModelTrace, a path to a saved trace (.npz), or a Keras model with x; "
+        f"source: expected a ModelTrace, a path to a saved trace (.npz), or a Keras model or PyTorch module with x; "
         f"got {type(source).__name__}"
     )
 

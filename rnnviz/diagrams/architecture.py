@@ -134,11 +134,15 @@ def read_name(stages, layer: str) -> str:
     return source.extra["drawn_as"]["name"] if "drawn_as" in source.extra else f"output of {source.name}"
 
 
+DIRECTIONS = ("forward", "backward")  # the two traces of a bidirectional layer: "<name>/forward", "<name>/backward"
+
+
 def stages_from_trace(trace) -> list:
     """The stages stored in a :class:`~rnnviz.ModelTrace` (``trace.architecture``).
 
-    A trace without them (made by hand) is described from its recurrent layers alone,
-    stacked in order on one input sequence.
+    A trace without them (made by hand, or recorded from a PyTorch module) is described from its recurrent layers
+    alone, stacked in order on one input sequence; a layer named ``"<name>/forward"`` or ``"<name>/backward"`` is a
+    direction of the bidirectional layer ``<name>`` (``"lstm/layer2/backward"``: of ``"lstm/layer2"``).
     """
     if getattr(trace, "architecture", None):
         return [Stage.from_dict(entry) for entry in trace.architecture]
@@ -146,7 +150,9 @@ def stages_from_trace(trace) -> list:
     stages = [_input_stage("input", (None, first.steps, first.inputs.shape[-1]))]
     seen = set()
     for layer in trace.layers:
-        name, _, direction = layer.name.partition("/")
+        name, _, direction = layer.name.rpartition("/")
+        if direction not in DIRECTIONS:
+            name, direction = layer.name, ""
         if name in seen:
             continue
         seen.add(name)

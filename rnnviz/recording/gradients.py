@@ -23,6 +23,7 @@ import tensorflow as tf
 from rnnviz.errors import InputError
 from rnnviz.profile import WRT_CHOICES, GradientProfile
 from rnnviz.recording.kinds import equations_for
+from rnnviz.recording.pytorch import is_torch_module
 from rnnviz.recording.record import record
 from rnnviz.recording.replay import traced_replica
 from rnnviz.recording.scan import XLA_FROM
@@ -33,8 +34,8 @@ def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, ma
 
     Parameters
     ----------
-    model : keras.Model
-        As for :func:`rnnviz.record`.
+    model : keras.Model or torch.nn.Module
+        As for :func:`rnnviz.record` (a PyTorch module: :mod:`rnnviz.recording.pytorch.gradients`).
     x : array-like
         A batch of inputs.
     layer : str, optional
@@ -54,6 +55,10 @@ def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, ma
     -------
     GradientProfile
     """
+    if is_torch_module(model):
+        from rnnviz.recording.pytorch.gradients import gradient_profile as torch_profile
+
+        return torch_profile(model, x, layer, wrt, loss=loss, y=y, mask=mask, allow_nonfinite=allow_nonfinite)
     if wrt not in WRT_CHOICES:
         raise InputError(f"wrt: expected one of {WRT_CHOICES}, got {wrt!r}")
     if (loss is None) != (y is None):

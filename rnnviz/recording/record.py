@@ -13,6 +13,7 @@ from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.recording.checks import check_inputs, check_memory, check_stateful_batch
 from rnnviz.recording.kinds import equations_for
+from rnnviz.recording.pytorch import is_torch_module
 from rnnviz.recording.replay import check_supported, recurrent_layers, traced_replica, traced_sublayers
 from rnnviz.trace import ModelTrace
 
@@ -24,9 +25,10 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
 
     Parameters
     ----------
-    model : keras.Model
+    model : keras.Model or torch.nn.Module
         A built Sequential or functional Keras 3 model with SimpleRNN, LSTM, GRU,
-        :class:`rnnviz.layers.PeepholeLSTM` or Bidirectional layers anywhere in it.
+        :class:`rnnviz.layers.PeepholeLSTM` or Bidirectional layers anywhere in it;
+        or a PyTorch module (:func:`rnnviz.recording.pytorch.record.record`).
     x : array-like, or a list of them for a model with several inputs
         A batch, shaped as the model's input (e.g. ``(batch, time, features)``,
         or ``(batch, time)`` token ids for an Embedding model).
@@ -44,6 +46,10 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
         One :class:`~rnnviz.LayerTrace` per recurrent layer in model order; two for
         a Bidirectional layer, named ``"<name>/forward"`` and ``"<name>/backward"``.
     """
+    if is_torch_module(model):
+        from rnnviz.recording.pytorch.record import record as record_torch
+
+        return record_torch(model, x, mask, allow_nonfinite=allow_nonfinite, max_bytes=max_bytes)
     if not isinstance(model, keras.Model):
         raise UnsupportedModelError(f"model: expected a Keras 3 model (keras.Model), got {type(model).__name__}")
     if not isinstance(model, keras.Sequential) and not getattr(model, "inputs", None):

@@ -1,0 +1,72 @@
+"""One forward pass of the user's module, unchanged, with every recurrent submodule's calls captured.
+
+A forward hook on each recurrent submodule keeps, for every call in the order
+they ran, its input, its initial states and what it returned (detached copies,
+so later in-place changes cannot alter them). The hooks are removed after the
+pass, also when it fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch.nn.utils.rnn import PackedSequence
+
+from rnnviz.errors import InputError
+
+
+@dataclass
+class Call:
+    """One call of a recurrent submodule: ``module(input, hx) -> output``."""
+
+    path: str
+    module: torch.nn.Module
+    input: object
+    hx: object
+    output: object
+
+
+def run_captured(module, recurrent: list, args: tuple):
+    """Run ``module(*args)`` once without gradients; return ``(calls, output)``."""
+    calls = []
+
+    def hook_for(path):
+        def hook(sub, hook_args, hook_kwargs, output):
+            given = list(hook_args) + [hook_kwargs.get(name) for name in ("input", "hx")[len(hook_args):]]
+            calls.append(Call(path, sub, _kept(given[0]), _kept(given[1] if len(given) > 1 else None), _kept(output)))
+
+        return hook
+
+    handles = [sub.register_forward_hook(hook_for(path), with_kwargs=True) for path, sub in recurrent]
+    try:
+        with torch.no_grad():
+            output = module(*args)
+    except Exception as exc:
+        shapes = ", ".join(_describe(arg) for arg in args)
+        raise InputError(
+            f"x: the {type(module).__name__} module rejected the input ({shapes}): {type(exc).__name__}: {exc}"
+        ) from exc
+    finally:
+        for handle in handles:
+            handle.remove()
+    return calls, output
+
+
+def _kept(value):
+    """A detached copy of a tensor, a PackedSequence, or a tuple of them."""
+    if isinstance(value, PackedSequence):
+        return value._replace(data=value.data.detach().clone())
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (tuple, list)):
+        return tuple(_kept(part) for part in value)
+    return value
+
+
+def _describe(value) -> str:
+    if isinstance(value, PackedSequence):
+        return f"a PackedSequence of {value.data.shape[0]} steps"
+    if isinstance(value, torch.Tensor):
+        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+    return type(value).__name__
