@@ -8,7 +8,7 @@ CPU: record time / one plain forward pass of the module                 target <
     ``torch.no_grad()`` and against ``module(x)`` as it is (autograd on);
   * CPU time on one thread against ``module(x)`` under ``torch.no_grad()``: steadier
     on a shared machine, where wall times swing with the load.
-Needs torch (``pip install torch``).
+Needs torch: the extra ``rnnviz[torch]`` (``torch==2.13.0``, installed by the set-up commands).
 """
 
 from __future__ import annotations
