@@ -100,6 +100,7 @@ def describe_model(model) -> list:
     sequential = all("inbound_nodes" not in entry for entry in entries)
     layers = {layer.name: layer for layer in getattr(model, "layers", [])}
     stages, skipped = [], {}  # skipped: pass-through layer name -> the stage it passes on
+    texts = {}  # input name -> the steps its TextVectorization cuts the text into (None: the longest text's)
     for entry in entries:
         if sequential:
             sources, state_sources = ((stages[-1].name,) if stages else ()), ()
@@ -107,6 +108,10 @@ def describe_model(model) -> list:
             sources, state_sources = _inbound(entry, skipped)
         if entry["class_name"] in PASS_THROUGH:
             skipped[entry["config"]["name"]] = sources[0] if sources else ""
+            continue
+        if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
+            skipped[entry["config"]["name"]] = sources[0] if sources else ""
+            texts[sources[0] if sources else "input"] = entry["config"].get("output_sequence_length")
             continue
         stage = _stage(entry, sources, state_sources)
         layer = layers.get(stage.name)
@@ -120,7 +125,18 @@ def describe_model(model) -> list:
         stages.insert(0, _input_stage("input", shape))
         if len(stages) > 1:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
-    return _mark_token_inputs(stages)
+    stages = [_input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
+    return _mark_token_inputs(_without_dead_ends(stages, model.get_config().get("output_layers")))
+
+
+def _without_dead_ends(stages: list, output_layers) -> list:
+    """``stages`` less the operations whose result no layer reads and the model does not return (Keras 3 keeps
+    the ``NotEqual`` that computes an ``Embedding(mask_zero=True)``'s mask in a functional model's graph)."""
+    if not output_layers:  # a Sequential model: one chain, no dead end
+        return stages
+    outputs = {output_layers[0]} if isinstance(output_layers[0], str) else {entry[0] for entry in output_layers}
+    read = {source for stage in stages for source in (*stage.sources, stage.state_source) if source}
+    return [stage for stage in stages if stage.role != "other" or stage.name in read or stage.name in outputs]
 
 
 def read_name(stages, layer: str) -> str:

@@ -51,6 +51,10 @@ def _check_one(label, array, spec, allow_nonfinite):
             )
     if array.shape[0] == 0 or (array.ndim > 1 and array.shape[1] == 0):
         raise InputError(f"{label}: needs at least one sample and one step, got shape {array.shape}")
+    if spec.dtype == "string":  # a model that reads text (TextVectorization first): the strings it takes
+        if not all(isinstance(item, (str, bytes)) for item in array.ravel()):
+            raise InputError(f"{label}: the model reads text, so expected strings, got an array of dtype {array.dtype}")
+        return array.astype(object)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise InputError(f"{label}: expected numbers, got an array of dtype {array.dtype}")
     if np.issubdtype(array.dtype, np.floating) and not allow_nonfinite:
