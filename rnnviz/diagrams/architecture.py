@@ -94,7 +94,8 @@ class Stage:
 
 def describe_model(model) -> list:
     """The stages of a Keras Sequential or functional model, in the order data flows."""
-    entries = model.get_config().get("layers")
+    config = model.get_config()
+    entries = config.get("layers")
     if entries is None:
         raise ValueError(f"model: cannot read the layers of {type(model).__name__}; expected a Sequential or functional model")
     sequential = all("inbound_nodes" not in entry for entry in entries)
@@ -106,12 +107,10 @@ def describe_model(model) -> list:
             sources, state_sources = ((stages[-1].name,) if stages else ()), ()
         else:
             sources, state_sources = _inbound(entry, skipped)
-        if entry["class_name"] in PASS_THROUGH:
+        if entry["class_name"] in (*PASS_THROUGH, "TextVectorization"):
             skipped[entry["config"]["name"]] = sources[0] if sources else ""
-            continue
-        if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
-            skipped[entry["config"]["name"]] = sources[0] if sources else ""
-            texts[sources[0] if sources else "input"] = entry["config"].get("output_sequence_length")
+            if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
+                texts[sources[0] if sources else "input"] = entry["config"].get("output_sequence_length")
             continue
         stage = _stage(entry, sources, state_sources)
         layer = layers.get(stage.name)
@@ -126,7 +125,7 @@ def describe_model(model) -> list:
         if len(stages) > 1:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
     stages = [_input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
-    return _mark_token_inputs(_without_dead_ends(stages, model.get_config().get("output_layers")))
+    return _mark_token_inputs(_without_dead_ends(stages, config.get("output_layers")))
 
 
 def _without_dead_ends(stages: list, output_layers) -> list:

@@ -144,11 +144,10 @@ def _hands_on(previous, initial) -> bool:
 
 def _layer_trace(name, kind, module, w, x, states, gates, mask, initial, config, go_backwards=False) -> LayerTrace:
     numpy = lambda t: t.detach().cpu().numpy()  # noqa: E731
-    spec = equations(kind).kind
     return LayerTrace(
         name=name, kind=kind, units=module.hidden_size, inputs=numpy(x),
         states={key: numpy(value) for key, value in states.items()},
-        gates={gate: numpy(value) for gate, value in zip(spec.gates, gates)},
+        gates={gate: numpy(value) for gate, value in zip(CELL_KINDS[kind].gates, gates)},
         mask=numpy(mask), weights=modules.keras_weights(kind, w), config=config,
         initial_states={key: numpy(value) for key, value in zip(kind_states(kind), initial)},
         go_backwards=go_backwards,
