@@ -41,6 +41,8 @@ class CellKind:
         The cell diagram it is drawn with (a builder in :mod:`rnnviz.diagrams.cells`).
     equations : str
         ``"module:Class"`` of its equations on the recording side.
+    more_states : bool
+        True for :data:`CUSTOM_KIND` only: a trace may hold states besides ``h``, of any size.
     """
 
     name: str
@@ -53,6 +55,7 @@ class CellKind:
     layer: str = ""
     diagram: str = ""
     equations: str = ""
+    more_states: bool = False
 
     @property
     def layer_name(self) -> str:
@@ -109,6 +112,13 @@ CELL_KINDS: dict[str, CellKind] = {
     )
 }
 
+CUSTOM_KIND = CellKind("custom", "custom cell", states=("h",), gates=(), colour="#6B7C8F", diagram="generic",
+                       more_states=True)
+"""A cell rnnviz has no equations for (``keras.layers.RNN`` around a cell of one's own), recorded through the
+cell's own ``call``: ``h`` is what it outputs at each step, ``state1``, ``state2``, ... the states it carries (those
+that are not ``h`` itself); no gates. Drawn as a box labelled with the cell's class. Not among :data:`CELL_KINDS`
+(the kinds rnnviz knows the inside of)."""
+
 STATE_MEANINGS = {
     "h": "hidden state h: what the layer outputs at each step",
     "c": "cell state c: the LSTM's memory, not squashed (its scale comes from the data)",
@@ -117,10 +127,13 @@ STATE_MEANINGS = {
 
 def cell_kind(name: str) -> CellKind:
     """Return the :class:`CellKind` called ``name``, or raise a ValueError listing the known ones."""
+    if name == CUSTOM_KIND.name:
+        return CUSTOM_KIND
     try:
         return CELL_KINDS[name]
     except KeyError:
-        raise ValueError(f"kind: unknown cell kind {name!r}; expected one of {sorted(CELL_KINDS)}") from None
+        raise ValueError(f"kind: unknown cell kind {name!r}; expected one of {sorted(CELL_KINDS)} or "
+                         f"{CUSTOM_KIND.name!r}") from None
 
 
 def kind_of_class(class_name: str) -> str | None:

@@ -15,7 +15,7 @@ positions, dashes and markers say the same.
 
 from __future__ import annotations
 
-from rnnviz.kinds import CELL_KINDS
+from rnnviz.kinds import CELL_KINDS, CUSTOM_KIND
 
 # Okabe & Ito's published set, kept for neutral uses (black, grey); no meaning takes its colours by name.
 OKABE_ITO = {
@@ -52,6 +52,7 @@ PALETTE = {
     # cell kinds (a kind added to CELL_KINDS with a hex ``colour=`` of its own gets that one; otherwise grey)
     **{name: kind.colour or OKABE_ITO["grey"] for name, kind in CELL_KINDS.items() if name not in KIND_COLOURS},
     **KIND_COLOURS,
+    CUSTOM_KIND.name: CUSTOM_KIND.colour,  # a cell of one's own (no equations known): slate
     # gates: rnnviz's own, then those of a kind added to CELL_KINDS (its ``gate_colours=``; otherwise grey)
     **GATE_COLOURS,
     **{gate: kind.gate_colours.get(gate, OKABE_ITO["grey"])

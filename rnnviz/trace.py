@@ -38,7 +38,8 @@ class LayerTrace:
         The Keras layer's name; ``"<name>/forward"`` or ``"<name>/backward"`` for
         the two directions of a Bidirectional layer.
     kind : str
-        ``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"`` or ``"gru"``.
+        ``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``, or ``"custom"`` for a cell of one's own
+        (:data:`rnnviz.kinds.CUSTOM_KIND`: ``h`` and the states it carries, ``state1``, ...; no gates).
     units : int
     inputs : ndarray, (batch, time, features)
         What the layer received.
@@ -84,10 +85,13 @@ class LayerTrace:
         if self.inputs.ndim != 3:
             raise ValueError(f"inputs: expected (batch, time, features), got shape {self.inputs.shape}")
         batch, steps = self.inputs.shape[:2]
-        _check_names("states", self.states, spec.states)
+        _check_names("states", self.states if not spec.more_states else {
+            key: value for key, value in self.states.items() if key in spec.states}, spec.states)
         _check_names("gates", self.gates, spec.gates)
         for group, arrays in (("states", self.states), ("gates", self.gates)):
             for key, array in arrays.items():
+                if spec.more_states and key not in spec.states and array.shape[:2] == (batch, steps):
+                    continue  # a custom cell's own state: any size
                 if array.shape != (batch, steps, self.units):
                     raise ValueError(
                         f"{group}[{key!r}]: expected shape {(batch, steps, self.units)}, got {array.shape}"
@@ -95,7 +99,7 @@ class LayerTrace:
         if self.mask.shape != (batch, steps):
             raise ValueError(f"mask: expected shape {(batch, steps)}, got {self.mask.shape}")
         for key, array in self.initial_states.items():
-            if array.shape != (batch, self.units):
+            if array.shape != (batch, self.units) and not (spec.more_states and key not in spec.states):
                 raise ValueError(f"initial_states[{key!r}]: expected shape {(batch, self.units)}, got {array.shape}")
 
     @property
@@ -108,7 +112,8 @@ class LayerTrace:
 
     @property
     def state_names(self) -> tuple[str, ...]:
-        return cell_kind(self.kind).states
+        spec = cell_kind(self.kind)
+        return tuple(self.states) if spec.more_states else spec.states
 
     @property
     def gate_names(self) -> tuple[str, ...]:

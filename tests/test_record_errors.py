@@ -24,14 +24,16 @@ def test_unsupported_recurrent_layer_is_named():
         rnnviz.record(model, np.zeros((1, 5, 8, 8, 1), "float32"))
 
 
-def test_subclassed_lstm_cell_is_refused_rather_than_traced_wrongly():
+def test_subclassed_lstm_cell_is_recorded_through_its_own_call_not_the_lstm_equations():
     class ScaledCell(L.LSTMCell):
         def call(self, inputs, states, training=False):
             return super().call(2 * inputs, states, training)
 
-    model = sequential(L.RNN(ScaledCell(3)))
-    with pytest.raises(UnsupportedModelError, match="ScaledCell|cannot be recorded"):
-        rnnviz.record(model, np.zeros((1, 9, 4), "float32"))
+    model = sequential(L.RNN(ScaledCell(3), return_sequences=True))
+    x = np.random.default_rng(0).normal(size=(1, 9, 4)).astype("float32")
+    trace = rnnviz.record(model, x)
+    assert trace.layers[0].kind == "custom" and not trace.layers[0].gates  # no LSTM gates claimed for it
+    np.testing.assert_allclose(trace.layers[0].states["h"], model.predict(x, verbose=0), atol=1e-5)
 
 
 def test_not_a_model():
@@ -94,7 +96,7 @@ def test_batch_too_large_is_refused_before_recording(monkeypatch):
 
 
 def test_trace_estimate_matches_what_is_returned():
-    from rnnviz.recording.record import _trace_bytes
+    from rnnviz.recording.record import _cells_of, _trace_bytes
     from rnnviz.recording.replay import recurrent_layers
 
     model, x = build("stacked")
@@ -104,7 +106,7 @@ def test_trace_estimate_matches_what_is_returned():
         for layer in trace.layers
         for array in (layer.inputs, layer.mask, *layer.states.values(), *layer.gates.values())
     )
-    estimate = _trace_bytes(recurrent_layers(model), [x])
+    estimate = _trace_bytes(_cells_of(recurrent_layers(model)), x)
     assert returned <= estimate <= 1.5 * returned
 
 

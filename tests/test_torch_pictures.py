@@ -60,3 +60,106 @@ def test_pictures_say_what_the_numbers_were_recorded_from():
     trace, _ = recorded(nn.LSTM(3, 4, batch_first=True))
     assert trace.framework == "PyTorch" and untrained_cell_trace("lstm", steps=3).framework == "Keras"
     assert LSTMGatesScene(trace).about == "values recorded from PyTorch"
+
+
+class Forecaster(nn.Module):
+    """A course's forecaster: a two-layer LSTM, then a Linear head on the last step's output."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(1, 6, num_layers=2, batch_first=True)
+        self.head = nn.Linear(6, 1)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out[:, -1])
+
+
+class CharModel(nn.Module):
+    """A character-level model: Embedding, Dropout, GRU, a Linear decoder at every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(30, 5)
+        self.drop = nn.Dropout(0.2)
+        self.rnn = nn.GRU(5, 7, batch_first=True)
+        self.decoder = nn.Linear(7, 30)
+
+    def forward(self, tokens):
+        out, _ = self.rnn(self.drop(self.embedding(tokens)))
+        return self.decoder(out)
+
+
+class D2lRNNModel(nn.Module):
+    """d2l's RNNModel: the token ids one-hot encoded in forward, time first, the output reshaped for the Linear."""
+
+    def __init__(self, vocab_size=28):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.rnn = nn.RNN(vocab_size, 8)
+        self.linear = nn.Linear(8, vocab_size)
+
+    def forward(self, inputs):
+        X = nn.functional.one_hot(inputs.T.long(), self.vocab_size).float()
+        Y, _ = self.rnn(X)
+        return self.linear(Y.reshape((-1, Y.shape[-1])))
+
+
+def drawn(trace):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display = rnnviz.UnrolledDisplay.from_trace(trace).plot()
+    layers = {node.data.get("layer") for node in display.diagram_.nodes if node.data.get("layer")}
+    plt.close(display.figure_)
+    return layers
+
+
+def test_the_diagram_of_a_module_has_the_layers_around_its_recurrent_ones():
+    torch.manual_seed(0)
+    trace = rnnviz.record(Forecaster().eval(), np.random.default_rng(0).normal(size=(2, 8, 1)).astype(np.float32))
+    stages = stages_from_trace(trace)
+    assert [(stage.name, stage.role, stage.sources, stage.return_sequences) for stage in stages] == [
+        ("input", "input", (), False), ("lstm/layer1", "recurrent", ("input",), True),
+        ("lstm/layer2", "recurrent", ("lstm/layer1",), False),  # the head reads its last step only
+        ("head", "dense", ("lstm/layer2",), False)]
+    assert stages[-1].units == 1 and stages[-1].class_name == "Linear"
+    assert {"lstm/layer1", "lstm/layer2", "head"} <= drawn(trace)
+
+
+def test_an_embedding_and_a_decoder_at_every_step():
+    torch.manual_seed(0)
+    tokens = np.random.default_rng(0).integers(1, 30, size=(2, 8))
+    trace = rnnviz.record(CharModel().eval(), tokens)
+    stages = {stage.name: stage for stage in stages_from_trace(trace)}
+    assert stages["embedding"].role == "embedding" and stages["embedding"].extra["vocabulary"] == 30
+    assert stages["rnn"].sources == ("embedding",)  # the Dropout hands its input on
+    assert stages["rnn"].return_sequences and stages["decoder"].sources == ("rnn",)
+    assert stages["input"].extra["tokens"] and stages["input"].steps == 8
+    assert {"embedding", "rnn", "decoder"} <= drawn(trace)
+
+
+def test_one_hot_tokens_time_first_and_a_reshaped_output_are_followed():
+    torch.manual_seed(0)
+    tokens = np.random.default_rng(0).integers(0, 28, size=(2, 8))
+    trace = rnnviz.record(D2lRNNModel().eval(), tokens)
+    stages = stages_from_trace(trace)
+    assert [(stage.name, stage.sources) for stage in stages] == [
+        ("input", ()), ("rnn", ("input",)), ("linear", ("rnn",))]
+    assert stages[0].extra["tokens"] and stages[0].extra["one_hot"] == 28 and stages[1].return_sequences
+
+
+def test_what_the_forward_computes_itself_is_an_input_of_its_own():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.GRU(3, 4, batch_first=True)
+
+        def forward(self, x):
+            return self.gru(torch.cumsum(x, dim=1))[0]
+
+    trace = rnnviz.record(Scaled().eval(), np.random.default_rng(0).normal(size=(2, 5, 3)).astype(np.float32))
+    assert [(stage.name, stage.role, stage.sources) for stage in stages_from_trace(trace)] == [
+        ("input of gru", "input", ()), ("gru", "recurrent", ("input of gru",))]

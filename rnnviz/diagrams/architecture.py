@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from rnnviz.kinds import CELL_KINDS
+from rnnviz.kinds import CELL_KINDS, CUSTOM_KIND
 
 RECURRENT_CLASSES = {name: kind.name for kind in CELL_KINDS.values() for name in (kind.layer_name, kind.cell_name)}
 STAGE_ROLES = {
@@ -112,8 +112,15 @@ def describe_model(model) -> list:
             if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
                 texts[sources[0] if sources else "input"] = entry["config"].get("output_sequence_length")
             continue
+        if _stacked_cells(entry):  # keras.layers.RNN(StackedRNNCells): a layer per cell, as its traces are
+            stacked = _stacked_stages(entry, sources, state_sources)
+            stages.extend(stacked)
+            skipped[entry["config"]["name"]] = stacked[-1].name
+            continue
         stage = _stage(entry, sources, state_sources)
         layer = layers.get(stage.name)
+        if stage.kind == CUSTOM_KIND.name and not stage.units and layer is not None:  # no units in its config
+            stage = Stage.from_dict({**stage.to_dict(), "units": _output_size(layer)})
         drawn_as = getattr(layer, "drawn_as", None)  # a layer's own word on how it is drawn (rnnviz's forecasters')
         time = None if drawn_as else _time(entry["class_name"], entry.get("config", {}), layer)
         extra = {**stage.extra, **({"time": time} if time is not None else {}),
@@ -121,28 +128,44 @@ def describe_model(model) -> list:
         stages.append(Stage.from_dict({**stage.to_dict(), "extra": extra}))
     if not stages or stages[0].role != "input":
         shape = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else (None, None, None)
-        stages.insert(0, _input_stage("input", shape))
+        stages.insert(0, input_stage("input", shape))
         if len(stages) > 1:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
-    stages = [_input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
-    return _mark_token_inputs(_without_dead_ends(stages, config.get("output_layers")))
+    stages = [input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
+    return mark_token_inputs(_without_dead_ends(stages, config.get("output_layers")))
 
 
 def _without_dead_ends(stages: list, output_layers) -> list:
     """``stages`` less the operations whose result no layer reads and the model does not return (Keras 3 keeps
-    the ``NotEqual`` that computes an ``Embedding(mask_zero=True)``'s mask in a functional model's graph)."""
+    the operations that compute a mask in a functional model's graph: an ``Embedding(mask_zero=True)``'s
+    ``NotEqual``, a ``Masking`` layer's ``NotEqual`` and ``Any``)."""
     if not output_layers:  # a Sequential model: one chain, no dead end
         return stages
-    outputs = {output_layers[0]} if isinstance(output_layers[0], str) else {entry[0] for entry in output_layers}
-    read = {source for stage in stages for source in (*stage.sources, stage.state_source) if source}
-    return [stage for stage in stages if stage.role != "other" or stage.name in read or stage.name in outputs]
+    outputs = set(_output_names(output_layers))
+    while True:  # a chain of them (Masking's mask: NotEqual, then Any) goes one operation at a time
+        read = {source for stage in stages for source in (*stage.sources, stage.state_source) if source}
+        kept = [stage for stage in stages if stage.role != "other" or stage.name in read or stage.name in outputs]
+        if len(kept) == len(stages):
+            return stages
+        stages = kept
+
+
+def _output_names(output_layers):
+    """The layer names in a functional config's ``output_layers``: ``[name, node, tensor]`` entries, nested as the
+    outputs are (a stacked RNN's final states: a list per cell)."""
+    if isinstance(output_layers[0], str):
+        yield output_layers[0]
+    else:
+        for entry in output_layers:
+            yield from _output_names(entry)
 
 
 def read_name(stages, layer: str) -> str:
     """What the recurrent ``layer`` (a trace's layer name) reads, in the words every figure uses for it: the input
     (:data:`INPUT_NAME`), a layer's own name for its output (``"x − today"``) or the output of the layer below."""
     by_name = {stage.name: stage for stage in stages}
-    stage = by_name.get(layer.split("#")[0].split("/")[0])
+    name, _, direction = layer.split("#")[0].rpartition("/")
+    stage = by_name.get(name if direction in DIRECTIONS else layer.split("#")[0])
     source = by_name.get(stage.sources[0]) if stage is not None and stage.sources else None
     if source is None or source.role == "input":
         return INPUT_NAME
@@ -162,7 +185,7 @@ def stages_from_trace(trace) -> list:
     if getattr(trace, "architecture", None):
         return [Stage.from_dict(entry) for entry in trace.architecture]
     first = trace.layers[0]
-    stages = [_input_stage("input", (None, first.steps, first.inputs.shape[-1]))]
+    stages = [input_stage("input", (None, first.steps, first.inputs.shape[-1]))]
     seen = set()
     for layer in trace.layers:
         name, _, direction = layer.name.rpartition("/")
@@ -181,12 +204,43 @@ def stages_from_trace(trace) -> list:
     return stages
 
 
+def _output_size(layer) -> int:
+    """What the recurrent ``layer`` around a cell of one's own outputs per step (its cell's output_size, else its
+    first state's size)."""
+    cell = getattr(layer, "cell", None) or getattr(getattr(layer, "forward_layer", None), "cell", None)
+    size = getattr(cell, "output_size", None)
+    if size is None:
+        size = cell.state_size if isinstance(cell.state_size, int) else cell.state_size[0]
+    return int(size)
+
+
+def _stacked_cells(entry: dict) -> list:
+    """The cell configs of an ``RNN(StackedRNNCells([...]))`` entry (not inside a Bidirectional), else []."""
+    cell = entry.get("config", {}).get("cell", {}) if entry["class_name"] == "RNN" else {}
+    return cell.get("config", {}).get("cells", []) if cell.get("class_name") == "StackedRNNCells" else []
+
+
+def _stacked_stages(entry: dict, sources: tuple, state_sources: tuple) -> list:
+    """One recurrent stage per cell of a stacked RNN, named as its traces (``"<name>/layer<k>"``); each cell but
+    the top hands its whole sequence to the next, and every cell starts from the states it is given."""
+    config, cells = entry["config"], _stacked_cells(entry)
+    stages = []
+    for position, cell in enumerate(cells, 1):
+        top = position == len(cells)
+        layer_config = {**config, "cell": cell, "name": f"{config['name']}/layer{position}",
+                        "return_sequences": config.get("return_sequences", False) if top else True}
+        stage = _stage({"class_name": "RNN", "config": layer_config}, sources, state_sources)
+        stages.append(stage)
+        sources = (stage.name,)
+    return stages
+
+
 def _stage(entry: dict, sources: tuple, state_sources: tuple) -> Stage:
     class_name, config = entry["class_name"], entry.get("config", {})
     name = config.get("name", class_name.lower())
     role = STAGE_ROLES.get(class_name, "other")
     if role == "input":
-        return _input_stage(name, tuple(config.get("batch_shape") or (None, None, None)))
+        return input_stage(name, tuple(config.get("batch_shape") or (None, None, None)))
     common = {"name": name, "role": role, "class_name": class_name, "sources": tuple(sources),
               "state_source": state_sources[0] if state_sources else ""}
     if role == "recurrent":
@@ -197,11 +251,15 @@ def _stage(entry: dict, sources: tuple, state_sources: tuple) -> Stage:
         else:
             inner_class = class_name
         if inner_class == "RNN":
-            inner_class = inner["cell"]["class_name"]
-            units = inner["cell"]["config"]["units"]
+            cell = inner["cell"]
+            if cell["class_name"] == "StackedRNNCells":  # inside a Bidirectional: drawn as its top cell
+                cell = cell["config"]["cells"][-1]
+            inner_class, units = cell["class_name"], cell["config"].get("units", 0)
         else:
             units = inner["units"]
-        return Stage(**common, kind=RECURRENT_CLASSES.get(inner_class, inner_class), units=int(units),
+        kind = RECURRENT_CLASSES.get(inner_class, CUSTOM_KIND.name)  # a cell of one's own: a box with its class
+        return Stage(**common, kind=kind, units=int(units),
+                     extra={"cell_class": inner_class} if kind == CUSTOM_KIND.name else {},
                      return_sequences=bool(inner.get("return_sequences", False)),
                      go_backwards=bool(inner.get("go_backwards", False)), bidirectional=bidirectional,
                      merge_mode=str(config.get("merge_mode", "")) if bidirectional else "")
@@ -309,14 +367,14 @@ def _inbound(entry: dict, skipped: dict):
     return tuple(dict.fromkeys(sources)), tuple(dict.fromkeys(state_sources))
 
 
-def _input_stage(name: str, shape: tuple) -> Stage:
+def input_stage(name: str, shape: tuple) -> Stage:
     """An input: a sequence (batch, time, features), or (batch, n) — a vector, or token ids."""
     sequence = len(shape) > 2
     return Stage(name=name, role="input", class_name="InputLayer", steps=shape[1] if sequence else None,
                  features=shape[-1] if len(shape) > 1 else None, extra={"sequence": sequence})
 
 
-def _mark_token_inputs(stages: list) -> list:
+def mark_token_inputs(stages: list) -> list:
     """A (batch, n) input read by an Embedding is a sequence of n token ids, not a vector."""
     embedded = {source for stage in stages if stage.role == "embedding" for source in stage.sources}
     return [

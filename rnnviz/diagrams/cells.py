@@ -22,15 +22,16 @@ SYMBOLS = {"sigmoid": "σ", "hard_sigmoid": "hard σ"}
 
 
 def cell_diagram(kind: str, *, reset_after: bool = True, activation: str = "tanh",
-                 recurrent_activation: str = "sigmoid") -> Diagram:
-    """The cell of ``kind`` (``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``).
+                 recurrent_activation: str = "sigmoid", cell_class: str = "") -> Diagram:
+    """The cell of ``kind`` (``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``, or ``"custom"``: a
+    box labelled ``cell_class``).
 
     ``activation`` and ``recurrent_activation`` are the layer's (as in its Keras
     config): they label the candidate and the gates.
     """
-    names = {"candidate": _symbol(activation), "gate": _symbol(recurrent_activation)}
+    names = {"candidate": _symbol(activation), "gate": _symbol(recurrent_activation), "cell": cell_class or "cell"}
     builders = {"simple_rnn": _simple_rnn, "lstm": _lstm, "peephole_lstm": lambda names: _lstm(names, peepholes=True),
-                "gru": lambda names: _gru(names, reset_after)}
+                "gru": lambda names: _gru(names, reset_after), "generic": _generic}
     diagram = cell_kind(kind).diagram  # a ValueError naming the known kinds
     return builders[diagram](names)
 
@@ -74,21 +75,33 @@ def _input(y: float = -1.3):
 
 
 def _simple_rnn(names):
+    box = Node("activation", 5.0, 2.0, 1.4, 0.8, "layer", names["candidate"], data={"state": "h", "time": "current"})
+    return _one_box("simple_rnn", box, f"hₜ = {names['candidate']}(W xₜ + U hₜ₋₁ + b)")
+
+
+def _generic(names):
+    """A cell rnnviz has no equations for: one box, its class, reading xₜ and hₜ₋₁ and giving hₜ."""
+    box = Node("cell", 5.0, 2.0, max(2.4, 0.22 * len(names["cell"])), 0.8, "layer", names["cell"],
+               data={"state": "h", "time": "current"})
+    return _one_box("generic", box, f"hₜ = {names['cell']}(xₜ, hₜ₋₁): its own call, no gates known")
+
+
+def _one_box(name, box, equation):
+    """hₜ₋₁ and xₜ joined into one ``box`` that gives hₜ."""
     nodes = (
         _state("h_in", -1.0, 2.0, "h", "previous"),
         _input(),
         Node("join", 1.2, 2.0, 0.16, 0.16, "junction", shape="circle"),
-        Node("activation", 5.0, 2.0, 1.4, 0.8, "layer", names["candidate"], data={"state": "h", "time": "current"}),
+        box,
         _state("h_out", 11.0, 2.0, "h", "current"),
     )
     edges = (
         Edge("h_in", "join", "state"),
         Edge("x", "join", "input"),
-        Edge("join", "activation", "flow"),
-        Edge("activation", "h_out", "state"),
+        Edge("join", box.id, "flow"),
+        Edge(box.id, "h_out", "state"),
     )
-    labels = (Label(f"hₜ = {names['candidate']}(W xₜ + U hₜ₋₁ + b)", 5.0, 4.0, role="equation"),)
-    return Diagram("simple_rnn", nodes, edges, labels)
+    return Diagram(name, nodes, edges, (Label(equation, 5.0, 4.0, role="equation"),))
 
 
 def _lstm(names, peepholes=False):

@@ -861,7 +861,7 @@ def _has_cell_state(stage) -> bool:
 def _recurrent_title(stage, layer_number=None) -> str:
     """"LSTM, 32 units", under the layer's name unless Keras made it up from the class ("lstm", "gru_2"), and, in a
     stack, under "layer k" (the name left out when it says no more: "layer_2")."""
-    title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.kind
+    title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.extra.get("cell_class", stage.kind)
     units = f"{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
     default = re.sub(r"_\d+$", "", stage.name) in (stage.kind, stage.class_name.lower())
     if layer_number is not None and re.fullmatch(r"layer_?\d+", stage.name):

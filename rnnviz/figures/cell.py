@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnnviz.kinds import CELL_KINDS
+from rnnviz.kinds import cell_kind
 from rnnviz.mpl.cell import filling_diagram, paint_cell, paint_cell_key
 from rnnviz.mpl.diagram import diagram_limits, laid_out_points_per_unit
 from rnnviz.style import axes_title, new_or_given_axes
@@ -57,7 +57,7 @@ class CellDisplay:
         """
         self.figure_, self.ax_ = new_or_given_axes(ax, figsize=(12, 7))
         if title:  # first: the text is sized for the room the title leaves
-            heading = ("Inside the cell: every gate's activation, one colour per unit" if CELL_KINDS[self.view.kind].gates
+            heading = ("Inside the cell: every gate's activation, one colour per unit" if cell_kind(self.view.kind).gates
                        else "Inside the cell: its states, one colour per unit")
             axes_title(self.ax_, heading, self.view.description)
         self.key_ = paint_cell_key(self.figure_, self.view) if key else None  # before the layout: it takes room

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
-from rnnviz.kinds import CELL_KINDS
+from rnnviz.kinds import CELL_KINDS, CUSTOM_KIND
 from rnnviz.mpl.strips import magnitude_map, ramp_map, value_map
 from rnnviz.palette import OTHER_COLOURS, PALETTE
 from rnnviz.style import hatch_colour, neutral, new_or_given_axes
@@ -17,7 +17,8 @@ GATE_KINDS = {gate: [kind.title for kind in CELL_KINDS.values() if gate in kind.
 def key_groups() -> dict:
     """``{group title: [(swatch style, colour, label)]}``, every meaning of the palette once, in reading order."""
     return {
-        "Cell kinds (outlines, lines)": [("line", PALETTE[name], kind.title) for name, kind in CELL_KINDS.items()],
+        "Cell kinds (outlines, lines)": [*(("line", PALETTE[name], kind.title) for name, kind in CELL_KINDS.items()),
+                                         ("line", PALETTE[CUSTOM_KIND.name], "a cell of one's own (no gates known)")],
         "Gates (0 shut → 1 open)": [_gate_entry(gate, kinds) for gate, kinds in GATE_KINDS.items()],
         "States": [("line", PALETTE["h"], "h: hidden state (its wires)"),
                    ("thick", PALETTE["c"], "c: cell state (the conveyor)"),

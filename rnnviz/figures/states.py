@@ -24,7 +24,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 from rnnviz.diagrams.architecture import INPUT_NAME, read_name, stages_from_trace
 from rnnviz.errors import InputError, check_int
 from rnnviz.figures.nonfinite import EXPLODING_THRESHOLD, contrasting_text, finite_or_marked, heatmap, symmetric_limit
-from rnnviz.kinds import CELL_KINDS, STATE_MEANINGS, cell_kind  # noqa: F401 (STATE_MEANINGS re-exported)
+from rnnviz.kinds import CELL_KINDS, CUSTOM_KIND, STATE_MEANINGS, cell_kind  # noqa: F401 (STATE_MEANINGS re-exported)
 from rnnviz.mpl.strips import ramp_map, value_map
 from rnnviz.style import PALETTE, VALUE_COLOURS, color, figure_title, neutral, new_or_given_panels
 from rnnviz.trace import LayerTrace, ModelTrace
@@ -164,7 +164,7 @@ def _describe(layer: LayerTrace, sample: int, drawn: str = "colour") -> str:
 def _layer_words(name: str, kind: str) -> str:
     """``LSTM`` or ``LSTM layer 'encoder'``: the kind's title, and the layer's name where it says more."""
     shown = shown_layer_name(name, kind)
-    return f"{CELL_KINDS[kind].title} layer {shown!r}" if shown else CELL_KINDS[kind].title
+    return f"{cell_kind(kind).title} layer {shown!r}" if shown else cell_kind(kind).title
 
 
 # ---------------------------------------------------------------- shared drawing
@@ -384,8 +384,9 @@ def _cmap_for(limits, name=None):
 
 
 def _name_box(name):
-    """A bbox filled with ``name``'s palette colour, for a gate or state label."""
-    fill = color(name)
+    """A bbox filled with ``name``'s palette colour, for a gate or state label (a custom cell's own states, which
+    have none: the custom cell's colour)."""
+    fill = color(name) if name in PALETTE else color(CUSTOM_KIND.name)
     return {"boxstyle": "round,pad=0.25", "facecolor": fill, "edgecolor": "none"}, contrasting_text(fill)
 
 
@@ -454,7 +455,7 @@ class GateTimelineDisplay(_OneSampleDisplay):
     def _layer_arrays(cls, layer):
         if not layer.gates:
             raise ValueError(
-                f"layer: {layer.name!r} is a {CELL_KINDS[layer.kind].title}, which has no gates; "
+                f"layer: {layer.name!r} is a {cell_kind(layer.kind).title}, which has no gates; "
                 "draw its states with StateHeatmapDisplay or StateTrajectoriesDisplay"
             )
         return {name: layer.gates[name] for name in layer.gate_names}
@@ -480,7 +481,7 @@ class GateTimelineDisplay(_OneSampleDisplay):
     def _draw_panels(self, axes, names, *, colorbar_kw=None, cmap=None, **kwargs):
         self.images_ = {}
         cmaps = {name: cmap or _cmap_for(self.limits[name], name) for name in names}
-        meanings = CELL_KINDS[self.kind].gate_meanings
+        meanings = cell_kind(self.kind).gate_meanings
         for name in names:
             self._heatmap_panel(axes[name], name, self.gates[name], cmap=cmaps[name], what=f"{name} gate",
                                 label=name if name == "candidate" else f"{name} gate",

@@ -30,7 +30,7 @@ from rnnviz.figures.states import (
     select_layer,
     value_range,
 )
-from rnnviz.kinds import CELL_KINDS, cell_kind
+from rnnviz.kinds import cell_kind
 from rnnviz.style import axes_title, new_or_given_axes
 from rnnviz.trace import ModelTrace
 
@@ -157,7 +157,7 @@ class TextHeatmapDisplay:
         if description is None:
             model = f"model {trace.model_name!r}, " if isinstance(trace, ModelTrace) and trace.model_name else ""
             description = (
-                f"{model}layer {chosen.name!r} ({CELL_KINDS[chosen.kind].title}, {chosen.units} units), sample {sample}, "
+                f"{model}layer {chosen.name!r} ({cell_kind(chosen.kind).title}, {chosen.units} units), sample {sample}, "
                 f"{chosen.steps} steps; each token's background is the recorded value after reading it{chosen_how}"
             )
         return cls(tokens=words, values=series, mask=chosen.mask[sample],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import keras
 import numpy as np
 
 from rnnviz.errors import InputError
@@ -57,6 +58,14 @@ def _check_one(label, array, spec, allow_nonfinite):
         return array.astype(object)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise InputError(f"{label}: expected numbers, got an array of dtype {array.dtype}")
+    check_finite(label, array, allow_nonfinite)
+    if np.issubdtype(array.dtype, np.floating) and array.dtype != np.float32:
+        array = array.astype(np.float32)
+    return array
+
+
+def check_finite(label: str, array: np.ndarray, allow_nonfinite: bool) -> None:
+    """Raise unless the floats of ``array`` are all finite (or ``allow_nonfinite``)."""
     if np.issubdtype(array.dtype, np.floating) and not allow_nonfinite:
         bad = ~np.isfinite(array)
         if bad.any():
@@ -65,16 +74,13 @@ def _check_one(label, array, spec, allow_nonfinite):
                 f"{label}: holds {int(bad.sum())} NaN or infinite values (first at index {where}); "
                 "clean the data, or pass allow_nonfinite=True to record them anyway"
             )
-    if np.issubdtype(array.dtype, np.floating) and array.dtype != np.float32:
-        array = array.astype(np.float32)
-    return array
 
 
 def check_stateful_batch(layers, batch: int) -> None:
     """Raise unless ``batch`` is the batch size every stateful layer among ``layers`` keeps states for."""
     for layer in layers:
         for sublayer in traced_sublayers(layer):
-            states = sublayer.states if sublayer.stateful else None
+            states = keras.tree.flatten(sublayer.states) if sublayer.stateful and sublayer.states is not None else None
             if states and states[0] is not None and int(states[0].shape[0]) != batch:
                 raise InputError(
                     f"x: layer {layer.name!r} is stateful and keeps states for a batch of "

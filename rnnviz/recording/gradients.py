@@ -15,17 +15,18 @@ from __future__ import annotations
 import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from rnnviz.errors import InputError
+from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.profile import WRT_CHOICES, GradientProfile
 from rnnviz.recording.kinds import equations_for
 from rnnviz.recording.pytorch import is_torch_module
 from rnnviz.recording.record import record
-from rnnviz.recording.replay import traced_replica
+from rnnviz.recording.replay import stacked_cells, traced_replica
 from rnnviz.recording.scan import XLA_FROM
 
 
@@ -63,19 +64,24 @@ def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, ma
         raise InputError(f"wrt: expected one of {WRT_CHOICES}, got {wrt!r}")
     if (loss is None) != (y is None):
         raise InputError("loss and y: give both (a Keras loss and its targets) or neither")
+    if loss is not None and not isinstance(model, keras.Sequential) and not getattr(model, "inputs", None):
+        raise UnsupportedModelError(
+            f"loss and y: {model.name!r} is a subclassed model, whose own call rnnviz can watch but not re-run "
+            "with a layer's states held for the loss's gradient; build it as a Sequential or functional model, "
+            "or ask for the state profile alone (no loss, no y)")
     trace = record(model, x, mask=mask, allow_nonfinite=allow_nonfinite)
     layer_trace = _choose(trace, layer)
-    keras_layer = _keras_layer(model, layer_trace.name)
-    equations = equations_for(keras_layer.cell)
+    source = _traced_cell(model, layer_trace.name)
+    equations = _equations(source.cell, layer_trace)
 
-    norms = backpropagate(equations, keras_layer.cell, layer_trace, wrt=wrt)
+    norms = backpropagate(equations, source.cell, layer_trace, wrt=wrt)
     steps = layer_trace.steps
     steps_back = np.arange(steps)[::-1] if not layer_trace.go_backwards else np.arange(steps)
     loss_gradients = None
     if loss is not None:
         loss_fn = keras.losses.get(loss)
-        injections = _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer)
-        loss_gradients = backpropagate(equations, keras_layer.cell, layer_trace, injections=injections)
+        injections = _loss_injections(model, x, mask, y, loss_fn, layer_trace, source)
+        loss_gradients = backpropagate(equations, source.cell, layer_trace, injections=injections)
         loss_gradients = loss_gradients * layer_trace.mask[:, :, None]
     return GradientProfile(
         layer=layer_trace.name,
@@ -99,8 +105,8 @@ def memory_map(model, x, layer=None, *, mask=None):
     layer_trace = _choose(trace, layer)
     if layer_trace.go_backwards:
         raise InputError(f"layer: {layer_trace.name!r} runs backwards; the memory map needs a forward layer")
-    cell = _keras_layer(model, layer_trace.name).cell
-    equations = equations_for(cell)
+    cell = _traced_cell(model, layer_trace.name).cell
+    equations = _equations(cell, layer_trace)
     batch, steps = layer_trace.batch_size, layer_trace.steps
     result = np.full((batch, steps, steps), np.nan)
     for t in range(steps):
@@ -120,8 +126,8 @@ def step_jacobians(model, x, layer=None, *, mask=None):
     """
     trace = record(model, x, mask=mask)
     layer_trace = _choose(trace, layer)
-    cell = _keras_layer(model, layer_trace.name).cell
-    equations = equations_for(cell)
+    cell = _traced_cell(model, layer_trace.name).cell
+    equations = _equations(cell, layer_trace)
     order, inputs, real, before = _in_processing_order(equations, layer_trace)
     weights = {name: tf.convert_to_tensor(variable) for name, variable in equations.weights(cell).items()}
     batch, steps = layer_trace.batch_size, layer_trace.steps
@@ -360,6 +366,18 @@ def _autodiff_products(equations, cell, weights, x_k, previous, real, adjoint):
     return [tf.transpose(g, (1, 0, 2)) for g in tf.vectorized_map(vector_jacobian_product, by_seed)]
 
 
+def _equations(cell, layer_trace):
+    """The equations of ``cell``, or an error for a cell of one's own (recorded, but with no equations to
+    differentiate)."""
+    equations = equations_for(cell)
+    if equations is None:
+        raise UnsupportedModelError(
+            f"layer: {layer_trace.name!r} runs a cell of its own ({type(cell).__name__}), which rnnviz records "
+            "through its call but has no equations for, so it cannot take its gradients; gradient_profile works on "
+            "SimpleRNN, LSTM, GRU and PeepholeLSTM cells")
+    return equations
+
+
 def _choose(trace, layer):
     if layer is None:
         return trace.layers[0]
@@ -368,13 +386,31 @@ def _choose(trace, layer):
     return trace[layer]
 
 
-def _keras_layer(model, trace_name):
-    name, _, direction = trace_name.partition("/")
-    name = name.split("#")[0]
-    found = _find(model, name)
-    if direction:
-        return found.forward_layer if direction == "forward" else found.backward_layer
-    return found
+@dataclass(frozen=True)
+class _Source:
+    """The Keras cell a trace came from, and how its layer hands the cell's ``h`` on."""
+
+    cell: object
+    return_sequences: bool
+    zero_output_for_mask: bool
+
+
+def _traced_cell(model, trace_name) -> _Source:
+    """The cell of the trace ``trace_name``: a layer's (``"<name>"``), a direction's (``"<name>/backward"``) or one
+    cell of a stacked layer (``"<name>/layer2"``), whose ``h`` goes up whole to the cell above but for the top's."""
+    name, *parts = trace_name.split("#")[0].split("/")
+    layer = _find(model, name)
+    if equations_for(layer) is not None:  # a cell a subclassed model calls in a loop of its own: its calls' chain
+        return _Source(layer, True, True)
+    for part in parts:
+        if part in ("forward", "backward"):
+            layer = layer.forward_layer if part == "forward" else layer.backward_layer
+    cells = stacked_cells(layer)
+    if not cells:
+        return _Source(layer.cell, layer.return_sequences, layer.zero_output_for_mask)
+    position = int(parts[-1].removeprefix("layer"))
+    top = position == len(cells)
+    return _Source(cells[position - 1], layer.return_sequences or not top, layer.zero_output_for_mask or not top)
 
 
 def _find(model, name):
@@ -390,7 +426,7 @@ def _find(model, name):
     return None
 
 
-def _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer):
+def _loss_injections(model, x, mask, y, loss_fn, layer_trace, source):
     """``dL / d(output)`` of the chosen layer, as additions to the adjoint of each state after each step."""
     from rnnviz.recording.checks import check_inputs
 
@@ -412,11 +448,11 @@ def _loss_injections(model, x, mask, y, loss_fn, layer_trace, keras_layer):
     grads = tape.gradient(loss_value, [result, *final_states])
     steps, units = layer_trace.steps, layer_trace.units
     mask = layer_trace.mask[:, ::-1] if layer_trace.go_backwards else layer_trace.mask
-    seen = mask if keras_layer.zero_output_for_mask else np.logical_or.accumulate(mask, axis=1)
+    seen = mask if source.zero_output_for_mask else np.logical_or.accumulate(mask, axis=1)
     h = np.zeros((layer_trace.batch_size, steps, units), np.float32)  # processing order
     if grads[0] is not None:
         output_grad = np.asarray(grads[0], dtype=np.float32)
-        if keras_layer.return_sequences:
+        if source.return_sequences:
             h += output_grad * seen[:, :, None]
         else:
             h[:, -1] += output_grad * seen[:, -1:]

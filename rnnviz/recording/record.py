@@ -11,10 +11,18 @@ import tensorflow as tf
 import rnnviz
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS
+from rnnviz.recording.calls import architecture, record_calls, recurrent_parts
+from rnnviz.recording.custom import output_size, state_sizes
 from rnnviz.recording.checks import check_inputs, check_memory, check_stateful_batch
 from rnnviz.recording.kinds import equations_for
 from rnnviz.recording.pytorch import is_torch_module
-from rnnviz.recording.replay import check_supported, recurrent_layers, traced_replica, traced_sublayers
+from rnnviz.recording.replay import (
+    check_supported,
+    recurrent_layers,
+    traced_cells,
+    traced_replica,
+    traced_sublayers,
+)
 from rnnviz.trace import ModelTrace
 
 
@@ -27,7 +35,8 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
     ----------
     model : keras.Model or torch.nn.Module
         A built Sequential or functional Keras 3 model with SimpleRNN, LSTM, GRU,
-        :class:`rnnviz.layers.PeepholeLSTM` or Bidirectional layers anywhere in it;
+        :class:`rnnviz.layers.PeepholeLSTM` or Bidirectional layers anywhere in it
+        (or keras.layers.RNN around one of their cells, or around StackedRNNCells of them);
         or a PyTorch module (:func:`rnnviz.recording.pytorch.record.record`).
     x : array-like, or a list of them for a model with several inputs
         A batch, shaped as the model's input (e.g. ``(batch, time, features)``,
@@ -44,7 +53,8 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
     -------
     ModelTrace
         One :class:`~rnnviz.LayerTrace` per recurrent layer in model order; two for
-        a Bidirectional layer, named ``"<name>/forward"`` and ``"<name>/backward"``.
+        a Bidirectional layer, named ``"<name>/forward"`` and ``"<name>/backward"``;
+        one per cell of a StackedRNNCells, ``"<name>/layer1"``, ``"<name>/layer2"``, ...
     """
     if is_torch_module(model):
         from rnnviz.recording.pytorch.record import record as record_torch
@@ -53,11 +63,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
     if not isinstance(model, keras.Model):
         raise UnsupportedModelError(f"model: expected a Keras 3 model (keras.Model), got {type(model).__name__}")
     if not isinstance(model, keras.Sequential) and not getattr(model, "inputs", None):
-        raise UnsupportedModelError(
-            f"model: {model.name!r} is a subclassed model (class {type(model).__name__} with a call of its own), "
-            "so rnnviz cannot see which layers it runs in what order; build the same layers as a Sequential "
-            "or functional model (keras.Model(inputs, outputs)) to record it"
-        )
+        return _record_subclassed(model, x, mask, allow_nonfinite=allow_nonfinite, max_bytes=max_bytes)
     if not model.built or not getattr(model, "inputs", None):
         raise UnsupportedModelError(
             f"model: the Sequential {model.name!r} has no defined inputs; start it with a keras.Input "
@@ -75,7 +81,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
 
     inputs = check_inputs(model, x, allow_nonfinite=allow_nonfinite)
     check_stateful_batch(layers, inputs[0].shape[0])
-    check_memory(_trace_bytes(layers, inputs), max_bytes=max_bytes)
+    check_memory(_trace_bytes(_cells_of(layers), inputs[0]), max_bytes=max_bytes)
     call_kwargs = {}
     if mask is not None:
         call_kwargs["mask"] = _check_mask(mask, inputs)
@@ -97,19 +103,44 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mod
     )
 
 
-def _trace_bytes(layers, inputs) -> int:
-    """An estimate of the bytes the traces of ``layers`` will hold for ``inputs``."""
-    x = inputs[0]
+def _record_subclassed(model, x, mask, *, allow_nonfinite, max_bytes) -> ModelTrace:
+    """A subclassed model, recorded through the calls its own ``call`` makes (:mod:`rnnviz.recording.calls`)."""
+    if mask is not None:
+        raise InputError(f"mask: {model.name!r} is a subclassed model, which computes its masks in its own call; "
+                         "record it without mask (give it the input it takes)")
+    layers, cells = recurrent_parts(model)
+    first = np.asarray(x[0] if isinstance(x, (list, tuple)) else x)
+    check_memory(_trace_bytes([*_cells_of(layers), *cells], first), max_bytes=max_bytes)
+    traces, inputs, output = record_calls(model, x, allow_nonfinite=allow_nonfinite)
+    first_output = output[0] if isinstance(output, (list, tuple)) else output
+    return ModelTrace(
+        layers=traces,
+        model_name=model.name,
+        model_input=inputs[0],
+        model_output=np.asarray(first_output),
+        versions={"rnnviz": rnnviz.__version__, "keras": keras.__version__, "tensorflow": tf.__version__},
+        architecture=architecture(traces, inputs[0]) if inputs[0].ndim == 3 else [],
+    )
+
+
+def _cells_of(layers) -> list:
+    """The cells whose traces ``layers`` give (both directions, every cell of a stack)."""
+    return [cell for layer in layers for sublayer in traced_sublayers(layer) for cell in traced_cells(sublayer)]
+
+
+def _trace_bytes(cells, x) -> int:
+    """An estimate of the bytes the traces of ``cells`` will hold for the input ``x``."""
     # Every position of the input but its features (one step of one slice, under TimeDistributed).
     positions = int(np.prod(x.shape[:-1] if x.ndim > 2 else x.shape))
     total = 0
-    for layer in layers:
-        for sublayer in traced_sublayers(layer):
-            cell = sublayer.cell
-            kind = equations_for(cell).kind
+    for cell in cells:
+        equations = equations_for(cell)
+        if equations is None:  # a cell of one's own: its output and states (its input counted as its output)
+            per_step = 2 * output_size(cell) + sum(state_sizes(cell)) + 1
+        else:
             features = cell.kernel.shape[0] if getattr(cell, "kernel", None) is not None else cell.units
-            per_step = features + cell.units * (len(kind.states) + len(kind.gates)) + 1
-            total += positions * per_step * 4
+            per_step = features + cell.units * (len(equations.kind.states) + len(equations.kind.gates)) + 1
+        total += positions * per_step * 4
     return total
 
 

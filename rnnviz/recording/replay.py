@@ -25,6 +25,7 @@ from keras import ops
 from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS
+from rnnviz.recording.custom import output_size, record_custom_rnn, state_sizes
 from rnnviz.recording.kinds import EQUATIONS, equations_for
 from rnnviz.recording.scan import scan_cell
 from rnnviz.trace import LayerTrace
@@ -48,6 +49,23 @@ def is_recurrent(layer) -> bool:
     return isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)) or hasattr(layer, "cell")
 
 
+def stacked_cells(layer) -> list | None:
+    """The cells of a keras.layers.RNN around ``StackedRNNCells`` (each traced as a layer of the stack), else None."""
+    cell = getattr(layer, "cell", None)
+    return list(cell.cells) if isinstance(cell, keras.layers.StackedRNNCells) else None
+
+
+def traced_cells(sublayer) -> list:
+    """The cells whose traces the keras.layers.RNN ``sublayer`` gives: its cell, or each cell of its stack."""
+    return stacked_cells(sublayer) or [sublayer.cell]
+
+
+def stacked_name(name: str, position: int) -> str:
+    """The trace name of the ``position``-th cell (1, 2, ...) of the stacked layer ``name``, as PyTorch stacks are
+    named: ``"<name>/layer<k>"``."""
+    return f"{name}/layer{position}"
+
+
 def traced_sublayers(layer) -> list:
     """The keras.layers.RNN layers whose traces ``layer`` gives: both directions of a Bidirectional, ..."""
     if isinstance(layer, keras.layers.TimeDistributed):
@@ -57,16 +75,32 @@ def traced_sublayers(layer) -> list:
     return [layer]
 
 
+def is_custom(sublayer) -> bool:
+    """Whether ``sublayer`` is a keras.layers.RNN around a cell of one's own (recorded through its own call)."""
+    cell = getattr(sublayer, "cell", None)
+    return (type(sublayer) is keras.layers.RNN and equations_for(cell) is None
+            and not isinstance(cell, keras.layers.StackedRNNCells))
+
+
 def check_supported(layer) -> None:
     """Raise :class:`UnsupportedModelError` unless rnnviz can trace ``layer``."""
     for sublayer in traced_sublayers(layer):
-        cell = getattr(sublayer, "cell", None)
-        if not isinstance(sublayer, keras.layers.RNN) or equations_for(cell) is None:
+        cells = traced_cells(sublayer) if isinstance(sublayer, keras.layers.RNN) else [None]
+        if is_custom(sublayer):
+            state_sizes(sublayer.cell)  # an error unless its states are vectors
+        elif any(equations_for(cell) is None for cell in cells):
             known = ", ".join(sorted({cls.__name__ for eq in EQUATIONS for cls in eq.cell_types}))
             raise UnsupportedModelError(
                 f"model: layer {layer.name!r} ({type(layer).__name__}) cannot be recorded; rnnviz traces "
                 f"recurrent layers built on the cells {known} ({', '.join(k.layer for k in CELL_KINDS.values())}, "
-                "or keras.layers.RNN around one of those cells), alone or inside Bidirectional or TimeDistributed"
+                "or keras.layers.RNN around one of those cells or a StackedRNNCells of them), alone or inside "
+                "Bidirectional or TimeDistributed"
+            )
+        if isinstance(layer, keras.layers.Bidirectional) and stacked_cells(sublayer):
+            raise UnsupportedModelError(
+                f"model: layer {layer.name!r} is a Bidirectional around StackedRNNCells, which rnnviz does not record "
+                "yet; stack Bidirectional layers of one cell each instead (the same model as PyTorch's bidirectional "
+                "stacks: each layer reads both directions of the layer below)"
             )
         if getattr(sublayer, "use_cudnn", "auto") is True and not _has_gpu():
             raise UnsupportedModelError(
@@ -118,6 +152,10 @@ class TraceSink:
     def passes_through(self, names: list) -> bool:
         """Whether a layer whose traces would be ``names`` is to run as Keras's own (a watch elsewhere)."""
         return self._tape is not None and self._watch_name not in names
+
+    def watches(self, name: str) -> bool:
+        """Whether the trace ``name``'s output and final states are to be watched."""
+        return self._tape is not None and name == self._watch_name
 
     def hand_on(self, name: str, parts: list) -> list:
         """Note the output and final states ``parts`` of layer ``name``; watch them if asked to."""
@@ -231,11 +269,20 @@ class _RecordingRNN(_Recording):
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
         name = self._sink.next_name(self.name)
-        if self._sink.passes_through([name]):
+        cells = stacked_cells(self.original) or ()
+        if self._sink.passes_through([name, *(stacked_name(name, k) for k in range(1, len(cells) + 1))]):
             return self.original(sequences, initial_state=initial_state, mask=mask, training=False)
-        trace, result = record_rnn(self.original, sequences, initial_state, mask, name=name)
-        self._sink.add(trace)
-        output, *states = self.hand_on(self.original, name, result)
+        if stacked_cells(self.original):
+            traces, (output, *states) = record_stacked_rnn(self.original, sequences, initial_state, mask, name=name,
+                                                           sink=self._sink)
+            for trace in traces:
+                self._sink.add(trace)
+            cast = lambda part: ops.cast(part, self.original.compute_dtype)  # noqa: E731
+            output, states = cast(output), keras.tree.map_structure(cast, states)
+        else:
+            trace, result = record_rnn(self.original, sequences, initial_state, mask, name=name)
+            self._sink.add(trace)
+            output, *states = self.hand_on(self.original, name, result)
         return [output, *states] if self.original.return_state else output
 
 
@@ -332,29 +379,88 @@ def record_rnn(layer, sequences, initial_state, mask, *, name):
 
     The output and final states are what the Keras layer returns (as tensors).
     """
-    cell = layer.cell
+    if is_custom(layer):
+        return record_custom_rnn(layer, sequences, initial_state, mask, name=name,
+                                 config=_json_config(layer, layer.cell))
+    if initial_state is None and layer.stateful and layer.states is not None:
+        initial_state = list(layer.states)
+    unmasked = mask is None or bool(ops.convert_to_numpy(ops.all(mask)))
+    trace, final_states, sequence = _record_cell(
+        layer, layer.cell, sequences, initial_state, mask, name=name,
+        want_sequence=bool(layer.return_sequences) and unmasked,
+    )
+    return trace, rnn_result(layer, trace, final_states, sequence)
+
+
+def record_stacked_rnn(layer, sequences, initial_state, mask, *, name, sink=None):
+    """Trace a keras.layers.RNN around ``StackedRNNCells``, each cell as a layer of the stack
+    (:func:`stacked_name`); return ``(LayerTraces, [output, *final states])`` as the Keras layer returns them.
+
+    At each step Keras hands the output of cell k to cell k + 1, so cell k + 1 reads cell k's states ``h``, whole,
+    as the layer above reads a stacked layer's sequence. At a masked step Keras keeps every cell's states; the
+    gates the cells above compute there (discarded, as every masked step's) are taken on the held ``h`` below.
+
+    When ``sink`` (a :class:`TraceSink`) watches one cell's trace, that cell hands on its ``h`` sequence and final
+    states watched, and the cells above it run as Keras's own, so a loss can be differentiated back to them.
+    """
+    cells = stacked_cells(layer)
+    if initial_state is None and layer.stateful and layer.states is not None:
+        initial_state = layer.states
+    starts = [None] * len(cells) if initial_state is None else list(initial_state)
+    if len(starts) != len(cells):
+        raise UnsupportedModelError(f"model: layer {layer.name!r} stacks {len(cells)} cells and was given initial "
+                                    f"states for {len(starts)}; expected one entry per cell")
+    traces, final_states, inputs = [], [], sequences
+    for position, (cell, start) in enumerate(zip(cells, starts), 1):
+        trace, states, _ = _record_cell(layer, cell, inputs, start, mask, name=stacked_name(name, position),
+                                        top=position == len(cells))
+        traces.append(trace)
+        # Keras hands a cell's states back as it was given them: a list, or a lone tensor.
+        final_states.append(states if start is None or keras.tree.is_nested(start) or len(states) > 1 else states[0])
+        inputs = trace.states["h"]
+        if sink is not None and sink.watches(trace.name) and position < len(cells):
+            h = trace.states["h"][:, ::-1] if layer.go_backwards else trace.states["h"]  # in the order it ran
+            watched = sink.hand_on(trace.name, [ops.convert_to_tensor(np.ascontiguousarray(h)), *states])
+            output, above = _keras_above(layer, position, watched[0], starts, mask)
+            return traces, [output, *final_states[:-1], watched[1:], *above]
+    output, *states = rnn_result(layer, traces[-1], final_states[-1])
+    if sink is not None and sink.watches(traces[-1].name):
+        output, *_ = sink.hand_on(traces[-1].name, [output, *states])
+        final_states[-1] = sink.watched[1:]
+    return traces, [output, *(final_states if len(cells) > 1 else final_states[0])]
+
+
+def _keras_above(layer, position, h, starts, mask):
+    """Run the cells of ``layer``'s stack above ``position`` as Keras's own on ``h``, the ``h`` sequence of the
+    cell at ``position`` in the order it ran: ``(the layer's output, the final states of the cells above)``."""
+    cells = stacked_cells(layer)[position:]
+    if mask is not None:
+        mask = ops.flip(mask, axis=1) if layer.go_backwards else mask
+    above = keras.layers.RNN(keras.layers.StackedRNNCells(cells) if len(cells) > 1 else cells[0],
+                             return_sequences=layer.return_sequences, return_state=True,
+                             zero_output_for_mask=layer.zero_output_for_mask)
+    batch = int(h.shape[0])
+    starts = [start if start is not None else cell.get_initial_state(batch_size=batch)
+              for cell, start in zip(cells, starts[position:])]
+    output, *states = above(h, initial_state=starts if len(cells) > 1 else starts[0], mask=mask, training=False)
+    return output, states if len(cells) > 1 else [states]
+
+
+def _record_cell(layer, cell, sequences, initial_state, mask, *, name, want_sequence=False, top=True):
+    """Trace ``cell`` (``layer``'s, or one of its stack) on ``sequences`` from ``initial_state`` (None: zeros);
+    return ``(LayerTrace, final states, the h sequence as the layer outputs it or None)``."""
     equations = equations_for(cell)
     sequences = ops.convert_to_tensor(sequences, dtype="float32")
     batch, steps = int(sequences.shape[0]), int(sequences.shape[1])
     if initial_state is None:
-        if layer.stateful and layer.states is not None:
-            initial_state = [ops.convert_to_tensor(state) for state in layer.states]
-        else:
-            initial_state = [ops.zeros((batch, cell.units), dtype="float32") for _ in equations.kind.states]
+        initial_state = [ops.zeros((batch, cell.units), dtype="float32") for _ in equations.kind.states]
     elif not isinstance(initial_state, (list, tuple)):
         initial_state = [initial_state]
     initial_state = [ops.convert_to_tensor(state, dtype="float32") for state in initial_state]
 
     mask_array = None if mask is None else ops.convert_to_numpy(mask).astype(bool).reshape(batch, steps)
-    unmasked = mask_array is None or bool(mask_array.all())
     per_step, sequence = scan_cell(
-        equations,
-        cell,
-        sequences,
-        initial_state,
-        mask_array,
-        layer.go_backwards,
-        want_sequence=bool(layer.return_sequences) and unmasked,
+        equations, cell, sequences, initial_state, mask_array, layer.go_backwards, want_sequence=want_sequence,
     )
 
     last = 0 if layer.go_backwards else steps - 1  # input time of the last step taken
@@ -368,13 +474,13 @@ def record_rnn(layer, sequences, initial_state, mask, *, name):
         gates={key: per_step[key] for key in equations.kind.gates},
         mask=mask_array if mask_array is not None else np.ones((batch, steps), dtype=bool),
         weights={key: ops.convert_to_numpy(value) for key, value in equations.weights(cell).items()},
-        config=_json_config(layer),
+        config=_json_config(layer, cell, top),
         initial_states={
             key: ops.convert_to_numpy(state) for key, state in zip(equations.kind.states, initial_state)
         },
         go_backwards=bool(layer.go_backwards),
     )
-    return trace, rnn_result(layer, trace, final_states, sequence)
+    return trace, final_states, sequence
 
 
 def rnn_result(layer, trace: LayerTrace, final_states, sequence=None) -> list:
@@ -403,5 +509,17 @@ def rnn_result(layer, trace: LayerTrace, final_states, sequence=None) -> list:
     return [output, *final_states]
 
 
-def _json_config(layer) -> dict:
-    return json.loads(json.dumps(layer.get_config(), default=repr))
+def _json_config(layer, cell, top=True) -> dict:
+    """``layer``'s config; for a keras.layers.RNN around a cell, the cell's settings (activations, ...) beside the
+    layer's, as SimpleRNN, LSTM and GRU keep them; a cell below the top of a stack hands on its whole sequence."""
+    config = layer.get_config()
+    if type(layer) is keras.layers.RNN:
+        try:
+            cell_config = cell.get_config()
+        except NotImplementedError:  # a cell of one's own without get_config
+            cell_config = {"name": cell.name}
+        config = {**cell_config, **{key: value for key, value in config.items() if key != "cell"},
+                  "cell_class": type(cell).__name__, "units": int(getattr(cell, "units", output_size(cell)))}
+        if not top:
+            config["return_sequences"] = True
+    return json.loads(json.dumps(config, default=repr))

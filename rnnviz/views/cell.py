@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnviz.diagrams import cell_diagram
-from rnnviz.kinds import CELL_KINDS
+from rnnviz.kinds import cell_kind
 from rnnviz.palette import PALETTE, VALUE_COLOURS
 from rnnviz.views.scales import ONE_SIDED, ColourScale, gate_scale, state_scale
 from rnnviz.views.selection import check_sample, check_step, select_layer, shown_layer_name
@@ -79,14 +79,14 @@ class CellView:
 
     @property
     def title(self) -> str:
-        return f"Inside the {CELL_KINDS[self.kind].title} cell at step {self.step}"
+        return f"Inside the {cell_kind(self.kind).title} cell at step {self.step}"
 
     @property
     def description(self) -> str:
         units = f"{self.units} unit{'s' * (self.units != 1)}"
         masked = " (a masked step: Keras keeps the previous state)" if self.masked else ""
         name = shown_layer_name(self.layer, self.kind)
-        layer = f"{CELL_KINDS[self.kind].title} layer {name!r}" if name else CELL_KINDS[self.kind].title
+        layer = f"{cell_kind(self.kind).title} layer {name!r}" if name else cell_kind(self.kind).title
         return f"{layer}{self._variant}, {units}, sample {self.sample}, step {self.step}{masked}"
 
     @property
@@ -133,7 +133,8 @@ def diagram_of(layer_trace):
     config = layer_trace.config
     return cell_diagram(layer_trace.kind, reset_after=bool(config.get("reset_after", True)),
                         activation=config.get("activation", "tanh"),
-                        recurrent_activation=config.get("recurrent_activation", "sigmoid"))
+                        recurrent_activation=config.get("recurrent_activation", "sigmoid"),
+                        cell_class=config.get("cell_class", ""))
 
 
 def node_values(layer_trace, diagram, sample: int, step: int) -> dict:

@@ -18,27 +18,32 @@ from rnnviz.errors import InputError
 
 @dataclass
 class Call:
-    """One call of a recurrent submodule: ``module(input, hx) -> output``."""
+    """One call of a submodule: ``module(input, hx) -> output``; ``recurrent`` False for a layer around the
+    recurrent ones (an Embedding, a Linear head, ...), whose ``hx`` is None."""
 
     path: str
     module: torch.nn.Module
     input: object
     hx: object
     output: object
+    recurrent: bool = True
 
 
-def run_captured(module, recurrent: list, args: tuple):
-    """Run ``module(*args)`` once without gradients; return ``(calls, output)``."""
+def run_captured(module, recurrent: list, args: tuple, around: tuple = ()):
+    """Run ``module(*args)`` once without gradients; return ``(calls, output)``: the calls of the ``recurrent``
+    submodules and of those ``around`` them (``[(path, submodule)]`` each), in the order they ran."""
     calls = []
 
-    def hook_for(path):
+    def hook_for(path, is_recurrent):
         def hook(sub, hook_args, hook_kwargs, output):
             given = list(hook_args) + [hook_kwargs.get(name) for name in ("input", "hx")[len(hook_args):]]
-            calls.append(Call(path, sub, _kept(given[0]), _kept(given[1] if len(given) > 1 else None), _kept(output)))
+            hx = given[1] if len(given) > 1 and is_recurrent else None
+            calls.append(Call(path, sub, _kept(given[0] if given else None), _kept(hx), _kept(output), is_recurrent))
 
         return hook
 
-    handles = [sub.register_forward_hook(hook_for(path), with_kwargs=True) for path, sub in recurrent]
+    handles = [sub.register_forward_hook(hook_for(path, True), with_kwargs=True) for path, sub in recurrent]
+    handles += [sub.register_forward_hook(hook_for(path, False), with_kwargs=True) for path, sub in around]
     try:
         with torch.no_grad():
             output = module(*args)

@@ -9,6 +9,7 @@ from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 import rnnviz
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.recording.pytorch import modules
+from rnnviz.recording.pytorch.architecture import architecture, around
 from rnnviz.recording.pytorch.capture import run_captured
 from rnnviz.recording.pytorch.replay import cell_traces, layer_traces
 from rnnviz.trace import ModelTrace
@@ -51,7 +52,8 @@ def record(module, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mo
                          "(torch.nn.utils.rnn.pack_padded_sequence) to mark padded steps")
     recurrent = modules.recurrent_submodules(module)
     args = _arguments(module, x, allow_nonfinite)
-    calls, output = run_captured(module, recurrent, args)
+    everything, output = run_captured(module, recurrent, args, around(module, recurrent))
+    calls = [call for call in everything if call.recurrent]
     if not calls:
         names = ", ".join(repr(path or type(sub).__name__.lower()) for path, sub in recurrent)
         raise UnsupportedModelError(
@@ -61,12 +63,14 @@ def record(module, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> Mo
     _check_memory(calls, max_bytes)
     with torch.no_grad():
         traces = _traces(calls)
+    model_input = _first_array(args[0]) if args else None
     return ModelTrace(
         layers=traces,
         model_name=type(module).__name__,
-        model_input=_first_array(args[0]) if args else None,
+        model_input=model_input,
         model_output=_first_array(output),
         versions={"rnnviz": rnnviz.__version__, "torch": torch.__version__, "framework": "torch"},
+        architecture=architecture(everything, traces, model_input) if model_input is not None else [],
     )
 
 
