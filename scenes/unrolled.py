@@ -51,6 +51,13 @@ class UnrolledMobject(VGroup):
     def inputs_at(self, step: int) -> list:
         return [node.id for node in self.diagram.diagram.find("input", step=step)]
 
+    def outputs_at(self, step: int) -> list:
+        """The output values that belong to ``step``: its own, and at the last drawn step those of a head on the
+        last state (they exist only once every step has been taken)."""
+        last = self.steps()[-1]
+        return [node_id for node_id in self.outputs
+                if self.diagram.diagram.node(node_id).data.get("step", last) == step]
+
     def steps(self) -> list:
         """The steps drawn, in order (elided ones left out)."""
         return sorted({node.data["step"] for node in self.diagram.diagram.find("cell") if "step" in node.data})
@@ -63,7 +70,7 @@ class UnrolledMobject(VGroup):
     def skeleton(self, leave_out=()) -> VGroup:
         """Everything but the values (and but ``leave_out``): nodes, their labels, arrows, row labels."""
         values = {id(part) for node_id in self.states for part in self.values_of(node_id)}
-        values |= {id(part) for part in self.inputs.values()}
+        values |= {id(part) for part in (*self.inputs.values(), *self.outputs.values())}
         left_out = {id(part) for part in leave_out}
         return VGroup(*[part for part in self.diagram.submobjects if id(part) not in values | left_out])
 

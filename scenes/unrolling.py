@@ -83,9 +83,11 @@ class UnrollingScene(SteppedScene):
 
     @staticmethod
     def values_at(chain, time) -> list:
-        """What appears at time step ``time``: its inputs, then its cells' states (bottom layer first)."""
+        """What appears at time step ``time``: its inputs, then its cells' states (bottom layer first) and what
+        the model outputs then."""
         return ([chain.values_of(node_id) for node_id in chain.inputs_at(time)],
-                [chain.values_of(node_id) for node_id in chain.cells_at(time)])
+                [*(chain.values_of(node_id) for node_id in chain.cells_at(time)),
+                 *(chain.outputs[node_id] for node_id in chain.outputs_at(time))])
 
     def still(self, step: int):
         part, time = self.parts[step]

@@ -218,3 +218,23 @@ def test_the_default_gradient_scene_shows_trained_models_where_the_lstm_keeps_it
     assert all(path.is_file() for path in DEFAULT_PROFILES.values())
     config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     assert config["tool"]["setuptools"]["package-data"]["rnnviz.scenes"] == ["data/*.npz"]  # shipped in the wheel
+
+
+def test_an_unrolled_chain_shows_each_output_only_from_its_step_on():
+    """A head at every step: its values are values, left out of the skeleton and shown at their own step; a head
+    on the last state shows its value at the last step only."""
+    import keras
+
+    import rnnviz
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(1, 5, 2)).astype("float32")
+    for return_sequences, shown_at in ((True, {0: ["head/0"], 4: ["head/4"]}), (False, {0: [], 4: None})):
+        model = keras.Sequential([keras.Input((5, 2)), keras.layers.SimpleRNN(3, return_sequences=return_sequences),
+                                  keras.layers.Dense(1, name="head")])
+        chain = UnrolledMobject(rnnviz.record(model, x))
+        skeleton = {id(part) for part in chain.skeleton().get_family()}
+        assert not any(id(text) in skeleton for text in chain.outputs.values())
+        assert bool(chain.outputs) == return_sequences  # a one-unit head on the last state shows no value text
+        assert chain.outputs_at(0) == shown_at[0]
+        assert chain.outputs_at(4) == (shown_at[4] if shown_at[4] is not None else list(chain.outputs))
