@@ -13,7 +13,6 @@ returned (otherwise :class:`UnsupportedModelError`, never a silently different t
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import keras
@@ -25,7 +24,7 @@ from rnnviz.diagrams.architecture import DIRECTIONS, Stage, input_stage
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.recording.checks import check_finite
 from rnnviz.recording.kinds import equations_for
-from rnnviz.recording.replay import TraceSink, _RecordingBidirectional, _RecordingRNN, check_supported
+from rnnviz.recording.replay import TraceSink, check_supported, json_ready, recording_stand_in
 from rnnviz.recording.scan import scan_cell
 from rnnviz.trace import LayerTrace
 
@@ -102,8 +101,7 @@ class _Watch:
 
     def layer_call(self, layer):
         original = layer.call
-        stand_in = (_RecordingBidirectional if isinstance(layer, keras.layers.Bidirectional) else _RecordingRNN)(
-            layer, self.sink)
+        stand_in = recording_stand_in(layer, self.sink)
 
         def call(*args, **kwargs):
             if _symbolic(args[0]):  # Keras building the model first: nothing runs
@@ -216,7 +214,7 @@ def _chain_trace(chain: list, name: str) -> LayerTrace:
         gates={key: per_step[key] for key in equations.kind.gates},
         mask=np.ones(x.shape[:2], dtype=bool),
         weights={key: ops.convert_to_numpy(value) for key, value in equations.weights(cell).items()},
-        config=_json(config),
+        config=json_ready(config),
         initial_states={key: np.asarray(state) for key, state in zip(equations.kind.states, initial)},
     )
 
@@ -259,7 +257,3 @@ def _numpy(value) -> np.ndarray:
 
 def _numpies(states) -> list:
     return [_numpy(state) for state in keras.tree.flatten(states)]
-
-
-def _json(config: dict) -> dict:
-    return json.loads(json.dumps(config, default=repr))

@@ -509,6 +509,16 @@ def rnn_result(layer, trace: LayerTrace, final_states, sequence=None) -> list:
     return [output, *final_states]
 
 
+def recording_stand_in(layer, sink: TraceSink):
+    """The stand-in that records the recurrent ``layer`` (a Bidirectional, or a keras.layers.RNN) into ``sink``."""
+    return (_RecordingBidirectional if isinstance(layer, keras.layers.Bidirectional) else _RecordingRNN)(layer, sink)
+
+
+def json_ready(config: dict) -> dict:
+    """``config`` as plain JSON values (what cannot be written, by its repr)."""
+    return json.loads(json.dumps(config, default=repr))
+
+
 def _json_config(layer, cell, top=True) -> dict:
     """``layer``'s config; for a keras.layers.RNN around a cell, the cell's settings (activations, ...) beside the
     layer's, as SimpleRNN, LSTM and GRU keep them; a cell below the top of a stack hands on its whole sequence."""
@@ -522,4 +532,4 @@ def _json_config(layer, cell, top=True) -> dict:
                   "cell_class": type(cell).__name__, "units": int(getattr(cell, "units", output_size(cell)))}
         if not top:
             config["return_sequences"] = True
-    return json.loads(json.dumps(config, default=repr))
+    return json_ready(config)
