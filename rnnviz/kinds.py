@@ -112,7 +112,7 @@ CELL_KINDS: dict[str, CellKind] = {
     )
 }
 
-CUSTOM_KIND = CellKind("custom", "custom cell", states=("h",), gates=(), colour="#6B7C8F", diagram="generic",
+CUSTOM_KIND = CellKind("custom", "custom cell", states=("h",), gates=(), colour="#8C7B6B", diagram="generic",
                        more_states=True)
 """A cell rnnviz has no equations for (``keras.layers.RNN`` around a cell of one's own), recorded through the
 cell's own ``call``: ``h`` is what it outputs at each step, ``state1``, ``state2``, ... the states it carries (those

@@ -52,7 +52,7 @@ PALETTE = {
     # cell kinds (a kind added to CELL_KINDS with a hex ``colour=`` of its own gets that one; otherwise grey)
     **{name: kind.colour or OKABE_ITO["grey"] for name, kind in CELL_KINDS.items() if name not in KIND_COLOURS},
     **KIND_COLOURS,
-    CUSTOM_KIND.name: CUSTOM_KIND.colour,  # a cell of one's own (no equations known): slate
+    CUSTOM_KIND.name: CUSTOM_KIND.colour,  # a cell of one's own (no equations known): taupe
     # gates: rnnviz's own, then those of a kind added to CELL_KINDS (its ``gate_colours=``; otherwise grey)
     **GATE_COLOURS,
     **{gate: kind.gate_colours.get(gate, OKABE_ITO["grey"])
