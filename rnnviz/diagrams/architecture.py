@@ -164,8 +164,7 @@ def read_name(stages, layer: str) -> str:
     """What the recurrent ``layer`` (a trace's layer name) reads, in the words every figure uses for it: the input
     (:data:`INPUT_NAME`), a layer's own name for its output (``"x − today"``) or the output of the layer below."""
     by_name = {stage.name: stage for stage in stages}
-    name, _, direction = layer.split("#")[0].rpartition("/")
-    stage = by_name.get(name if direction in DIRECTIONS else layer.split("#")[0])
+    stage = by_name.get(split_direction(layer.split("#")[0])[0])
     source = by_name.get(stage.sources[0]) if stage is not None and stage.sources else None
     if source is None or source.role == "input":
         return INPUT_NAME
@@ -173,6 +172,13 @@ def read_name(stages, layer: str) -> str:
 
 
 DIRECTIONS = ("forward", "backward")  # the two traces of a bidirectional layer: "<name>/forward", "<name>/backward"
+
+
+def split_direction(trace_name: str) -> tuple:
+    """``(layer name, direction)`` of a trace name: ``("lstm/layer2", "backward")`` of ``"lstm/layer2/backward"``,
+    ``(trace_name, "")`` for a trace that is not one direction of a bidirectional layer."""
+    name, _, direction = trace_name.rpartition("/")
+    return (name, direction) if direction in DIRECTIONS else (trace_name, "")
 
 
 def stages_from_trace(trace) -> list:
@@ -188,9 +194,7 @@ def stages_from_trace(trace) -> list:
     stages = [input_stage("input", (None, first.steps, first.inputs.shape[-1]))]
     seen = set()
     for layer in trace.layers:
-        name, _, direction = layer.name.rpartition("/")
-        if direction not in DIRECTIONS:
-            name, direction = layer.name, ""
+        name, direction = split_direction(layer.name)
         if name in seen:
             continue
         seen.add(name)

@@ -20,11 +20,11 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from rnnviz.diagrams.architecture import DIRECTIONS, Stage, input_stage
+from rnnviz.diagrams.architecture import Stage, input_stage, split_direction
 from rnnviz.errors import InputError, UnsupportedModelError
-from rnnviz.recording.checks import check_finite
+from rnnviz.recording.checks import as_array, as_numbers
 from rnnviz.recording.kinds import equations_for
-from rnnviz.recording.replay import TraceSink, check_supported, json_ready, recording_stand_in
+from rnnviz.recording.replay import TraceSink, cell_trace, check_supported, json_ready, recording_stand_in
 from rnnviz.recording.scan import scan_cell
 from rnnviz.trace import LayerTrace
 
@@ -163,9 +163,7 @@ def architecture(traces: list, x: np.ndarray) -> list:
     stages = [input_stage("input", x.shape)]
     seen = {}  # stage name -> its first trace
     for trace in traces:
-        name, _, direction = trace.name.split("#")[0].rpartition("/")
-        if direction not in DIRECTIONS:
-            name, direction = trace.name.split("#")[0], ""
+        name, direction = split_direction(trace.name.split("#")[0])
         if name in seen:
             continue
         seen[name] = trace
@@ -208,15 +206,7 @@ def _chain_trace(chain: list, name: str) -> LayerTrace:
         _check_close(cell, f"the {state} it returned", per_step[state], returned)
     config = {**cell.get_config(), "cell_class": type(cell).__name__, "return_sequences": True,
               "called_in_a_loop": True}
-    return LayerTrace(
-        name=name, kind=equations.kind.name, units=cell.units, inputs=x,
-        states={key: per_step[key] for key in equations.kind.states},
-        gates={key: per_step[key] for key in equations.kind.gates},
-        mask=np.ones(x.shape[:2], dtype=bool),
-        weights={key: ops.convert_to_numpy(value) for key, value in equations.weights(cell).items()},
-        config=json_ready(config),
-        initial_states={key: np.asarray(state) for key, state in zip(equations.kind.states, initial)},
-    )
+    return cell_trace(name, cell, x, per_step, initial, json_ready(config))
 
 
 def _check_close(part, what, recorded, expected) -> None:
@@ -235,14 +225,7 @@ def _arrays(x, allow_nonfinite) -> list:
     arrays = []
     for index, value in enumerate(values):
         label = "x" if len(values) == 1 else f"x[{index}]"
-        try:
-            array = np.asarray(value)
-        except Exception as exc:
-            raise InputError(f"{label}: cannot be turned into an array ({exc})") from exc
-        if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-            raise InputError(f"{label}: expected numbers, got an array of dtype {array.dtype}")
-        check_finite(label, array, allow_nonfinite)
-        arrays.append(array.astype(np.float32) if np.issubdtype(array.dtype, np.floating) else array)
+        arrays.append(as_numbers(label, as_array(label, value), allow_nonfinite))
     return arrays
 
 

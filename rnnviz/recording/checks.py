@@ -29,10 +29,7 @@ def check_inputs(model, x, *, allow_nonfinite=False) -> list:
 
 
 def _check_one(label, array, spec, allow_nonfinite):
-    try:
-        array = np.asarray(array)
-    except Exception as exc:  # ragged lists and the like
-        raise InputError(f"{label}: cannot be turned into an array ({exc})") from exc
+    array = as_array(label, array)
     expected = tuple(spec.shape)
     wanted = "(batch, time, features)" if len(expected) == 3 else "(batch, time)" if len(expected) == 2 else ""
     if array.ndim != len(expected):
@@ -56,6 +53,19 @@ def _check_one(label, array, spec, allow_nonfinite):
         if not all(isinstance(item, (str, bytes)) for item in array.ravel()):
             raise InputError(f"{label}: the model reads text, so expected strings, got an array of dtype {array.dtype}")
         return array.astype(object)
+    return as_numbers(label, array, allow_nonfinite)
+
+
+def as_array(label: str, value) -> np.ndarray:
+    """``value`` as a NumPy array, else an InputError naming ``label``."""
+    try:
+        return np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise InputError(f"{label}: cannot be turned into an array ({exc})") from exc
+
+
+def as_numbers(label: str, array: np.ndarray, allow_nonfinite: bool) -> np.ndarray:
+    """``array`` checked to hold numbers, finite unless ``allow_nonfinite``; floats as float32."""
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise InputError(f"{label}: expected numbers, got an array of dtype {array.dtype}")
     check_finite(label, array, allow_nonfinite)

@@ -159,7 +159,7 @@ class TraceSink:
 
     def hand_on(self, name: str, parts: list) -> list:
         """Note the output and final states ``parts`` of layer ``name``; watch them if asked to."""
-        if self._tape is not None and name == self._watch_name:
+        if self.watches(name):
             self._tape.watch(parts)
             self.watched = parts
         return parts
@@ -272,7 +272,7 @@ class _RecordingRNN(_Recording):
         cells = stacked_cells(self.original) or ()
         if self._sink.passes_through([name, *(stacked_name(name, k) for k in range(1, len(cells) + 1))]):
             return self.original(sequences, initial_state=initial_state, mask=mask, training=False)
-        if stacked_cells(self.original):
+        if cells:
             traces, (output, *states) = record_stacked_rnn(self.original, sequences, initial_state, mask, name=name,
                                                            sink=self._sink)
             for trace in traces:
@@ -465,22 +465,29 @@ def _record_cell(layer, cell, sequences, initial_state, mask, *, name, want_sequ
 
     last = 0 if layer.go_backwards else steps - 1  # input time of the last step taken
     final_states = [ops.convert_to_tensor(per_step[key][:, last]) for key in equations.kind.states]
-    trace = LayerTrace(
+    trace = cell_trace(name, cell, np.asarray(sequences), per_step, initial_state, _json_config(layer, cell, top),
+                       mask=mask_array, go_backwards=bool(layer.go_backwards))
+    return trace, final_states, sequence
+
+
+def cell_trace(name, cell, inputs, per_step, initial_state, config, *, mask=None, go_backwards=False) -> LayerTrace:
+    """The :class:`LayerTrace` of ``cell`` run on ``inputs`` (batch, time, features) from ``initial_state``:
+    ``per_step`` as :func:`scan_cell` returns it, split into the kind's states and gates; ``mask`` None: no
+    padding."""
+    equations = equations_for(cell)
+    return LayerTrace(
         name=name,
         kind=equations.kind.name,
         units=cell.units,
-        inputs=np.asarray(sequences),
+        inputs=inputs,
         states={key: per_step[key] for key in equations.kind.states},
         gates={key: per_step[key] for key in equations.kind.gates},
-        mask=mask_array if mask_array is not None else np.ones((batch, steps), dtype=bool),
+        mask=mask if mask is not None else np.ones(inputs.shape[:2], dtype=bool),
         weights={key: ops.convert_to_numpy(value) for key, value in equations.weights(cell).items()},
-        config=_json_config(layer, cell, top),
-        initial_states={
-            key: ops.convert_to_numpy(state) for key, state in zip(equations.kind.states, initial_state)
-        },
-        go_backwards=bool(layer.go_backwards),
+        config=config,
+        initial_states={key: ops.convert_to_numpy(state) for key, state in zip(equations.kind.states, initial_state)},
+        go_backwards=go_backwards,
     )
-    return trace, final_states, sequence
 
 
 def rnn_result(layer, trace: LayerTrace, final_states, sequence=None) -> list:

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
-from rnnviz.diagrams.architecture import DIRECTIONS, Stage, input_stage, mark_token_inputs
+from rnnviz.diagrams.architecture import Stage, input_stage, mark_token_inputs, split_direction
 
 PASS_THROUGH = (nn.Dropout, nn.ReLU, nn.Tanh, nn.Sigmoid, nn.GELU, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.LogSoftmax,
                 nn.LayerNorm, nn.BatchNorm1d, nn.Identity)
@@ -87,9 +87,7 @@ def _traces_by_path(traces) -> dict:
     for trace in traces:
         if "#" in trace.name:
             continue
-        stage_name, _, direction = trace.name.rpartition("/")
-        if direction not in DIRECTIONS:
-            stage_name, direction = trace.name, ""
+        stage_name, direction = split_direction(trace.name)
         path = stage_name.split("/layer")[0]
         layers = by_path.setdefault(path, [])
         if stage_name not in [entry[0] for entry in layers]:
