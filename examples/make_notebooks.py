@@ -281,11 +281,16 @@ cell the error signal, the running product ‖∂h_T/∂h_t‖ and the product o
         md("""
 ## When memory loss can be a problem: “The BA students … was”
 
-The lesson `agreement`: a SimpleRNN and an LSTM read “the BA student(s) , which … ,” with clauses of
-2 to 40 words full of nouns of both numbers, and say whether the verb is plural. On the slide's sentence,
-word by word, each model's belief and the LSTM's unit that tracks the subject's number; then accuracy
-against the clause's length. One bit of number is easy to keep: both models keep it up to 40 words. The
-memory loss shows where a value must be kept, as in the adding problem below. Type your own sentence.
+The lesson `agreement`: a SimpleRNN and an LSTM read “the BA student(s) , which … ,” and say whether
+the verb is plural. Both were trained on clauses of 2 to 6 words full of nouns of both numbers, with noise
+on h during training (without it a SimpleRNN latches the one bit of number and never loses it); they are
+measured without noise on clauses of 2 to 40 words. On the slide's sentence, word by word, each model's
+belief and the LSTM's unit that tracks the subject's number: after 8 words both still say “were”. Then,
+against the clause's length, how often each is right and how much its answer still depends on the subject:
+the SimpleRNN loses the number as the clause grows, the LSTM keeps it.
+
+In the explorer, press “+ a phrase” a few times and tick “the subject's other number too”: where a
+model's two lines meet, its answer no longer depends on the subject. Type your own sentence.
 """),
         code("""
 from rnnviz.widgets import AgreementExplorer

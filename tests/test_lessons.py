@@ -28,6 +28,11 @@ def test_every_claim_holds_on_the_shipped_models(name, remeasured):
     assert not failed, "\n".join(failed)
 
 
+# Results computed through an exploding recurrence (norms ~1e7 after 100 steps whose Jacobians grow): float32 rounding,
+# which differs between CPUs (AVX2 on AMD, AVX-512 on Intel), is amplified there; measured 1.4e-5 apart across the two.
+AMPLIFIED = {("gradients", "clipping_first_gradient_"): 1e-4}
+
+
 @pytest.mark.parametrize("name", list(lessons.LESSONS))
 def test_shipped_results_are_what_the_shipped_models_give(name, remeasured):
     shipped = lessons.results(name)
@@ -36,7 +41,9 @@ def test_shipped_results_are_what_the_shipped_models_give(name, remeasured):
         if np.asarray(value).dtype.kind in "US":  # text (a description)
             np.testing.assert_array_equal(shipped[key], value, err_msg=f"{name}: {key}")
         else:
-            np.testing.assert_allclose(shipped[key], value, rtol=1e-5, atol=1e-6, err_msg=f"{name}: {key}")
+            rtol = next((tolerance for (lesson, start), tolerance in AMPLIFIED.items()
+                         if lesson == name and key.startswith(start)), 1e-5)
+            np.testing.assert_allclose(shipped[key], value, rtol=rtol, atol=1e-6, err_msg=f"{name}: {key}")
 
 
 def test_check_returns_every_claim_with_its_numbers():
