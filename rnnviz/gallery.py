@@ -685,7 +685,7 @@ def _gradient_figures(seed: int) -> list:
     from rnnviz.figures.memory import MemoryHeatmapDisplay
     from rnnviz.figures.spectral_radius import SpectralRadiusDisplay
     from rnnviz.lessons.gradients import CLIP_THRESHOLD, NORM_TURNS, VALUE_TURNS
-    from rnnviz.lessons.memory import BPTT_SEQUENCES, DISTANCES, SIGNAL_FADED, SIGNAL_KEPT
+    from rnnviz.lessons.memory import DISTANCES, SIGNAL_KEPT, SIGNAL_SHARE
 
     return [
         GalleryFigure("gradients", "gradient_decay_trained",
@@ -702,9 +702,9 @@ def _gradient_figures(seed: int) -> list:
                       f"signal reaches a number {DISTANCES[-1]} steps back only through {DISTANCES[-1]} Jacobians, one "
                       "per step (each one's norm on its arrow; under each cell the error signal ‖∂ŷ/∂sₜ‖, the running "
                       "product ‖∂h_T/∂hₜ‖ and the product of the norms crossed, which bounds it). Carried back "
-                      f"{DISTANCES[-1]} steps the error signal keeps at least {SIGNAL_KEPT:.0%} of its size in the LSTM "
-                      f"and falls under {SIGNAL_FADED:.0%} of it in the SimpleRNN (median of {BPTT_SEQUENCES} held-out "
-                      "sequences; the first drawn)",
+                      f"{DISTANCES[-1]} steps the error signal keeps at least {SIGNAL_KEPT:.0%} of its size in the LSTM, "
+                      f"and in the SimpleRNN at most {SIGNAL_SHARE:.0%} of what the LSTM keeps (medians over the held-out "
+                      f"sequences whose first marked number lies {DISTANCES[-1]} steps back; the first drawn)",
                       lambda: BPTTDisplay.from_lesson().plot(),
                       claims=(("memory", "error_signal_fades_in_the_simple_rnn"),)),
         GalleryFigure("gradients", "agreement_sentence", "“The BA students … was”: after each word, each model's belief "

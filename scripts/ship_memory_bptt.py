@@ -1,11 +1,12 @@
-"""Add the lesson ``memory``'s new measurements to its shipped results, leaving its models and old arrays as they are.
+"""Measure the lesson ``memory``'s backpropagation through time again on its shipped models, leaving the models and
+every other array as they are.
 
     .venv/bin/python scripts/ship_memory_bptt.py [--root DIR]
 
-The lesson's ``measure`` runs on the shipped models and held-out data; only the arrays the shipped
-results do not hold yet (the ``bptt_*`` arrays of :func:`rnnviz.lessons.memory.measure_bptt`) are
-added, with the results' own writer, kind and metadata. Every old array is checked to be stored
-byte for byte as before.
+The lesson's ``measure`` runs on the shipped models and held-out data; the ``bptt_*`` arrays of
+:func:`rnnviz.lessons.memory.measure_bptt` are written anew (added where the results do not hold them yet),
+with the results' own writer, kind and metadata. Every other array is checked to be stored byte for byte as
+before.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import zipfile
 
 from rnnviz.archive import write_archive
 from rnnviz.lessons import get, store
+
+REMEASURED = "bptt_"  # the arrays measured again
 
 
 def members(path) -> dict:
@@ -33,14 +36,15 @@ def main(argv=None) -> int:
     old, meta = store.load_results(lesson.name, root)
     models = {name: store.load_model(lesson.name, name, root) for name in lesson.model_names}
     measured = lesson.measure(models, store.load_held_out(lesson.name, root))
-    new = {name: value for name, value in measured.items() if name not in old}
+    new = {name: value for name, value in measured.items() if name not in old or name.startswith(REMEASURED)}
     meta = {key: value for key, value in meta.items() if key not in ("format", "format_version")}
     write_archive(path, kind=store.RESULTS_FORMAT, version=store.FORMAT_VERSION, meta=meta, arrays={**old, **new})
     after = members(path)
-    changed = [name for name, raw in before.items() if after.get(name) != raw]
+    changed = [name for name, raw in before.items() if after.get(name) != raw and not name.startswith(REMEASURED)]
     if changed:
         raise SystemExit(f"{path}: these stored members changed: {changed}")
-    print(f"{path}: added {', '.join(sorted(new)) or 'nothing'}; the {len(before)} old members are byte-identical")
+    kept = len([name for name in before if not name.startswith(REMEASURED)])
+    print(f"{path}: wrote {', '.join(sorted(new)) or 'nothing'}; the {kept} other members are byte-identical")
     return 0
 
 

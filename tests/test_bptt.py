@@ -175,8 +175,10 @@ def test_the_view_reads_every_step_and_its_bound_bounds_the_product(results):
         assert chain.arrow(0, 96).startswith("96 steps")
     assert view.step_name(0) == "the answer's error signal at the last step"
     assert view.step_name(len(view.visits) - 1) == "100 steps back (the first marked number)"
-    with pytest.raises(InputError, match="sequence: .*8 sequences"):
-        bptt_view(results, sequence=8)
+    measured = len(results["bptt_rows"])  # every held-out sequence of the longest distance
+    assert measured == np.sum(results["distance"] == memory.DISTANCES[-1]) > 100
+    with pytest.raises(InputError, match=f"sequence: .*{measured} sequences"):
+        bptt_view(results, sequence=measured)
     assert written(1.234e-5) == "1.23×10⁻⁵" and written(4.8) == "4.8" and written(9.996e63) == "1.00×10⁶⁴"
 
 

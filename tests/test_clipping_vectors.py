@@ -96,7 +96,7 @@ def test_the_shipped_gradient_is_the_clipping_runs_first_step(shipped):
 def test_measuring_again_from_the_shipped_seed_gives_the_shipped_gradient(shipped):
     again = gradients.first_gradient(int(lessons.results("gradients")["seed"]))
     for name, value in again.items():
-        np.testing.assert_allclose(value, shipped[name], rtol=1e-5)
+        np.testing.assert_allclose(value, shipped[name], rtol=gradients.FIRST_GRADIENT_RTOL)
 
 
 def test_the_headings_claims_hold_on_the_shipped_gradient():
