@@ -18,8 +18,8 @@ __version__ = "0.1.0"
 
 # Names loaded when first used (Keras, or matplotlib): name -> (module, attribute or None for the module).
 _LAZY = {
-    "record": ("rnnviz.recording.record", "record"),
-    "gradient_profile": ("rnnviz.recording.gradients", "gradient_profile"),
+    "record": ("rnnviz.recording.dispatch", "record"),
+    "gradient_profile": ("rnnviz.recording.dispatch", "gradient_profile"),
     "step_jacobian_norms": ("rnnviz.recording.gradients", "step_jacobian_norms"),
     "layers": ("rnnviz.layers", None),
     "GradientDecayDisplay": ("rnnviz.figures.gradient_decay", "GradientDecayDisplay"),

@@ -124,3 +124,30 @@ def test_the_measuring_explorers_say_what_they_need():
     gradients, windowing = out.splitlines()[-2:]
     assert gradients.startswith("GradientExplorer measures a real Keras layer") and "needs TensorFlow" in gradients
     assert windowing.startswith("WindowingExplorer shows the windows") and "needs TensorFlow" in windowing
+
+
+def test_recording_a_pytorch_module_needs_no_tensorflow():
+    """rnnviz.record, rnnviz.gradient_profile and the figures given a PyTorch module import PyTorch only."""
+    import pytest
+
+    pytest.importorskip("torch")
+    out = run_blocked("""
+        import torch
+
+        import rnnviz
+        from rnnviz.figures.cell import CellDisplay
+        from rnnviz.figures.unrolled import UnrolledDisplay
+
+        torch.manual_seed(0)
+        module = torch.nn.LSTM(3, 5, num_layers=2, batch_first=True)
+        x = torch.randn(2, 6, 3)
+        trace = rnnviz.record(module, x)
+        assert len(trace.layers) == 2 and trace.layers[0].states["c"].shape == (2, 6, 5)
+        profile = rnnviz.gradient_profile(module, x)
+        assert profile.norms.shape == (2, 6)
+        UnrolledDisplay.from_model(module, x).plot()
+        CellDisplay.from_model(module, x).plot()
+        check_never_imported("recording a PyTorch module")
+        print("recorded")
+    """)
+    assert "recorded" in out

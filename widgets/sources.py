@@ -41,7 +41,7 @@ def trace_from(source, x=None) -> ModelTrace:
     if (hasattr(source, "layers") and callable(source)) or is_torch_module(source):  # a Keras model, a PyTorch module
         if x is None:
             raise ValueError("x: a model needs its input to be recorded on; expected an array (batch, time, features)")
-        from rnnviz.recording.record import record
+        from rnnviz.recording.dispatch import record
 
         return record(source, x)
     raise TypeError(

@@ -43,7 +43,7 @@ class CellDisplay:
     @classmethod
     def from_model(cls, model, x, layer=None, *, sample: int = 0, step: int = 0):
         """Record ``model`` on ``x`` (:func:`rnnviz.record`) and draw one of its cells."""
-        from rnnviz.recording.record import record
+        from rnnviz.recording.dispatch import record
 
         return cls.from_trace(record(model, x), layer, sample=sample, step=step)
 

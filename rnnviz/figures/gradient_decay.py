@@ -53,7 +53,7 @@ class GradientDecayDisplay:
     @classmethod
     def from_models(cls, models, x, *, layer=None, wrt="state", description=""):
         """Profile each model (a dict label -> Keras model) on the same ``x``."""
-        from rnnviz.recording.gradients import gradient_profile
+        from rnnviz.recording.dispatch import gradient_profile
 
         profiles = {label: gradient_profile(model, x, layer=layer, wrt=wrt) for label, model in models.items()}
         return cls.from_profiles(profiles, description=description)

@@ -216,7 +216,7 @@ class _OneSampleDisplay:
     @classmethod
     def from_model(cls, model, x, layer=None, sample=0, *, mask=None, **options):
         """Record ``model`` on ``x`` with :func:`rnnviz.record`, then :meth:`from_trace` (``options`` go there)."""
-        from rnnviz.recording.record import record
+        from rnnviz.recording.dispatch import record
 
         return cls.from_trace(record(model, x, mask=mask), layer=layer, sample=sample, **options)
 

@@ -168,7 +168,7 @@ class TextHeatmapDisplay:
     def from_model(cls, model, x, tokens=None, *, vocabulary=None, layer=None, sample=0, unit=None, activation="h",
                    mask=None, description=None):
         """Record ``model`` on ``x`` with :func:`rnnviz.record`, then as :meth:`from_trace`."""
-        from rnnviz.recording.record import record
+        from rnnviz.recording.dispatch import record
 
         return cls.from_trace(record(model, x, mask=mask), tokens, vocabulary=vocabulary, layer=layer, sample=sample,
                               unit=unit, activation=activation, description=description)

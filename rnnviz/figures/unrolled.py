@@ -46,7 +46,7 @@ class UnrolledDisplay:
     @classmethod
     def from_model(cls, model, x, *, sample: int = 0, max_steps: int = 8, state: str = "h", tokens=None):
         """Record ``model`` on ``x`` (:func:`rnnviz.record`) and draw it."""
-        from rnnviz.recording.record import record
+        from rnnviz.recording.dispatch import record
 
         return cls.from_trace(record(model, x), sample=sample, max_steps=max_steps, state=state, tokens=tokens)
 

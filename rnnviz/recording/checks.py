@@ -1,14 +1,14 @@
-"""Checks on what is handed to the recorder, each failing with an error that names the argument."""
+"""Checks on what is handed to the recorder, each failing with an error that names the argument.
+
+Framework-free (the PyTorch recorder uses them too); only :func:`check_stateful_batch` imports Keras."""
 
 from __future__ import annotations
 
 import os
 
-import keras
 import numpy as np
 
 from rnnviz.errors import InputError
-from rnnviz.recording.replay import traced_sublayers
 
 
 def check_inputs(model, x, *, allow_nonfinite=False) -> list:
@@ -88,6 +88,10 @@ def check_finite(label: str, array: np.ndarray, allow_nonfinite: bool) -> None:
 
 def check_stateful_batch(layers, batch: int) -> None:
     """Raise unless ``batch`` is the batch size every stateful layer among ``layers`` keeps states for."""
+    import keras
+
+    from rnnviz.recording.replay import traced_sublayers
+
     for layer in layers:
         for sublayer in traced_sublayers(layer):
             states = keras.tree.flatten(sublayer.states) if sublayer.stateful and sublayer.states is not None else None

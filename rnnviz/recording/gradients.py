@@ -24,42 +24,13 @@ import tensorflow as tf
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.profile import WRT_CHOICES, GradientProfile
 from rnnviz.recording.kinds import equations_for
-from rnnviz.recording.pytorch import is_torch_module
 from rnnviz.recording.record import record
 from rnnviz.recording.replay import stacked_cells, traced_replica
 from rnnviz.recording.scan import XLA_FROM
 
 
 def gradient_profile(model, x, layer=None, wrt="state", *, loss=None, y=None, mask=None, allow_nonfinite=False):
-    """Measure ``||d h_T / d h_t||_F`` (or ``||d h_T / d x_t||_F``) for every step t of one layer.
-
-    Parameters
-    ----------
-    model : keras.Model or torch.nn.Module
-        As for :func:`rnnviz.record` (a PyTorch module: :mod:`rnnviz.recording.pytorch.gradients`).
-    x : array-like
-        A batch of inputs.
-    layer : str, optional
-        The recurrent layer: its name, or ``"<name>/forward"`` / ``"<name>/backward"``
-        for a direction of a Bidirectional layer. Default: the first recurrent layer.
-    wrt : ``"state"`` or ``"input"``
-        Differentiate with respect to the state ``h_t`` or the layer's input ``x_t``.
-    loss, y : Keras loss (name or object) and targets, optional
-        Also compute ``dL / d h_t`` for every step: the gradient training sees,
-        for ``L`` the loss averaged over the batch, through every path from
-        ``h_t`` to the loss (later steps, later layers, states handed on). Zero
-        at masked steps: Keras skips them, so no gradient reaches the cell there.
-    mask, allow_nonfinite
-        As for :func:`rnnviz.record`.
-
-    Returns
-    -------
-    GradientProfile
-    """
-    if is_torch_module(model):
-        from rnnviz.recording.pytorch.gradients import gradient_profile as torch_profile
-
-        return torch_profile(model, x, layer, wrt, loss=loss, y=y, mask=mask, allow_nonfinite=allow_nonfinite)
+    """:func:`rnnviz.gradient_profile` for a Keras model (:mod:`rnnviz.recording.dispatch`; imports TensorFlow)."""
     if wrt not in WRT_CHOICES:
         raise InputError(f"wrt: expected one of {WRT_CHOICES}, got {wrt!r}")
     if (loss is None) != (y is None):

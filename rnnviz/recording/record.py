@@ -15,7 +15,6 @@ from rnnviz.recording.calls import architecture, record_calls, recurrent_parts
 from rnnviz.recording.custom import output_size, state_sizes
 from rnnviz.recording.checks import check_inputs, check_memory, check_stateful_batch
 from rnnviz.recording.kinds import equations_for
-from rnnviz.recording.pytorch import is_torch_module
 from rnnviz.recording.replay import (
     check_supported,
     recurrent_layers,
@@ -27,39 +26,7 @@ from rnnviz.trace import ModelTrace
 
 
 def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None) -> ModelTrace:
-    """Run ``model`` on ``x`` and record the states and gates of every recurrent layer.
-
-    The model is not changed. Traced states equal what Keras's own layers return.
-
-    Parameters
-    ----------
-    model : keras.Model or torch.nn.Module
-        A built Sequential or functional Keras 3 model with SimpleRNN, LSTM, GRU,
-        :class:`rnnviz.layers.PeepholeLSTM` or Bidirectional layers anywhere in it
-        (or keras.layers.RNN around one of their cells, or around StackedRNNCells of them);
-        or a PyTorch module (:func:`rnnviz.recording.pytorch.record.record`).
-    x : array-like, or a list of them for a model with several inputs
-        A batch, shaped as the model's input (e.g. ``(batch, time, features)``,
-        or ``(batch, time)`` token ids for an Embedding model).
-    mask : array-like of bool, (batch, time), optional
-        Passed to the model as its input mask (False = padding).
-    allow_nonfinite : bool
-        Record even if ``x`` holds NaN or infinity (otherwise an error).
-    max_bytes : int, optional
-        Refuse to record if the traces would need more memory than this;
-        by default 80% of the memory available now.
-
-    Returns
-    -------
-    ModelTrace
-        One :class:`~rnnviz.LayerTrace` per recurrent layer in model order; two for
-        a Bidirectional layer, named ``"<name>/forward"`` and ``"<name>/backward"``;
-        one per cell of a StackedRNNCells, ``"<name>/layer1"``, ``"<name>/layer2"``, ...
-    """
-    if is_torch_module(model):
-        from rnnviz.recording.pytorch.record import record as record_torch
-
-        return record_torch(model, x, mask, allow_nonfinite=allow_nonfinite, max_bytes=max_bytes)
+    """:func:`rnnviz.record` for a Keras model (:mod:`rnnviz.recording.dispatch`; imports TensorFlow)."""
     if not isinstance(model, keras.Model):
         raise UnsupportedModelError(f"model: expected a Keras 3 model (keras.Model), got {type(model).__name__}")
     if not isinstance(model, keras.Sequential) and not getattr(model, "inputs", None):
