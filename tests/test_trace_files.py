@@ -113,7 +113,11 @@ def test_import_rnnviz_does_not_import_tensorflow():
         "import sys, rnnviz, rnnviz.trace, rnnviz.kinds, rnnviz.archive, rnnviz.scenes, rnnviz.widgets\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras'))\n"
         "assert not bad, bad\n"
-        "assert callable(rnnviz.record)\n"  # first use loads the recording side
+        "assert callable(rnnviz.record) and callable(rnnviz.gradient_profile)\n"  # dispatchers: no framework yet
+        "assert 'tensorflow' not in sys.modules\n"
+        "import numpy as np, keras\n"
+        "model = keras.Sequential([keras.Input((3, 1)), keras.layers.SimpleRNN(2)])\n"
+        "assert rnnviz.record(model, np.zeros((1, 3, 1), 'float32')).layers[0].kind == 'simple_rnn'\n"
         "assert 'tensorflow' in sys.modules\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
