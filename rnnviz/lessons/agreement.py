@@ -269,13 +269,10 @@ def train(data: dict, seed: int, progress) -> dict:
     return models
 
 
-def beliefs(model, token_ids) -> tuple:
-    """``(P(plural) after each token, the model's trace)`` for one sentence of ``token_ids``: the model's output
-    after each token (its output layer applied to the recurrent state there)."""
-    from rnnviz.recording.record import record
-
-    token_ids = np.asarray(token_ids, np.int32).reshape(1, -1)
-    return model.predict(token_ids, verbose=0)[0, :, 0], record(model, token_ids)
+def beliefs(model, token_ids) -> np.ndarray:
+    """P(plural) after each token of one sentence of ``token_ids``: the model's output after each token (its output
+    layer applied to the recurrent state there)."""
+    return model.predict(np.asarray(token_ids, np.int32).reshape(1, -1), verbose=0)[0, :, 0]
 
 
 def read(words, models=None) -> dict:
@@ -287,7 +284,7 @@ def read(words, models=None) -> dict:
     if len(token_ids) == 0:
         raise InputError("words: expected one or more words")
     models = {name: lessons.model("agreement", name) for name in MODELS} if models is None else models
-    return {name: beliefs(models[name], token_ids)[0] for name in MODELS}
+    return {name: beliefs(models[name], token_ids) for name in MODELS}
 
 
 def other_subject(token_ids) -> np.ndarray:
@@ -321,6 +318,8 @@ def measure(models: dict, data: dict) -> dict:
     """Per model: P(plural) on every held-out sentence, accuracy per measured length, and how far the answer moves
     when only the subject's number is changed (median per length); on the slide's sentence P(plural) after each
     token; the LSTM's number-tracking unit (of c) and its value after each token of the slide's sentence."""
+    from rnnviz.recording.record import record
+
     x, y, length = data["held_out_x"], data["held_out_y"], data["held_out_length"]
     results = {"measured_lengths": np.asarray(MEASURED), "shown_ids": ids(SHOWN)}
     for name in MODELS:
@@ -331,12 +330,12 @@ def measure(models: dict, data: dict) -> dict:
         results[f"probability_{name}"] = probability
         results[f"accuracy_{name}"] = np.array([right[length == each].mean() for each in MEASURED])
         results[f"subject_effect_{name}"] = np.array([np.median(moved[length == each]) for each in MEASURED])
-        results[f"shown_belief_{name}"], _ = beliefs(models[name], results["shown_ids"])
+        results[f"shown_belief_{name}"] = beliefs(models[name], results["shown_ids"])
     results["counts"] = np.array([np.sum(length == each) for each in MEASURED])
     unit, correlation = _tracking_unit(models["LSTM"], data)
     results["unit_correlations"] = correlation
     results["tracking_unit"] = np.asarray(unit)
-    _, trace = beliefs(models["LSTM"], results["shown_ids"])
+    trace = record(models["LSTM"], results["shown_ids"][None])
     results["shown_unit"] = trace.layers[0].states["c"][0, :, unit]
     return results
 
@@ -348,8 +347,9 @@ def showcase(models: dict, data: dict) -> dict:
     return {name: record(models[name], ids(SHOWN)[None]) for name in MODELS}
 
 
-def _accuracy_at(results, name: str, lengths) -> dict:
-    return {length: float(results[f"accuracy_{name}"][MEASURED.index(length)]) for length in lengths}
+def _at(results, key: str, lengths) -> dict:
+    """``results[key]`` (one value per measured clause length) at ``lengths``: length -> value."""
+    return {length: float(results[key][MEASURED.index(length)]) for length in lengths}
 
 
 def _lstm_keeps(results):
@@ -359,7 +359,7 @@ def _lstm_keeps(results):
 
 
 def _simple_rnn_loses(results):
-    short, long = _accuracy_at(results, "SimpleRNN", SHORT), _accuracy_at(results, "SimpleRNN", LONG)
+    short, long = _at(results, "accuracy_SimpleRNN", SHORT), _at(results, "accuracy_SimpleRNN", LONG)
     numbers = {f"SimpleRNN at {length} words": value for length, value in {**short, **long}.items()}
     return min(short.values()) >= KEEPS and max(long.values()) <= FADED, numbers
 
@@ -370,12 +370,9 @@ def _slide_verb(results):
 
 
 def _simple_rnn_forgets(results):
-    effect = {name: dict(zip(MEASURED, results[f"subject_effect_{name}"].tolist())) for name in MODELS}
-    numbers = {f"SimpleRNN at {length} words": effect["SimpleRNN"][length] for length in LONG}
-    numbers.update({f"LSTM at {length} words": effect["LSTM"][length] for length in LONG})
-    holds = max(effect["SimpleRNN"][length] for length in LONG) <= UNMOVED and min(
-        effect["LSTM"][length] for length in LONG) >= MOVED
-    return holds, numbers
+    effect = {name: _at(results, f"subject_effect_{name}", LONG) for name in MODELS}
+    numbers = {f"{name} at {length} words": value for name in MODELS for length, value in effect[name].items()}
+    return max(effect["SimpleRNN"].values()) <= UNMOVED and min(effect["LSTM"].values()) >= MOVED, numbers
 
 
 def _unit_tracks(results):
