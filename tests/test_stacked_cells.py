@@ -11,6 +11,7 @@ import rnnviz
 from rnnviz.diagrams.architecture import read_name, stages_from_trace
 from rnnviz.errors import UnsupportedModelError
 from tests.reference import reference_trace
+from tests.test_custom_cells import MinimalRNNCell, NormalisedCell
 
 L = keras.layers
 BATCH, STEPS, FEATURES = 3, 7, 4
@@ -119,7 +120,8 @@ def autodiff_through_cells(layer, head, x, y, position, wrt_loss=True):
     stacked = layer.cell.cells
     inputs = tf.constant(x[:, ::-1] if layer.go_backwards else x)
     with tf.GradientTape(persistent=True) as tape:
-        states = [cell.get_initial_state(batch_size=len(x)) for cell in stacked]
+        states = [cell.get_initial_state(batch_size=len(x)) if hasattr(cell, "get_initial_state") else
+                  [tf.zeros((len(x), size)) for size in np.atleast_1d(cell.state_size)] for cell in stacked]
         watched, outputs = [], []
         for t in range(x.shape[1]):
             step_input = inputs[:, t]
@@ -164,3 +166,100 @@ def test_a_bidirectional_stack_of_cells_is_refused_by_name():
     model = keras.Model(inputs, L.Bidirectional(L.RNN(L.StackedRNNCells(cells())), name="both")(inputs))
     with pytest.raises(UnsupportedModelError, match="'both' is a Bidirectional around StackedRNNCells"):
         rnnviz.record(model, batch())
+
+
+def own_and_keras_cells():
+    """A stack of cells of one's own (Keras's own StackedRNNCells tests stack such cells) and a Keras cell."""
+    return [MinimalRNNCell(3), NormalisedCell(4), L.LSTMCell(2)]
+
+
+def stack_of_own_cells(go_backwards=False, return_sequences=True, masking=False, stateful=False):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((None, FEATURES), batch_size=BATCH if stateful else None)
+    sequences = L.Masking()(inputs) if masking else inputs
+    layer = L.RNN(L.StackedRNNCells(own_and_keras_cells()), go_backwards=go_backwards, stateful=stateful,
+                  return_sequences=return_sequences, name="stack")
+    return keras.Model(inputs, L.Dense(2, name="head")(layer(sequences))), layer
+
+
+def by_the_cells_calls(layer, x, states=None):
+    """Each cell's output and its states at every step (input time order), calling the stack's cells step by step
+    as StackedRNNCells does (from ``states``, else zeros), and the states after the last step."""
+    cells = layer.cell.cells
+    states = states or [[np.zeros((len(x), size), np.float32) for size in np.atleast_1d(cell.state_size)]
+                        for cell in cells]
+    order = range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1])
+    outputs, carried = [[] for _ in cells], [[] for _ in cells]
+    for t in order:
+        step_input = x[:, t]
+        for index, cell in enumerate(cells):
+            step_input, states[index] = cell(step_input, list(states[index]))
+            outputs[index].append(np.asarray(step_input))
+            carried[index].append([np.asarray(state) for state in states[index]])
+    flip = (lambda steps: steps[::-1]) if layer.go_backwards else (lambda steps: steps)  # noqa: E731
+    return ([np.stack(flip(each), 1) for each in outputs],
+            [[np.stack(parts, 1) for parts in zip(*flip(each))] for each in carried], states)
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_cells_of_ones_own_in_a_stack_are_recorded_through_their_calls(go_backwards):
+    model, layer = stack_of_own_cells(go_backwards)
+    x = batch()
+    trace = rnnviz.record(model, x)
+    assert [(each.name, each.kind, each.units) for each in trace.layers] == [
+        ("stack/layer1", "custom", 3), ("stack/layer2", "custom", 4), ("stack/layer3", "lstm", 2)]
+    outputs, carried, _ = by_the_cells_calls(layer, x)
+    for layer_trace, output in zip(trace.layers, outputs):
+        np.testing.assert_allclose(layer_trace.states["h"], output, atol=1e-5, err_msg=layer_trace.name)
+    np.testing.assert_allclose(trace["stack/layer2"].states["state2"], carried[1][1], atol=1e-5)
+    reference = reference_trace(trace["stack/layer3"])  # the LSTM on top reads the custom cell's output
+    for key, value in {**trace["stack/layer3"].states, **trace["stack/layer3"].gates}.items():
+        np.testing.assert_allclose(value, reference[key], atol=1e-5, err_msg=key)
+    np.testing.assert_allclose(trace.model_output, model.predict(x, verbose=0), atol=1e-5)
+    assert trace["stack/layer2"].config["cell_class"] == "NormalisedCell"
+    assert all(each.go_backwards == go_backwards for each in trace.layers)
+
+
+def test_a_stack_of_ones_own_cells_holds_padding_and_carries_state_between_calls():
+    model, layer = stack_of_own_cells(masking=True)
+    x = batch(padded=True)
+    trace = rnnviz.record(model, x)
+    np.testing.assert_allclose(trace.model_output, model.predict(x, verbose=0), atol=1e-5)
+    for layer_trace in trace.layers:  # every cell holds its states over the padded steps, as Keras does
+        for value in layer_trace.states.values():
+            np.testing.assert_allclose(value[2, 5:], value[2, 4:5].repeat(2, 0), err_msg=layer_trace.name)
+
+    model, layer = stack_of_own_cells(stateful=True)
+    x = batch()
+    model.predict(x, verbose=0)  # the first call leaves the stack in a state the next call starts from
+    _, _, after_first = by_the_cells_calls(layer, x)
+    trace = rnnviz.record(model, x)
+    outputs, _, _ = by_the_cells_calls(layer, x, states=after_first)
+    for layer_trace, output in zip(trace.layers, outputs):
+        np.testing.assert_allclose(layer_trace.states["h"], output, atol=1e-5, err_msg=layer_trace.name)
+
+
+def test_a_stack_of_ones_own_cells_is_drawn_and_a_keras_cell_in_it_has_its_gradients():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model, layer = stack_of_own_cells(return_sequences=False)
+    x = batch()
+    trace = rnnviz.record(model, x)
+    stages = {stage.name: stage for stage in stages_from_trace(trace)}
+    assert [(stages[f"stack/layer{k}"].kind, stages[f"stack/layer{k}"].units) for k in (1, 2, 3)] == [
+        ("custom", 3), ("custom", 4), ("lstm", 2)]
+    assert stages["stack/layer2"].extra["cell_class"] == "NormalisedCell"
+    display = rnnviz.UnrolledDisplay.from_trace(trace).plot()
+    texts = [label.text for label in display.diagram_.labels]
+    assert any("MinimalRNNCell, 3 units" in text for text in texts)
+    plt.close(display.figure_)
+
+    y = np.random.default_rng(2).normal(size=(BATCH, 2)).astype(np.float32)
+    profile = rnnviz.gradient_profile(model, x, layer="stack/layer3", loss="mse", y=y)
+    expected = autodiff_through_cells(layer, model.get_layer("head"), x, y, 3)
+    np.testing.assert_allclose(profile.loss_gradients, expected, rtol=1e-4, atol=1e-6 * np.abs(expected).max())
+    with pytest.raises(UnsupportedModelError, match="'stack/layer1' runs a cell of its own \\(MinimalRNNCell\\)"):
+        rnnviz.gradient_profile(model, x, layer="stack/layer1")

@@ -113,7 +113,7 @@ def describe_model(model) -> list:
                 texts[sources[0] if sources else "input"] = entry["config"].get("output_sequence_length")
             continue
         if _stacked_cells(entry):  # keras.layers.RNN(StackedRNNCells): a layer per cell, as its traces are
-            stacked = _stacked_stages(entry, sources, state_sources)
+            stacked = _stacked_stages(entry, sources, state_sources, layers.get(entry["config"]["name"]))
             stages.extend(stacked)
             skipped[entry["config"]["name"]] = stacked[-1].name
             continue
@@ -209,9 +209,13 @@ def stages_from_trace(trace) -> list:
 
 
 def _output_size(layer) -> int:
-    """What the recurrent ``layer`` around a cell of one's own outputs per step (its cell's output_size, else its
-    first state's size)."""
+    """What the recurrent ``layer`` around a cell of one's own outputs per step."""
     cell = getattr(layer, "cell", None) or getattr(getattr(layer, "forward_layer", None), "cell", None)
+    return _cell_output_size(cell)
+
+
+def _cell_output_size(cell) -> int:
+    """What a cell of one's own outputs per step: its output_size, else its first state's size."""
     size = getattr(cell, "output_size", None)
     if size is None:
         size = cell.state_size if isinstance(cell.state_size, int) else cell.state_size[0]
@@ -224,16 +228,20 @@ def _stacked_cells(entry: dict) -> list:
     return cell.get("config", {}).get("cells", []) if cell.get("class_name") == "StackedRNNCells" else []
 
 
-def _stacked_stages(entry: dict, sources: tuple, state_sources: tuple) -> list:
-    """One recurrent stage per cell of a stacked RNN, named as its traces (``"<name>/layer<k>"``); each cell but
-    the top hands its whole sequence to the next, and every cell starts from the states it is given."""
+def _stacked_stages(entry: dict, sources: tuple, state_sources: tuple, layer=None) -> list:
+    """One recurrent stage per cell of a stacked RNN (``layer``, if given, the Keras layer), named as its traces
+    (``"<name>/layer<k>"``); each cell but the top hands its whole sequence to the next, and every cell starts
+    from the states it is given."""
     config, cells = entry["config"], _stacked_cells(entry)
+    live = getattr(getattr(layer, "cell", None), "cells", None) or [None] * len(cells)
     stages = []
-    for position, cell in enumerate(cells, 1):
+    for position, (cell, live_cell) in enumerate(zip(cells, live), 1):
         top = position == len(cells)
         layer_config = {**config, "cell": cell, "name": f"{config['name']}/layer{position}",
                         "return_sequences": config.get("return_sequences", False) if top else True}
         stage = _stage({"class_name": "RNN", "config": layer_config}, sources, state_sources)
+        if stage.kind == CUSTOM_KIND.name and live_cell is not None:  # what it hands up, whatever its config says
+            stage = Stage.from_dict({**stage.to_dict(), "units": _cell_output_size(live_cell)})
         stages.append(stage)
         sources = (stage.name,)
     return stages

@@ -55,25 +55,33 @@ def record_custom_rnn(layer, sequences, initial_state, mask, *, name, config):
     ``(LayerTrace, [output, *final states])`` as the Keras layer returns them."""
     from rnnviz.recording.replay import rnn_result
 
-    cell = layer.cell
+    if initial_state is None and layer.stateful and layer.states is not None:
+        initial_state = layer.states
+    trace, final_states = record_custom_cell(layer.cell, sequences, initial_state, mask, name=name, config=config,
+                                             go_backwards=layer.go_backwards)
+    return trace, rnn_result(layer, trace, final_states)
+
+
+def record_custom_cell(cell, sequences, initial_state, mask, *, name, config, go_backwards=False):
+    """Trace a cell of one's own run over ``sequences`` (batch, time, features; input time order) from
+    ``initial_state`` (None: the cell's own, else zeros), as a keras.layers.RNN or a StackedRNNCells runs it;
+    return ``(LayerTrace, final states as Keras hands them on)``."""
     sizes, units = state_sizes(cell), output_size(cell)
     sequences = ops.convert_to_tensor(sequences, dtype="float32")
     batch, steps = int(sequences.shape[0]), int(sequences.shape[1])
-    if initial_state is None and layer.stateful and layer.states is not None:
-        initial_state = layer.states
     if initial_state is None:
-        initial_state = layer.get_initial_state(batch)
+        initial_state = _initial_state(cell, batch, sizes)
     runner = keras.layers.RNN(_HandingOn(cell), return_sequences=True, return_state=True,
-                              go_backwards=layer.go_backwards, zero_output_for_mask=True)
+                              go_backwards=go_backwards, zero_output_for_mask=True)
     handed, *final_states = runner(sequences, initial_state=initial_state, mask=mask, training=False)
     handed = np.asarray(handed)
-    if layer.go_backwards:
+    if go_backwards:
         handed = handed[:, ::-1]
     real = np.ones((batch, steps), bool) if mask is None else ops.convert_to_numpy(mask).astype(bool).reshape(
         batch, steps)
     starts = [np.asarray(state, np.float32) for state in keras.tree.flatten(initial_state)]
     edges = np.cumsum([0, units, *sizes])
-    parts = [_held_over(handed[..., a:b], real, start, layer.go_backwards)
+    parts = [_held_over(handed[..., a:b], real, start, go_backwards)
              for (a, b), start in zip(zip(edges[:-1], edges[1:]), [_h_start(starts, units, batch), *starts])]
     h, carried = parts[0], parts[1:]
     states = {"h": h}
@@ -85,9 +93,19 @@ def record_custom_rnn(layer, sequences, initial_state, mask, *, name, config):
     trace = LayerTrace(
         name=name, kind=CUSTOM_KIND.name, units=units, inputs=np.asarray(sequences), states=states, gates={},
         mask=real, weights={variable.path: ops.convert_to_numpy(variable) for variable in cell.weights},
-        config=config, initial_states=initial, go_backwards=bool(layer.go_backwards),
+        config=config, initial_states=initial, go_backwards=bool(go_backwards),
     )
-    return trace, rnn_result(layer, trace, final_states)
+    return trace, final_states
+
+
+def _initial_state(cell, batch, sizes) -> list:
+    """The states ``cell`` starts from when given none, as keras.layers.RNN and StackedRNNCells start it: its own
+    ``get_initial_state``, else zeros."""
+    own = getattr(cell, "get_initial_state", None)
+    if own is not None:
+        states = own(batch_size=batch)
+        return list(states) if keras.tree.is_nested(states) else [states]
+    return [ops.zeros((batch, size), dtype="float32") for size in sizes]
 
 
 def _h_start(starts, units, batch) -> np.ndarray:

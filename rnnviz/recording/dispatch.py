@@ -16,7 +16,7 @@ def record(model, x, mask=None, *, allow_nonfinite=False, max_bytes=None):
     model : keras.Model or torch.nn.Module
         A built Sequential or functional Keras 3 model with SimpleRNN, LSTM, GRU,
         :class:`rnnviz.layers.PeepholeLSTM` or Bidirectional layers anywhere in it
-        (or keras.layers.RNN around one of their cells, or around StackedRNNCells of them);
+        (or keras.layers.RNN around one of their cells, a cell of one's own, or StackedRNNCells of them);
         or a PyTorch module (:func:`rnnviz.recording.pytorch.record.record`; no TensorFlow).
     x : array-like, or a list of them for a model with several inputs
         A batch, shaped as the model's input (e.g. ``(batch, time, features)``,

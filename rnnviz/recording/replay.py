@@ -25,7 +25,7 @@ from keras import ops
 from rnnviz.diagrams.architecture import describe_model
 from rnnviz.errors import UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS
-from rnnviz.recording.custom import output_size, record_custom_rnn, state_sizes
+from rnnviz.recording.custom import output_size, record_custom_cell, record_custom_rnn, state_sizes
 from rnnviz.recording.kinds import EQUATIONS, equations_for
 from rnnviz.recording.scan import scan_cell
 from rnnviz.trace import LayerTrace
@@ -86,15 +86,17 @@ def check_supported(layer) -> None:
     """Raise :class:`UnsupportedModelError` unless rnnviz can trace ``layer``."""
     for sublayer in traced_sublayers(layer):
         cells = traced_cells(sublayer) if isinstance(sublayer, keras.layers.RNN) else [None]
-        if is_custom(sublayer):
-            state_sizes(sublayer.cell)  # an error unless its states are vectors
+        if is_custom(sublayer) or stacked_cells(sublayer):
+            for cell in cells:  # a cell of one's own is recorded through its call: an error unless its states
+                if equations_for(cell) is None:  # are vectors
+                    state_sizes(cell)
         elif any(equations_for(cell) is None for cell in cells):
             known = ", ".join(sorted({cls.__name__ for eq in EQUATIONS for cls in eq.cell_types}))
             raise UnsupportedModelError(
                 f"model: layer {layer.name!r} ({type(layer).__name__}) cannot be recorded; rnnviz traces "
                 f"recurrent layers built on the cells {known} ({', '.join(k.layer for k in CELL_KINDS.values())}, "
-                "or keras.layers.RNN around one of those cells or a StackedRNNCells of them), alone or inside "
-                "Bidirectional or TimeDistributed"
+                "or keras.layers.RNN around one of those cells, a cell of one's own, or a StackedRNNCells of them), "
+                "alone or inside Bidirectional or TimeDistributed"
             )
         if isinstance(layer, keras.layers.Bidirectional) and stacked_cells(sublayer):
             raise UnsupportedModelError(
@@ -412,8 +414,8 @@ def record_stacked_rnn(layer, sequences, initial_state, mask, *, name, sink=None
                                     f"states for {len(starts)}; expected one entry per cell")
     traces, final_states, inputs = [], [], sequences
     for position, (cell, start) in enumerate(zip(cells, starts), 1):
-        trace, states, _ = _record_cell(layer, cell, inputs, start, mask, name=stacked_name(name, position),
-                                        top=position == len(cells))
+        trace, states = _record_stacked_cell(layer, cell, inputs, start, mask, name=stacked_name(name, position),
+                                             top=position == len(cells))
         traces.append(trace)
         # Keras hands a cell's states back as it was given them: a list, or a lone tensor.
         final_states.append(states if start is None or keras.tree.is_nested(start) or len(states) > 1 else states[0])
@@ -428,6 +430,16 @@ def record_stacked_rnn(layer, sequences, initial_state, mask, *, name, sink=None
         output, *_ = sink.hand_on(traces[-1].name, [output, *states])
         final_states[-1] = sink.watched[1:]
     return traces, [output, *(final_states if len(cells) > 1 else final_states[0])]
+
+
+def _record_stacked_cell(layer, cell, inputs, start, mask, *, name, top):
+    """Trace one cell of ``layer``'s stack on ``inputs`` (what the cell below hands up); ``(LayerTrace, final
+    states)``. A cell of one's own is recorded through its own call."""
+    if equations_for(cell) is None:
+        return record_custom_cell(cell, inputs, start, mask, name=name, config=_json_config(layer, cell, top),
+                                  go_backwards=layer.go_backwards)
+    trace, states, _ = _record_cell(layer, cell, inputs, start, mask, name=name, top=top)
+    return trace, states
 
 
 def _keras_above(layer, position, h, starts, mask):

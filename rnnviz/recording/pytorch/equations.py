@@ -124,11 +124,12 @@ class LSTMEquations(Equations):
         keep, write = f, i * g
         if not bool(mask.all()):
             keep, write = torch.where(mask, keep, torch.ones_like(f)), torch.where(mask, write, torch.zeros_like(g))
-        carried, c = c_before, []
-        for write_t, keep_t in zip(write.unbind(1), keep.unbind(1)):
-            carried = torch.addcmul(write_t, keep_t, carried)
-            c.append(carried)
-        c = torch.stack(c, 1)
+        # Time-major copies, so each step reads and writes one contiguous block.
+        write, keep = write.transpose(0, 1).contiguous(), keep.transpose(0, 1).contiguous()
+        c, carried = torch.empty_like(write), c_before
+        for step in range(write.shape[0]):
+            carried = torch.addcmul(write[step], keep[step], carried, out=c[step])
+        c = c.transpose(0, 1)
         h = torch.tanh(c).mul_(o)
         return (h if bool(mask.all()) else torch.where(mask, h, h_before), c), gates
 
