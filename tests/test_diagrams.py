@@ -491,3 +491,90 @@ def test_cells_take_their_kind_colour_and_directions_colour_only_bidirectional_r
         assert {direction_colour(cell) for cell in _cells(diagram, f"bi/{direction}")} == {PALETTE[direction]}
         assert PALETTE[direction] in {label_colour(label) for label in diagram.labels}
     assert edge_colour(Edge("c", "f", "peephole")) == PALETTE["c"]
+
+
+def _branches(layer):
+    """Two stacked branches on one input, one reading it backwards, joined by a Concatenate at every step: a
+    bidirectional RNN built by hand."""
+    inputs = keras.Input((5, 2), name="x")
+    forward = layer(3, return_sequences=True, name="f2")(layer(3, return_sequences=True, name="f1")(inputs))
+    backward = layer(3, return_sequences=True, go_backwards=True, name="b1")(inputs)
+    backward = layer(3, return_sequences=True, go_backwards=True, name="b2")(backward)
+    joined = L.Concatenate(name="joined")([forward, backward])
+    return keras.Model(inputs, L.Dense(1, name="head")(joined))
+
+
+def _vertical_overlaps(diagram) -> list:
+    """Pairs of edges whose wires run up the same line over some of the same height (one wire hiding the other)."""
+    runs = [(edge, a[0], *sorted((a[1], b[1]))) for edge in diagram.edges
+            for a, b in zip(edge.points, edge.points[1:]) if abs(a[0] - b[0]) < 1e-9 and a[1] != b[1]]
+    return [(one.source, one.target, other.source, other.target) for i, (one, x, low, high) in enumerate(runs)
+            for other, x2, low2, high2 in runs[i + 1:]
+            if abs(x - x2) < 1e-9 and min(high, high2) - max(low, low2) > 1e-9 and one.source != other.source]
+
+
+def _wired(diagram, node):
+    """The nodes wired into ``node``, other than along its own row."""
+    return [diagram.node(e.source) for e in diagram.edges if e.target == node.id and e.role != "recurrent"]
+
+
+@pytest.mark.parametrize("layer", [L.SimpleRNN, L.LSTM])
+def test_branches_reading_one_sequence_each_get_rows_of_their_own(layer):
+    diagram = unrolled_diagram(describe_model(_branches(layer)), max_rows=10)
+    rows = {name: {cell.y for cell in _cells(diagram, name)} for name in ("f1", "b1", "f2", "b2")}
+    assert all(len(ys) == 1 for ys in rows.values())
+    assert len({ys.pop() for ys in rows.values()}) == 4  # no two layers drawn on one row
+    # b2 reads b1's sequence as Keras returns it, in the order b1 ran: its step t is b1's state after step 4 - t
+    reads = {"f1": ("x", lambda t: t), "b1": ("x", lambda t: t), "f2": ("f1", lambda t: t), "b2": ("b1", lambda t: 4 - t)}
+    for name, (source, step_read) in reads.items():
+        for cell in _cells(diagram, name):
+            assert [n.id for n in _wired(diagram, cell)] == [f"{source}/{step_read(cell.data['step'])}"], name
+    for node in diagram.find("layer", layer="joined"):  # each step joins f2's state and b2's output of that step
+        step = node.data["step"]
+        assert {n.id for n in _wired(diagram, node)} == {f"f2/{step}", f"b2/{4 - step}"}
+    assert not {e.source: _through(diagram, e) for e in diagram.edges if _through(diagram, e)}
+    assert not _vertical_overlaps(diagram)
+    titles = [label.text for label in diagram.labels]
+    assert sum(text.count("\nb1\n") + text.count("\nf1\n") for text in titles) == 2  # each row titled once
+
+
+def test_every_wire_from_a_go_backwards_layer_carries_what_keras_hands_on():
+    """Keras returns a go_backwards layer's sequence in the order the layer ran (step k: the state after input step
+    T-1-k); each wire into a reader comes from the cell holding what the reader is given at its step."""
+    keras.utils.set_random_seed(0)
+    model = _branches(L.GRU)
+    x = np.random.default_rng(0).normal(size=(2, 5, 2)).astype("float32")
+    trace = rnnviz.record(model, x)
+    diagram = unrolled_diagram(stages_from_trace(trace), trace_layers=trace.layer_names, max_rows=10)
+    joined = np.asarray(keras.Model(model.inputs, model.get_layer("joined").output)(x))
+    for reader in ("f2", "b2"):
+        for cell in _cells(diagram, reader):
+            (source,) = _wired(diagram, cell)
+            np.testing.assert_allclose(trace[reader].inputs[:, cell.data["step"]],
+                                       trace[source.data["layer"]].states["h"][:, source.data["step"]], atol=1e-6)
+    for node in diagram.find("layer", layer="joined"):
+        given = np.concatenate([trace[n.data["layer"]].states["h"][:, n.data["step"]]
+                                for n in sorted(_wired(diagram, node), key=lambda n: n.data["layer"] != "f2")], -1)
+        np.testing.assert_allclose(given, joined[:, node.data["step"]], atol=1e-6)
+
+
+def test_two_heads_on_one_sequence_are_drawn_one_above_the_other():
+    inputs = keras.Input((5, 2))
+    states = L.GRU(3, return_sequences=True, name="gru")(inputs)
+    model = keras.Model(inputs, [L.Dense(1, name="level")(states), L.Dense(1, name="trend")(states)])
+    diagram = unrolled_diagram(describe_model(model))
+    level, trend = diagram.find("output", layer="level"), diagram.find("output", layer="trend")
+    assert {node.y for node in level} != {node.y for node in trend}
+    for node in level + trend:
+        assert _sources(diagram, node.id) == {f"gru/{node.data['step']}"}
+    assert not {e.source: _through(diagram, e) for e in diagram.edges if _through(diagram, e)}
+
+
+def test_a_backward_lstm_row_carries_its_cell_state_the_way_it_runs():
+    model = keras.Sequential([keras.Input((5, 2)), L.Bidirectional(L.LSTM(3, return_sequences=True), name="bi"),
+                              L.LSTM(3, go_backwards=True, name="back")])
+    diagram = unrolled_diagram(describe_model(model), max_rows=10)
+    for layer, direction in (("bi/forward", "forward"), ("bi/backward", "backward"), ("back", "backward")):
+        steps = {diagram.node(e.source).data["step"] - diagram.node(e.target).data["step"] for e in diagram.edges
+                 if e.role in ("recurrent", "conveyor") and diagram.node(e.source).data.get("layer") == layer}
+        assert steps == ({-1} if direction == "forward" else {1}), layer

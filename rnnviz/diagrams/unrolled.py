@@ -54,6 +54,11 @@ OWN_ROWS = ("input", "recurrent", "repeat", "band", "elided")  # roles never fol
 # its backward cell to where the two directions merge.
 INPUT_SIDE, STATE_SIDE = 0.3, 0.7
 INPUT_JOIN, STATE_TURN = 0.62, 0.3
+# Where a layer on a branch (one of two layers reading the same sequence, drawn one above the other) reads from, the
+# wire rises past the rows between in the first of these lanes (shares of the room beside the cells) that no other
+# wire runs up in over the same height.
+PASSING_LANES = (INPUT_SIDE, STATE_SIDE, 0.5)
+REVERSED_ROOM = 0.6  # more room (in rows) under a layer reading a reversed sequence, for the wires crossing the steps
 DIRECTION_SYMBOLS = {"forward": "h→", "backward": "h←"}
 CELL_STATE_ROWS = 0.5  # the room an LSTM's cell state boxes take above its cells, in rows
 HEAD_SIZE = (1.0, 0.9)  # one value of a Dense head on a vector: its name and its value on two lines (12 pt at 4:3)
@@ -306,7 +311,9 @@ class _Output:
     sequence: True when the output is a sequence on ``axis`` (None for a vector off any axis);
     symbol: what its nodes are called (x, h, ...);
     states: a recurrent layer's final state per direction (what ``initial_state`` passes on);
-    head: a Dense head's columns (the x of each of its values).
+    head: a Dense head's columns (the x of each of its values);
+    reversed: a go_backwards layer's sequence, which Keras returns in the order the layer ran: its step k (the key
+    in ``chains``) is the state after input step T-1-k, drawn at that step's column.
     """
 
     row: int
@@ -317,6 +324,7 @@ class _Output:
     symbol: str = "h"
     states: list = field(default_factory=list)
     head: tuple = ()
+    reversed: bool = False
 
 
 class _Layout:
@@ -341,6 +349,7 @@ class _Layout:
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
         self.named_inputs = False  # whether input rows are labelled with their names (a model of several inputs)
         self.stack_layers = {}  # recurrent stage name -> its layer number (1 at the bottom) in a stack of two or more
+        self.top = {}  # axis -> the highest row drawn on it so far
 
     def draw(self, stages, steps, trace_layers) -> Diagram:
         consumers = _consumers(stages)
@@ -359,6 +368,9 @@ class _Layout:
                 self.add_elided(stage)
             else:
                 self.add_per_step_or_vector(stage, final=not consumers[stage.name], readers=consumers[stage.name])
+            output = self.outputs.get(stage.name)
+            if output is not None and output.axis is not None:
+                self.top[output.axis] = max(self.top.get(output.axis, output.row), output.row)
         for stage in stages:  # a model ending in a recurrent layer outputs its states
             if stage.role == "recurrent" and not consumers[stage.name]:
                 self.add_state_output(stage)
@@ -431,6 +443,52 @@ class _Layout:
                     # with the forward cell's input up to the split, aside, up past the cell, into the backward cell
                     points = ((below.x, split), (side, split), (side, join), (cell.x, join))
                     self.edges.append(Edge(chain[step], target, "input", points=points))
+
+    def link_past(self, source: _Output, target_ids, role="flow"):
+        """As :meth:`link_up`, from a ``source`` drawn below rows of another branch (each edge rising past them), or
+        from a ``reversed`` one (each edge from the column of the state it carries, across to its reader's)."""
+        for step, target in target_ids.items():
+            for chain in source.chains:
+                if step in chain:
+                    self.edges.append(self.rising_past(chain[step], target, role))
+
+    def rising_past(self, source, target, role="flow") -> Edge:
+        """An edge from ``source`` up past the rows between it and ``target`` into ``target``'s bottom: out beside a
+        cell (round its cell state), or up out of any other node and aside, then up a lane beside the column (one
+        no other wire runs up at that height), and across under ``target``."""
+        start, goal = self.node(source), self.node(target)
+        if start.role != "cell":
+            leave = start.y + start.height / 2 + (1 - INPUT_JOIN) * (self.pitch - start.height)
+        elif not any(edge.role == "recurrent" and source in (edge.source, edge.target)
+                     and self.node(edge.target if edge.source == source else edge.source).x > start.x
+                     for edge in self.edges):
+            leave = start.y  # nothing on its right (the last step of a forward row): out of its side
+        elif source in self.cell_states_on:  # out of its side above the recurrent edge, under its cell state box
+            leave = start.y + 0.35 * start.height
+        else:  # past its top right corner, clear of the recurrent edge
+            leave = start.y + start.height / 2 + STATE_TURN * (self.pitch - start.height)
+        under = goal.y - goal.height / 2 - (1 - INPUT_JOIN) * (self.pitch - goal.height)
+        if abs(start.x - goal.x) > 1e-6:  # a reversed sequence: up beside its own column, then across the steps
+            across = max([leave, *(n.y + n.height / 2 for n in self.nodes if n.y < goal.y - 1e-6
+                                   and min(start.x, goal.x) - COLUMN / 2 < n.x < max(start.x, goal.x) + COLUMN / 2)])
+            across += 0.2 * (under - across)
+            side = self.free_lane(start, leave, across)
+            first = ((side, leave),) if start.role == "cell" else ((start.x, leave), (side, leave))
+            return Edge(source, target, role, points=(*first, (side, across), (goal.x, under)))
+        side = self.free_lane(goal, leave, under)
+        first = ((side, leave),) if start.role == "cell" else ((start.x, leave), (side, leave))
+        return Edge(source, target, role, points=(*first, (side, under), (goal.x, under)))
+
+    def free_lane(self, cell, low, high) -> float:
+        """The x of the first lane beside ``cell``'s column (:data:`PASSING_LANES`) where no wire runs up between
+        the heights ``low`` and ``high``."""
+        room = COLUMN - cell.width
+        lanes = [cell.x + cell.width / 2 + share * room for share in PASSING_LANES]
+        for x in lanes:
+            if not any(abs(a[0] - x) < 1e-6 and abs(b[0] - x) < 1e-6 and min(a[1], b[1]) < high and
+                       max(a[1], b[1]) > low for edge in self.edges for a, b in zip(edge.points, edge.points[1:])):
+                return x
+        return lanes[0]
 
     @staticmethod
     def side_of(cell) -> float:
@@ -539,7 +597,9 @@ class _Layout:
         backward cell, and the two directions meet only where they merge (see :meth:`add_merge`).
         """
         below = self.sequence_below(stage)
-        axis, row = below.axis, below.row
+        axis = below.axis
+        row = max(below.row, self.top.get(axis, below.row))  # a branch: above the other branch's rows
+        row += REVERSED_ROOM if below.reversed else 0
         directions = ("forward", "backward") if stage.bidirectional else ("backward" if stage.go_backwards else "forward",)
         tops = []
         for offset, direction in enumerate(directions):
@@ -555,7 +615,9 @@ class _Layout:
             ids = self.per_step(stage.name, axis, cell_row, "cell", symbol, CELL_SIZE,
                                 {"layer": layer, "direction": direction, "kind": stage.kind}, group,
                                 mark_drop=CELL_SIZE[1] / 2)  # under the dashed link across the steps left out
-            if tops:  # the backward row of a Bidirectional layer
+            if row > below.row or below.reversed:  # past the rows of another branch, or across the steps
+                self.link_past(below, ids, "input")
+            elif tops:  # the backward row of a Bidirectional layer
                 self.link_beside(below, ids, tops[0])
             else:
                 self.link_up(below, ids, "input")
@@ -571,6 +633,9 @@ class _Layout:
         # Where each direction ends: the last step forwards, the first step backwards.
         finals = [ids[min(ids)] if direction == "backward" else ids[max(ids)] for ids, direction in zip(tops, directions)]
         output = _Output(top_row, finals=finals, chains=tops, axis=axis, sequence=stage.return_sequences, states=finals)
+        if stage.go_backwards and not stage.bidirectional:  # its sequence, as Keras returns it: in the order it ran
+            last = self.lengths[axis] - 1
+            output = replace(output, chains=[{last - step: node for step, node in tops[0].items()}], reversed=True)
         if stage.bidirectional:
             output = self.add_merge(stage, output, consumers)
         self.outputs[stage.name] = output
@@ -584,7 +649,7 @@ class _Layout:
             self.nodes.append(Node(ids[step], cell.x, cell.y + cell.height, cell.width, cell.height, "state",
                                    f"c{_subscript(step)}", data={**data, "step": step, "state": "c"}))
         self.groups[f"{stage.name}/c"] = tuple(ids.values())
-        self.chain(ids, reverse=False, axis=axis, role="conveyor")
+        self.chain(ids, reverse=data["direction"] == "backward", axis=axis, role="conveyor")  # along with h
         self.routes.update(dict.fromkeys(cells.values(), self.round_cell_state))
         self.cell_states[stage.name] = ids
 
@@ -742,9 +807,16 @@ class _Layout:
             name += f"\n{what} = {source.symbol}{_subscript(step)}" if what else ""
         elif "drawn_as" in stage.extra and len(stage.sources) > 1:  # AddBack on a forecast at every step
             name += f"\n(each step's own {self.outputs[stage.sources[-1]].symbol})"
-        row = source.row + 1
+        # Every sequence it reads on this axis (a Concatenate of two branches); drawn above everything there so far.
+        read = [source] if "drawn_as" in stage.extra else [source] + [
+            self.outputs[name] for name in stage.sources[1:]
+            if self.outputs[name].sequence and self.outputs[name].axis == source.axis]
+        row = max([*(each.row for each in read), self.top.get(source.axis, source.row)]) + 1
+        row += REVERSED_ROOM if any(each.reversed for each in read) else 0
         ids = self.per_step(stage.name, source.axis, row, role, symbol, size, {"layer": stage.name}, labels=labels)
-        self.link_up(source, ids, "output" if role == "output" else "flow")
+        for each in read:  # past the rows of another branch, if any are between, or across the steps
+            linked = self.link_past if row > each.row + 1 or each.reversed else self.link_up
+            linked(each, ids, "output" if role == "output" else "flow")
         if reference is not None:
             self.link_reference(*reference, ids)
         self.outputs[stage.name] = self.sequence_output(source.axis, row, ids, symbol)
@@ -814,23 +886,29 @@ class _Layout:
             self.edges.append(Edge(reference, target, "flow", points=((x, source.y), (x, top), (node.x, top))))
 
     def add_state_output(self, stage):
+        """The states a model ending in a recurrent layer outputs, over everything on its axis: the final state(s),
+        or the sequence, each step ``k`` above its own column (a reversed sequence's step k: the state after input
+        step T-1-k, wired across from that step's cell)."""
         output = self.outputs[stage.name]
-        row = output.row
+        row = max(output.row, self.top.get(output.axis, output.row)) + (REVERSED_ROOM if output.reversed else 0)
+        self.top[output.axis] = row + 1
+        up = self.edge_up if row == output.row else self.rising_past
         if not output.sequence:  # one output: the final state of each direction, or their merge
             x = self.axes[output.axis][-1][0]
             self.nodes.append(Node(f"{stage.name}/output", x, (row + 1) * self.pitch, *IO_SIZE, "output", "h",
                                    data={"layer": stage.name}))
             for final in output.finals:
-                self.edges.append(self.edge_up(final, f"{stage.name}/output", "output"))
+                self.edges.append(up(final, f"{stage.name}/output", "output"))
             return
-        first = output.chains[0]
-        for step in first:
+        columns = {step: x for x, step in self.axes[output.axis] if step is not None}
+        last = self.lengths[output.axis] - 1
+        for step in output.chains[0]:
             node_id = f"{stage.name}/output/{step}"
-            label = "h" + _subscript(step)
-            x, y = self.node(first[step]).x, (row + 1) * self.pitch
-            self.nodes.append(Node(node_id, x, y, *IO_SIZE, "output", label, data={"layer": stage.name, "step": step}))
+            label = "h" + _subscript(last - step if output.reversed else step)
+            self.nodes.append(Node(node_id, columns[step], (row + 1) * self.pitch, *IO_SIZE, "output", label,
+                                   data={"layer": stage.name, "step": step}))
             for ids in output.chains:  # both directions of a Bidirectional layer feed its output, if not merged
-                self.edges.append(self.edge_up(ids[step], node_id, "output"))
+                self.edges.append(up(ids[step], node_id, "output"))
 
     # helpers -------------------------------------------------------------
     def sequence_below(self, stage) -> _Output:
