@@ -3,6 +3,8 @@
 Determinism: SVG gets a per-file ``svg.hashsalt`` (from the file name) and no date;
 PDF no creation or modification date; PNG no "Software" entry. What remains in
 the files (matplotlib's version in Creator/Producer) changes only with matplotlib.
+Figures are laid out by :func:`rnnviz.mpl.layout.constrained_layout`, which rounds
+away the run-to-run noise of matplotlib's constrained layout.
 """
 
 from __future__ import annotations

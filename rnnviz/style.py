@@ -26,6 +26,7 @@ from matplotlib.text import Annotation
 
 
 from rnnviz.mpl.fonts import ensure_shipped_fonts
+from rnnviz.mpl.layout import constrained_layout
 from rnnviz.palette import OKABE_ITO, OTHER_COLOURS, PALETTE, VALUE_COLOURS  # noqa: F401 (re-exported)
 
 
@@ -45,7 +46,7 @@ def new_or_given_axes(ax=None, *, figsize=(8, 4.5)):
     ensure_shipped_fonts()
     if ax is not None:
         return ax.figure, ax
-    figure, ax = plt.subplots(figsize=_figure_size(figsize), layout="constrained")
+    figure, ax = plt.subplots(figsize=_figure_size(figsize), layout=constrained_layout())
     return figure, ax
 
 
@@ -57,7 +58,7 @@ def new_or_given_panels(ax, count: int, *, what: str, figsize, nrows=1, **subplo
     ensure_shipped_fonts()
     if ax is None:
         figure, axes = plt.subplots(
-            nrows, count // nrows, figsize=_figure_size(figsize), layout="constrained", squeeze=False, **subplot_kw
+            nrows, count // nrows, figsize=_figure_size(figsize), layout=constrained_layout(), squeeze=False, **subplot_kw
         )
         return figure, list(axes.ravel())
     axes = list(np.atleast_1d(ax))

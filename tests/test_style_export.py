@@ -1,8 +1,10 @@
 """Themes, contexts and slide sizes (rnnviz.style) and deterministic, atomic files (rnnviz.export)."""
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
@@ -271,6 +273,60 @@ def test_same_figure_same_bytes(tmp_path):
     assert b"CreationDate" not in first[2].read_bytes()
     assert b"<dc:date>" not in first[1].read_bytes()
     assert b"Software" not in first[0].read_bytes()
+
+
+def panels_with_colour_bars():
+    """Six panels with colour bars and a figure title: a figure constrained layout has work to do."""
+    figure, axes = style.new_or_given_panels(None, 6, what="panels", figsize=(13.333, 7.5), nrows=3)
+    for k, ax in enumerate(axes):
+        figure.colorbar(ax.imshow(np.arange(40.0).reshape(4, 10) * (k + 1), aspect="auto"), ax=ax)
+        ax.set_title(f"panel {k}")
+    style.figure_title(figure, "A heading", "what was measured")
+    return figure
+
+
+def test_every_layout_puts_the_axes_on_a_grid_of_a_millionth_of_the_figure():
+    figure = panels_with_colour_bars()
+    layouts = []
+    for _ in range(3):  # the second and later layouts carry kiwisolver's run-to-run noise before rounding
+        figure.canvas.draw()
+        layouts.append(np.array([ax.get_position(original=True).get_points() for ax in figure.axes]))
+    assert len(figure.axes) == 12
+    for corners in layouts:
+        np.testing.assert_array_equal(corners, np.round(corners, 6))
+    np.testing.assert_array_equal(layouts[2], layouts[1])  # settled after the first (colour bars take their room)
+    plt.close(figure)
+
+
+SHIPPED_FIGURE = """
+import hashlib, sys
+from rnnviz import lessons, style
+from rnnviz.export import save_figure
+from rnnviz.figures.states import GateTimelineDisplay
+with style.context("slides", size="16:9"):
+    display = GateTimelineDisplay.from_trace(lessons.trace("gates", "GRU")).plot()  # laid out twice, then saved
+    for path in save_figure(display.figure_, sys.argv[1], formats=("svg", "pdf")):
+        print(hashlib.sha256(path.read_bytes()).hexdigest())
+"""
+
+
+def test_a_figure_laid_out_twice_has_the_same_bytes_in_every_process(tmp_path):
+    """Before layouts were rounded, about one run in four wrote this figure's SVG clip ids and PDF text places
+    differently (constrained layout's solver orders its variables by memory address)."""
+    digests = {subprocess.run([sys.executable, "-c", SHIPPED_FIGURE, str(tmp_path / f"run{run}" / "gates")],
+                              capture_output=True, text=True, check=True).stdout for run in range(4)}
+    assert len(digests) == 1, digests
+
+
+def test_no_figure_uses_unrounded_constrained_layout():
+    import rnnviz
+    import rnnviz.widgets
+
+    sources = [path for root in (Path(rnnviz.__file__).parent, Path(rnnviz.widgets.__file__).parent)
+               for path in root.rglob("*.py")]
+    offenders = [path.name for path in sources if re.search(r"""layout(_engine\()?=?\s*["']constrained["']""",
+                                                             path.read_text())]
+    assert not offenders, f"use rnnviz.mpl.layout.constrained_layout() in {offenders}"
 
 
 def test_save_leaves_global_rcparams_alone(tmp_path):

@@ -14,6 +14,7 @@ from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
 
 from rnnviz import style
 from rnnviz.export import save_figure
+from rnnviz.mpl.layout import constrained_layout
 from rnnviz.widgets.view import FigureView
 
 
@@ -57,7 +58,7 @@ class Explorer(ipywidgets.VBox):
         figure = self.view.figure
         figure.clear()
         if self.margins is None:
-            figure.set_layout_engine("constrained")
+            figure.set_layout_engine(constrained_layout())
         else:  # before drawing: titles are wrapped to the width of their axes
             figure.set_layout_engine(None)
             figure.subplots_adjust(**self.margins)
@@ -98,7 +99,7 @@ class Explorer(ipywidgets.VBox):
         path: the file; its suffix picks the format unless ``formats`` (some of "png", "svg", "pdf") is given.
         """
         with style.context("slides", theme=theme, size=size):
-            figure = Figure(figsize=style.slide_size(), layout="constrained")
+            figure = Figure(figsize=style.slide_size(), layout=constrained_layout())
             FigureCanvasAgg(figure)
             figure.set_facecolor(rcParams["figure.facecolor"])
             self._draw(figure)

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from rnnviz.mpl.layout import constrained_layout
 from rnnviz.widgets.png import png_bytes
 
 
@@ -29,7 +30,7 @@ class FigureView:
     """
 
     def __init__(self, *, figsize=(11, 6.5), dpi: int = 80):
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout=constrained_layout())
         self.canvas = FigureCanvasAgg(self.figure)
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(width=f"{round(figsize[0] * dpi)}px"))
         self.layers = []

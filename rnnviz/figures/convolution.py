@@ -12,6 +12,7 @@ from matplotlib.ticker import MaxNLocator
 
 from rnnviz.errors import InputError
 from rnnviz.mpl.fonts import ensure_shipped_fonts
+from rnnviz.mpl.layout import constrained_layout
 from rnnviz.mpl.receptive_field import ReceptiveFieldPainter
 from rnnviz.mpl.strips import colour_map
 from rnnviz.style import drawn_width, figure_title, fitted_to_figure, neutral, new_or_given_panels, slide_size
@@ -289,7 +290,7 @@ def _pooling_panels(ax, filters: int):
         return new_or_given_panels(ax, 6, what="sequence, feature map, pooled; for each of the two sequences",
                                    figsize=None)
     ensure_shipped_fonts()
-    figure = plt.figure(figsize=slide_size() or (12, 7.5), layout="constrained")
+    figure = plt.figure(figsize=slide_size() or (12, 7.5), layout=constrained_layout())
     grid = figure.add_gridspec(4, 2, height_ratios=[1.2, 0.5 * filters] * 2, width_ratios=[6, 1.6])
     axes = []
     for row in range(2):

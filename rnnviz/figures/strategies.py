@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rnnviz.mpl.layout import constrained_layout
 from rnnviz.mpl.strategies import forecast_limits, paint_errors, paint_forecast
 from rnnviz.style import figure_title, new_or_given_panels
 from rnnviz.views.strategies import StrategiesView, strategies_view
@@ -93,7 +94,7 @@ def _new_figure(count: int):
     from rnnviz.style import ensure_shipped_fonts, slide_size
 
     ensure_shipped_fonts()
-    figure = plt.figure(figsize=slide_size() or (13.333, 7.5), layout="constrained")
+    figure = plt.figure(figsize=slide_size() or (13.333, 7.5), layout=constrained_layout())
     grid = figure.add_gridspec(2, count, height_ratios=(1.5, 1))
     first = figure.add_subplot(grid[0, 0])
     top = [first, *(figure.add_subplot(grid[0, column], sharey=first) for column in range(1, count))]

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 from rnnviz.mpl.fonts import ensure_shipped_fonts
+from rnnviz.mpl.layout import constrained_layout
 from rnnviz.mpl.strips import value_map
 from rnnviz.style import OTHER_COLOURS, figure_title, neutral, new_or_given_panels, slide_size
 
@@ -141,6 +142,6 @@ def _panels(ax, names, *, sequence: bool):
         return new_or_given_panels(ax, len(names), what=", ".join(names), figsize=None)
     ensure_shipped_fonts()
     mosaic = [["overview"] * 2, ["windows"] * 2, ["batch", "targets" if sequence else "batch"]]
-    figure = plt.figure(figsize=slide_size() or (11, 8), layout="constrained")
+    figure = plt.figure(figsize=slide_size() or (11, 8), layout=constrained_layout())
     axes = figure.subplot_mosaic(mosaic, height_ratios=[0.8, 4.5, 3], width_ratios=[4, 1])
     return figure, [axes[name] for name in names]
