@@ -161,6 +161,34 @@ def test_gradients_at_every_position_of_the_stack_equal_autodiff(go_backwards, r
         np.testing.assert_allclose(profile.norms, norms, rtol=1e-4, atol=1e-6, err_msg=name)
 
 
+def test_a_stack_called_twice_has_each_calls_traces_and_gradients():
+    """One stacked layer called on two sequences: its second call's cells are "stack/layer<k>#2" (the call's number
+    last, as in every trace name), and each call's gradients equal autodiff through Keras's cells on that call's
+    input, the loss reached through everything after it (for the first call: the layer's second call too)."""
+    keras.utils.set_random_seed(0)
+    layer = L.RNN(L.StackedRNNCells(cells()), return_sequences=True, name="stack")
+    middle, head = L.Dense(FEATURES, name="middle"), L.Dense(2, name="head")
+    inputs = keras.Input((None, FEATURES))
+    between = middle(layer(inputs))
+    model = keras.Model(inputs, head(layer(between)))
+    x = batch()
+    y = np.random.default_rng(2).normal(size=(BATCH, STEPS, 2)).astype(np.float32)
+    trace = rnnviz.record(model, x)
+    assert trace.layer_names == [f"stack/layer{k}{call}" for call in ("", "#2") for k in (1, 2, 3)]
+    second_input = np.asarray(keras.Model(inputs, between)(x))
+    after_the_first = lambda output: head(layer(middle(output)))  # noqa: E731  (the layer's second call by Keras)
+    for call, (given, after) in {"": (x, after_the_first), "#2": (second_input, head)}.items():
+        for position in (1, 2, 3):
+            name = f"stack/layer{position}{call}"
+            profile = rnnviz.gradient_profile(model, x, layer=name, loss="mse", y=y)
+            expected = autodiff_through_cells(layer, after, given, y, position)
+            assert np.abs(expected).max() > 0
+            np.testing.assert_allclose(profile.loss_gradients, expected, rtol=1e-4,
+                                       atol=1e-6 * np.abs(expected).max(), err_msg=name)
+            norms = autodiff_through_cells(layer, after, given, y, position, wrt_loss=False)
+            np.testing.assert_allclose(profile.norms, norms, rtol=1e-4, atol=1e-6, err_msg=name)
+
+
 def test_a_bidirectional_stack_of_cells_is_refused_by_name():
     inputs = keras.Input((None, FEATURES))
     model = keras.Model(inputs, L.Bidirectional(L.RNN(L.StackedRNNCells(cells())), name="both")(inputs))

@@ -62,8 +62,10 @@ def traced_cells(sublayer) -> list:
 
 def stacked_name(name: str, position: int) -> str:
     """The trace name of the ``position``-th cell (1, 2, ...) of the stacked layer ``name``, as PyTorch stacks are
-    named: ``"<name>/layer<k>"``."""
-    return f"{name}/layer{position}"
+    named: ``"<name>/layer<k>"``; of a later call (``name`` ``"<name>#2"``), ``"<name>/layer<k>#2"``, the call's
+    number last as in every trace name."""
+    layer, mark, call = name.partition("#")
+    return f"{layer}/layer{position}{mark}{call}"
 
 
 def traced_sublayers(layer) -> list:
