@@ -36,7 +36,8 @@ class LayerTrace:
     ----------
     name : str
         The Keras layer's name; ``"<name>/forward"`` or ``"<name>/backward"`` for
-        the two directions of a Bidirectional layer.
+        the two directions of a Bidirectional layer, ``"<name>/layer<k>"`` for a cell of a
+        stack; ``"#2"``, ``"#3"``, ... appended for a layer's later calls (``"bi/forward#2"``).
     kind : str
         ``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``, or ``"custom"`` for a cell of one's own
         (:data:`rnnviz.kinds.CUSTOM_KIND`: ``h`` and the states it carries, ``state1``, ...; no gates).

@@ -100,25 +100,26 @@ def describe_model(model) -> list:
         raise ValueError(f"model: cannot read the layers of {type(model).__name__}; expected a Sequential or functional model")
     sequential = all("inbound_nodes" not in entry for entry in entries)
     layers = {layer.name: layer for layer in getattr(model, "layers", [])}
-    stages, skipped = [], {}  # skipped: pass-through layer name -> the stage it passes on
+    names = {} if sequential else call_names(model)
+    stages, skipped = [], {}  # skipped: pass-through layer (call) name -> the stage it passes on
     texts = {}  # input name -> the steps its TextVectorization cuts the text into (None: the longest text's)
-    for entry in entries:
+    for entry, call in _calls(entries, names):
         if sequential:
             sources, state_sources = ((stages[-1].name,) if stages else ()), ()
         else:
-            sources, state_sources = _inbound(entry, skipped)
+            sources, state_sources = _inbound(call.get("inbound_nodes", []), skipped, names)
         if entry["class_name"] in (*PASS_THROUGH, "TextVectorization"):
-            skipped[entry["config"]["name"]] = sources[0] if sources else ""
+            skipped[call["config"]["name"]] = sources[0] if sources else ""
             if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
                 texts[sources[0] if sources else "input"] = entry["config"].get("output_sequence_length")
             continue
         if _stacked_cells(entry):  # keras.layers.RNN(StackedRNNCells): a layer per cell, as its traces are
-            stacked = _stacked_stages(entry, sources, state_sources, layers.get(entry["config"]["name"]))
+            stacked = _stacked_stages(call, sources, state_sources, layers.get(entry["config"]["name"]))
             stages.extend(stacked)
-            skipped[entry["config"]["name"]] = stacked[-1].name
+            skipped[call["config"]["name"]] = stacked[-1].name
             continue
-        stage = _stage(entry, sources, state_sources)
-        layer = layers.get(stage.name)
+        stage = _stage(call, sources, state_sources)
+        layer = layers.get(entry["config"].get("name"))
         if stage.kind == CUSTOM_KIND.name and not stage.units and layer is not None:  # no units in its config
             stage = Stage.from_dict({**stage.to_dict(), "units": _output_size(layer)})
         drawn_as = getattr(layer, "drawn_as", None)  # a layer's own word on how it is drawn (rnnviz's forecasters')
@@ -132,16 +133,28 @@ def describe_model(model) -> list:
         if len(stages) > 1:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
     stages = [input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
-    return mark_token_inputs(_without_dead_ends(stages, config.get("output_layers")))
+    return mark_token_inputs(_without_dead_ends(_in_flow_order(stages), config.get("output_layers"), names))
 
 
-def _without_dead_ends(stages: list, output_layers) -> list:
+def _in_flow_order(stages: list) -> list:
+    """``stages`` with each after the stages it reads, otherwise in their order: a layer's later call (its own
+    stage) comes after what it reads, not beside its first call as the config lists it."""
+    ordered, waiting = [], list(stages)
+    while waiting:
+        unread = {stage.name for stage in waiting}
+        ready = next((stage for stage in waiting if not unread & {*stage.sources, stage.state_source}), waiting[0])
+        ordered.append(ready)
+        waiting.remove(ready)
+    return ordered
+
+
+def _without_dead_ends(stages: list, output_layers, names: dict) -> list:
     """``stages`` less the operations whose result no layer reads and the model does not return (Keras 3 keeps
     the operations that compute a mask in a functional model's graph: an ``Embedding(mask_zero=True)``'s
     ``NotEqual``, a ``Masking`` layer's ``NotEqual`` and ``Any``)."""
     if not output_layers:  # a Sequential model: one chain, no dead end
         return stages
-    outputs = set(_output_names(output_layers))
+    outputs = {names.get(tuple(history[:2]), history[0]) for history in _output_histories(output_layers)}
     while True:  # a chain of them (Masking's mask: NotEqual, then Any) goes one operation at a time
         read = {source for stage in stages for source in (*stage.sources, stage.state_source) if source}
         kept = [stage for stage in stages if stage.role != "other" or stage.name in read or stage.name in outputs]
@@ -150,14 +163,47 @@ def _without_dead_ends(stages: list, output_layers) -> list:
         stages = kept
 
 
-def _output_names(output_layers):
-    """The layer names in a functional config's ``output_layers``: ``[name, node, tensor]`` entries, nested as the
-    outputs are (a stacked RNN's final states: a list per cell)."""
+def _output_histories(output_layers):
+    """The ``[name, node, tensor]`` entries of a functional config's ``output_layers``, nested as the outputs are
+    (a stacked RNN's final states: a list per cell)."""
     if isinstance(output_layers[0], str):
-        yield output_layers[0]
+        yield output_layers
     else:
         for entry in output_layers:
-            yield from _output_names(entry)
+            yield from _output_histories(entry)
+
+
+def call_names(model) -> dict:
+    """``(layer name, node index) -> stage name`` for a functional model: a layer's name for the call of it that
+    runs first, ``"<name>#2"``, ``"<name>#3"``, ... for the calls that run later (a layer the model calls more than
+    once: a shared encoder, an embedding shared by encoder and decoder), as its traces are named. Node indices count
+    the layer's calls within the model, as its config does; the order is the order the model runs its nodes in."""
+    by_depth = getattr(model, "_nodes_by_depth", None) or {}
+    in_model = {id(node) for nodes in by_depth.values() for node in nodes}
+    names, counts = {}, {}
+    for depth in sorted(by_depth, reverse=True):
+        for node in by_depth[depth]:
+            layer = node.operation
+            if layer is None or node.is_input:
+                continue
+            index = [id(own) for own in layer._inbound_nodes if id(own) in in_model].index(id(node))
+            count = counts[layer.name] = counts.get(layer.name, 0) + 1
+            names[(layer.name, index)] = layer.name if count == 1 else f"{layer.name}#{count}"
+    return names
+
+
+def _calls(entries, names: dict):
+    """``(entry, call)`` for each call of each layer entry: ``call`` is the entry with that call's stage name and
+    inbound node alone (a Sequential model's layers and inputs: the entry itself)."""
+    for entry in entries:
+        nodes = entry.get("inbound_nodes") or []
+        if len(nodes) < 2:
+            yield entry, entry
+            continue
+        layer = entry["config"]["name"]
+        for index, node in enumerate(nodes):
+            name = names.get((layer, index), layer if index == 0 else f"{layer}#{index + 1}")
+            yield entry, {**entry, "config": {**entry["config"], "name": name}, "inbound_nodes": [node]}
 
 
 def read_name(stages, layer: str) -> str:
@@ -172,6 +218,20 @@ def read_name(stages, layer: str) -> str:
 
 
 DIRECTIONS = ("forward", "backward")  # the two traces of a bidirectional layer: "<name>/forward", "<name>/backward"
+
+
+def traces_named(names: tuple, layer_names) -> list:
+    """The trace names among ``layer_names`` that are one of ``names`` (a stage's name, or its directions'), else,
+    where none is, those of their later calls (``"<name>#2"``, ...)."""
+    exact = [name for name in layer_names if name in names]
+    return exact or [name for name in layer_names if name.split("#")[0] in names]
+
+
+def call_of(name: str) -> tuple:
+    """``(name without the call's number, call number)``: ``("encoder", 2)`` of ``"encoder#2"``, ``("stack/layer1",
+    1)`` of ``"stack/layer1"``."""
+    layer, _, call = name.partition("#")
+    return layer, int(call) if call.isdigit() else 1
 
 
 def split_direction(trace_name: str) -> tuple:
@@ -222,6 +282,19 @@ def _cell_output_size(cell) -> int:
     return int(size)
 
 
+def part_name(name: str, part: str) -> str:
+    """The trace name of a part of the layer (or call) ``name``: ``"<name>/<part>"`` (a direction, ``"forward"``, or a
+    cell of a stack, ``"layer2"``), the call's number last as in every trace name (``"bi#2"``: ``"bi/forward#2"``)."""
+    layer, mark, call = name.partition("#")
+    return f"{layer}/{part}{mark}{call}"
+
+
+def stacked_name(name: str, position: int) -> str:
+    """The trace (and stage) name of the ``position``-th cell (1, 2, ...) of the stacked layer ``name``, as PyTorch
+    stacks are named: ``"<name>/layer<k>"`` (of a later call, ``"<name>/layer<k>#2"``)."""
+    return part_name(name, f"layer{position}")
+
+
 def _stacked_cells(entry: dict) -> list:
     """The cell configs of an ``RNN(StackedRNNCells([...]))`` entry (not inside a Bidirectional), else []."""
     cell = entry.get("config", {}).get("cell", {}) if entry["class_name"] == "RNN" else {}
@@ -237,7 +310,7 @@ def _stacked_stages(entry: dict, sources: tuple, state_sources: tuple, layer=Non
     stages = []
     for position, (cell, live_cell) in enumerate(zip(cells, live), 1):
         top = position == len(cells)
-        layer_config = {**config, "cell": cell, "name": f"{config['name']}/layer{position}",
+        layer_config = {**config, "cell": cell, "name": stacked_name(config["name"], position),
                         "return_sequences": config.get("return_sequences", False) if top else True}
         stage = _stage({"class_name": "RNN", "config": layer_config}, sources, state_sources)
         if stage.kind == CUSTOM_KIND.name and live_cell is not None:  # what it hands up, whatever its config says
@@ -357,13 +430,15 @@ def step_ranges(windows: list, length: int) -> list:
     return ranges
 
 
-def _inbound(entry: dict, skipped: dict):
-    """(sources, state sources) of a functional model's layer entry, pass-through layers skipped."""
+def _inbound(nodes: list, skipped: dict, names: dict):
+    """(sources, state sources) of a functional model's layer entry (its inbound ``nodes``), pass-through layers
+    skipped; a source is the stage of the call it comes from (:func:`call_names`)."""
     sources, state_sources = [], []
 
     def history(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            yield value["config"]["keras_history"][0]
+            layer, node = value["config"]["keras_history"][:2]
+            yield names.get((layer, node), layer)
         elif isinstance(value, dict):
             for item in value.values():
                 yield from history(item)
@@ -371,7 +446,7 @@ def _inbound(entry: dict, skipped: dict):
             for item in value:
                 yield from history(item)
 
-    for node in entry.get("inbound_nodes", []):
+    for node in nodes:
         for name in history(node.get("args", [])):
             sources.append(skipped.get(name, name))
         for name in history(node.get("kwargs", {}).get("initial_state", [])):

@@ -28,7 +28,8 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from rnnviz.diagrams.architecture import INPUT_NAME, Stage, step_ranges, window_reads, window_steps
+from rnnviz.diagrams.architecture import (INPUT_NAME, Stage, call_of, part_name, step_ranges, traces_named, window_reads,
+                                          window_steps)
 from rnnviz.diagrams.geometry import Diagram, Edge, Label, Node
 from rnnviz.kinds import CELL_KINDS
 
@@ -349,12 +350,14 @@ class _Layout:
         self.vector_columns = set()  # x of the columns that hold a vector input and what it feeds
         self.named_inputs = False  # whether input rows are labelled with their names (a model of several inputs)
         self.stack_layers = {}  # recurrent stage name -> its layer number (1 at the bottom) in a stack of two or more
+        self.called_again = set()  # the layers the model calls more than once: a stage per call, each labelled
         self.top = {}  # axis -> the highest row drawn on it so far
 
     def draw(self, stages, steps, trace_layers) -> Diagram:
         consumers = _consumers(stages)
         self.named_inputs = sum(stage.role == "input" for stage in stages) > 1  # several: each named
         self.stack_layers = _stack_layers(stages)
+        self.called_again = {call_of(stage.name)[0] for stage in stages if call_of(stage.name)[1] > 1}
         for stage in stages:
             if stage.role == "input":
                 self.add_input(stage, _length(stage, steps), _fan_window(stage, consumers))
@@ -604,9 +607,9 @@ class _Layout:
         tops = []
         for offset, direction in enumerate(directions):
             cell_row = row + 1 + offset
-            layer = f"{stage.name}/{direction}" if stage.bidirectional else stage.name
-            if trace_layers is not None and layer not in trace_layers:
-                layer = next((name for name in trace_layers if name.split("#")[0] == layer), layer)
+            layer = part_name(stage.name, direction) if stage.bidirectional else stage.name
+            if trace_layers is not None:
+                layer = next(iter(traces_named((layer,), trace_layers)), layer)
             group = direction if stage.bidirectional else None
             symbol = DIRECTION_SYMBOLS[direction] if stage.bidirectional else "h"
             layer_number = self.stack_layers.get(stage.name)
@@ -624,7 +627,7 @@ class _Layout:
             self.chain(ids, reverse=direction == "backward", axis=axis)
             if _has_cell_state(stage):
                 self.add_cell_states(stage, ids, axis, {"layer": layer, "direction": direction, "kind": stage.kind})
-            self.row_label(axis, cell_row, _recurrent_title(stage, layer_number)
+            self.row_label(axis, cell_row, _recurrent_title(stage, layer_number, self.called_again)
                            + (f"\n{direction}" if stage.bidirectional else ""))
             tops.append(ids)
         if stage.state_source:
@@ -757,7 +760,7 @@ class _Layout:
         symbol = {"embedding": "e", "conv1d": "z", "masking": "x"}.get(stage.role, "d")
         if final:
             role, symbol = "output", "ŷ"
-        name = _reader_name(stage)
+        name = _reader_name(stage, self.called_again)
         if stage.name in self.fans:  # a window read by a recurrent layer: arrows from every input step it reads
             axis, reads = self.fans[stage.name]
             ids = self.per_step(stage.name, axis, row + 1, role, symbol, IO_SIZE, {"layer": stage.name},
@@ -936,16 +939,24 @@ def _has_cell_state(stage) -> bool:
     return stage.kind in CELL_KINDS and "c" in CELL_KINDS[stage.kind].states and not stage.bidirectional
 
 
-def _recurrent_title(stage, layer_number=None) -> str:
+def _recurrent_title(stage, layer_number=None, called_again=frozenset()) -> str:
     """"LSTM, 32 units", under the layer's name unless Keras made it up from the class ("lstm", "gru_2"), and, in a
-    stack, under "layer k" (the name left out when it says no more: "layer_2")."""
+    stack, under "layer k" (the name left out when it says no more: "layer_2"); a layer the model calls more than
+    once (``called_again``) is named on each of its rows with the call's number ("encoder, call 2")."""
     title = CELL_KINDS[stage.kind].title if stage.kind in CELL_KINDS else stage.extra.get("cell_class", stage.kind)
     units = f"{title}, {stage.units} unit{'' if stage.units == 1 else 's'}"
     default = re.sub(r"_\d+$", "", stage.name) in (stage.kind, stage.class_name.lower())
     if layer_number is not None and re.fullmatch(r"layer_?\d+", stage.name):
         default = True
-    lines = [f"layer {layer_number}"] * (layer_number is not None) + [stage.name] * (not default) + [units]
-    return "\n".join(lines)
+    name = _call_name(stage.name, called_again)
+    lines = [f"layer {layer_number}"] * (layer_number is not None) + [name] * (not default or name != stage.name)
+    return "\n".join([*lines, units])
+
+
+def _call_name(name: str, called_again) -> str:
+    """``name``, or for a call of a layer the model calls more than once, "encoder, call 2"."""
+    layer, call = call_of(name)
+    return f"{layer}, call {call}" if layer in called_again else name
 
 
 def _text_label(text, x, y, anchor, role="row") -> Label:
@@ -958,12 +969,12 @@ def _range_text(symbol, first, last) -> str:
     return f"{symbol}{_subscript(first)}" + (f"…{symbol}{_subscript(last)}" if last != first else "")
 
 
-def _reader_name(stage) -> str:
+def _reader_name(stage, called_again=frozenset()) -> str:
     """What a layer's row is called: its own name for a reader (``drawn_as``), the layers folded into it, or
     "name (Class)"."""
     if "drawn_as" in stage.extra:
         return stage.extra["drawn_as"]["name"]
-    return _names(stage) if stage.role == "folded" else f"{stage.name} ({stage.class_name})"
+    return _names(stage) if stage.role == "folded" else f"{_call_name(stage.name, called_again)} ({stage.class_name})"
 
 
 def _head_label(drawn_as, count) -> str:

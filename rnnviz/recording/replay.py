@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from rnnviz.diagrams.architecture import describe_model
+from rnnviz.diagrams.architecture import describe_model, stacked_name
 from rnnviz.errors import UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.recording.custom import output_size, record_custom_cell, record_custom_rnn, state_sizes
@@ -58,14 +58,6 @@ def stacked_cells(layer) -> list | None:
 def traced_cells(sublayer) -> list:
     """The cells whose traces the keras.layers.RNN ``sublayer`` gives: its cell, or each cell of its stack."""
     return stacked_cells(sublayer) or [sublayer.cell]
-
-
-def stacked_name(name: str, position: int) -> str:
-    """The trace name of the ``position``-th cell (1, 2, ...) of the stacked layer ``name``, as PyTorch stacks are
-    named: ``"<name>/layer<k>"``; of a later call (``name`` ``"<name>#2"``), ``"<name>/layer<k>#2"``, the call's
-    number last as in every trace name."""
-    layer, mark, call = name.partition("#")
-    return f"{layer}/layer{position}{mark}{call}"
 
 
 def traced_sublayers(layer) -> list:

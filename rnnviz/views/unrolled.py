@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from rnnviz.diagrams import stages_from_trace, unrolled_diagram
+from rnnviz.diagrams.architecture import DIRECTIONS, part_name, traces_named
 from rnnviz.diagrams.unrolled import ROW, WRITTEN_VALUES
 from rnnviz.views.cell import StripView, state_values
 from rnnviz.views.scales import state_scale
@@ -161,8 +162,8 @@ def _read_values(diagram, stages, trace, sample) -> dict:
     """Node id -> the value at its step of a per-step layer (one feature) that a traced recurrent layer reads."""
     labels = {}
     for stage in stages:
-        traced = [name for name in trace.layer_names if stage.role == "recurrent" and stage.sources
-                  and name.split("#")[0] in (stage.name, f"{stage.name}/forward")]
+        traced = (traces_named((stage.name, part_name(stage.name, "forward")), trace.layer_names)
+                  if stage.role == "recurrent" and stage.sources else [])
         if not traced or trace[traced[0]].inputs.shape[-1] != 1:
             continue
         given = trace[traced[0]].inputs[sample, :, 0]
@@ -203,8 +204,8 @@ def _steps(stages, trace) -> dict:
     """The length of every time axis the trace knows, by stage: each recurrent layer's, and the model's input's."""
     steps = {}
     for stage in stages:
-        names = (stage.name, f"{stage.name}/forward", f"{stage.name}/backward")
-        traced = [name for name in trace.layer_names if name.split("#")[0] in names]
+        names = (stage.name, *(part_name(stage.name, direction) for direction in DIRECTIONS))
+        traced = traces_named(names, trace.layer_names)
         if stage.role == "recurrent" and traced:
             steps[stage.name] = trace[traced[0]].steps
     inputs = [stage for stage in stages if stage.role == "input"]

@@ -1,0 +1,105 @@
+"""A layer a functional model calls more than once (a Siamese encoder, a layer applied again to what came out of
+it): a stage per call, named as the call's traces are ("encoder", "encoder#2"), reading what that call read, and a
+row per call in the unrolled diagram with that call's states."""
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnnviz
+from rnnviz.diagrams import describe_model
+from rnnviz.diagrams.architecture import stages_from_trace
+
+L = keras.layers
+STEPS, FEATURES = 5, 3
+
+
+def siamese(first_built="left"):
+    """One LSTM encoding two inputs; ``first_built`` is the input it is called on first in the code (node 0), while
+    the model runs its calls in the order its outputs list them (here the other way round)."""
+    keras.utils.set_random_seed(0)
+    encoder = L.LSTM(4, name="encoder")
+    left, right = keras.Input((STEPS, FEATURES), name="left"), keras.Input((STEPS, FEATURES), name="right")
+    inputs = {"left": left, "right": right}
+    later = "right" if first_built == "left" else "left"
+    encoded = {first_built: encoder(inputs[first_built]), later: encoder(inputs[later])}
+    merged = L.Concatenate(name="both")([encoded[later], encoded[first_built]])
+    return keras.Model([left, right], L.Dense(1, name="score")(merged))
+
+
+def sequences(seed):
+    return np.random.default_rng(seed).normal(size=(2, STEPS, FEATURES)).astype(np.float32)
+
+
+def test_each_call_is_a_stage_named_as_its_traces_reading_what_that_call_read():
+    for first_built in ("left", "right"):
+        model = siamese(first_built)
+        given = {"left": sequences(1), "right": sequences(2)}
+        trace = rnnviz.record(model, [given["left"], given["right"]])
+        assert trace.layer_names == ["encoder", "encoder#2"]
+        stages = {stage.name: stage for stage in describe_model(model)}
+        assert stages_from_trace(trace) == list(stages.values())  # stored with the trace
+        for name in ("encoder", "encoder#2"):
+            (source,) = stages[name].sources
+            np.testing.assert_array_equal(trace[name].inputs, given[source], err_msg=f"{name} reads {source}")
+        assert set(stages["both"].sources) == {"encoder", "encoder#2"}
+
+
+def layer_applied_again():
+    """x → lstm → Dense → the same lstm → Dense: the second call reads what the first call's output became."""
+    keras.utils.set_random_seed(0)
+    lstm = L.LSTM(FEATURES, return_sequences=True, name="lstm")
+    inputs = keras.Input((STEPS, FEATURES))
+    middle = L.Dense(FEATURES, name="middle")(lstm(inputs))
+    return keras.Model(inputs, L.Dense(2, name="head")(lstm(middle)))
+
+
+def test_a_layer_applied_again_is_drawn_once_per_call_with_each_calls_states():
+    model = layer_applied_again()
+    x = sequences(3)
+    trace = rnnviz.record(model, x)
+    stages = describe_model(model)
+    assert [(stage.name, stage.sources) for stage in stages[1:]] == [
+        ("lstm", (stages[0].name,)), ("middle", ("lstm",)), ("lstm#2", ("middle",)), ("head", ("lstm#2",))]
+    np.testing.assert_allclose(trace["lstm#2"].inputs, model.get_layer("middle")(trace["lstm"].states["h"]),
+                               atol=1e-5)
+    display = rnnviz.UnrolledDisplay.from_trace(trace, max_steps=STEPS).plot()
+    diagram = display.diagram_
+    rows = {layer: {node.y for node in diagram.find("cell", layer=layer)} for layer in ("lstm", "lstm#2")}
+    assert all(len(ys) == 1 for ys in rows.values()) and rows["lstm"] != rows["lstm#2"]
+    assert min(rows["lstm#2"]) > min(rows["lstm"])  # above the first call and the Dense between
+    labels = [label.text for label in diagram.labels]
+    assert any(text.startswith("lstm, call 1\n") for text in labels), labels
+    assert any(text.startswith("lstm, call 2\n") for text in labels), labels
+    head = diagram.find("output", layer="head")
+    second = {node.id for node in diagram.find("cell", layer="lstm#2")}
+    assert {edge.source for edge in diagram.edges if edge.target in {node.id for node in head}} <= second
+    plt.close(display.figure_)
+
+
+def test_a_stacked_layer_called_twice_is_a_stack_per_call():
+    keras.utils.set_random_seed(0)
+    stack = L.RNN(L.StackedRNNCells([L.SimpleRNNCell(3), L.GRUCell(FEATURES)]), return_sequences=True, name="stack")
+    inputs = keras.Input((STEPS, FEATURES))
+    model = keras.Model(inputs, stack(L.Dense(FEATURES, name="middle")(stack(inputs))))
+    trace = rnnviz.record(model, sequences(4))
+    stages = describe_model(model)
+    assert [stage.name for stage in stages] == [stages[0].name, "stack/layer1", "stack/layer2", "middle",
+                                                "stack/layer1#2", "stack/layer2#2"]
+    assert [stage.name for stage in stages if stage.role == "recurrent"] == trace.layer_names
+    assert stages[4].sources == ("middle",) and stages[5].sources == ("stack/layer1#2",)
+
+
+def test_a_bidirectional_layer_called_twice_has_both_directions_of_each_call():
+    keras.utils.set_random_seed(0)
+    both_ways = L.Bidirectional(L.GRU(3, return_sequences=True), name="bi")
+    inputs = keras.Input((STEPS, FEATURES))
+    model = keras.Model(inputs, L.Dense(1, name="head")(both_ways(L.Dense(FEATURES, name="middle")(both_ways(inputs)))))
+    trace = rnnviz.record(model, sequences(5))
+    assert trace.layer_names == ["bi/forward", "bi/backward", "bi/forward#2", "bi/backward#2"]
+    assert [(stage.name, stage.sources) for stage in describe_model(model)[2:]] == [
+        ("middle", ("bi",)), ("bi#2", ("middle",)), ("head", ("bi#2",))]
+    display = rnnviz.UnrolledDisplay.from_trace(trace, max_steps=STEPS).plot()
+    drawn = {node.data["layer"] for node in display.diagram_.find("cell")}
+    assert drawn == set(trace.layer_names)
+    plt.close(display.figure_)
