@@ -1,13 +1,13 @@
 """A layer a functional model calls more than once (a Siamese encoder, a layer applied again to what came out of
 it): a stage per call, named as the call's traces are ("encoder", "encoder#2"), reading what that call read, and a
-row per call in the unrolled diagram with that call's states."""
+row per call in the unrolled diagram with that call's states; a layer merging several encoders wired from each."""
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
 import rnnviz
-from rnnviz.diagrams import describe_model
+from rnnviz.diagrams import describe_model, unrolled_diagram
 from rnnviz.diagrams.architecture import stages_from_trace
 
 L = keras.layers
@@ -103,3 +103,19 @@ def test_a_bidirectional_layer_called_twice_has_both_directions_of_each_call():
     drawn = {node.data["layer"] for node in display.diagram_.find("cell")}
     assert drawn == set(trace.layer_names)
     plt.close(display.figure_)
+
+
+def test_a_merge_of_two_encoders_is_wired_from_both_of_their_last_states():
+    """A Concatenate of two encoders' last states, each on a time axis of its own: a wire from each (before: from
+    the first alone), up and across at right angles (no diagonal through the labels)."""
+    left, right = keras.Input((STEPS, FEATURES), name="left"), keras.Input((STEPS, FEATURES), name="right")
+    merged = L.Concatenate(name="both")([L.GRU(4, name="enc_a")(left), L.SimpleRNN(4, name="enc_b")(right)])
+    model = keras.Model([left, right], L.Dense(1, name="score")(merged))
+    diagram = unrolled_diagram(describe_model(model), max_steps=STEPS)
+    nodes = {node.id: node for node in diagram.nodes}
+    last = {layer: max(diagram.find("cell", layer=layer), key=lambda node: node.x).id for layer in ("enc_a", "enc_b")}
+    wires = [edge for edge in diagram.edges if edge.target == "both"]
+    assert {edge.source for edge in wires} == set(last.values())
+    for edge in wires:
+        path = [(nodes[edge.source].x, nodes[edge.source].y), *edge.points, (nodes["both"].x, nodes["both"].y)]
+        assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(path, path[1:])), edge

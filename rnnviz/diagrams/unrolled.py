@@ -524,6 +524,15 @@ class _Layout:
         below = (state.y + state.height / 2 + goal.y - goal.height / 2) / 2
         return Edge(source, target, role, points=((side, turn), (side, below), (goal.x, below)))
 
+    def up_across_under(self, source, target, role="flow") -> Edge:
+        """An edge up out of ``source``, across under ``target`` (midway between the two) and up into its bottom;
+        straight up into it if ``target`` spans ``source``."""
+        start, goal = self.node(source), self.node(target)
+        if abs(start.x - goal.x) < goal.width / 2:
+            return Edge(source, target, role)
+        below = (start.y + start.height / 2 + goal.y - goal.height / 2) / 2
+        return Edge(source, target, role, points=((start.x, below), (goal.x, below)))
+
     def straight_up(self, source, target, role="flow") -> Edge:
         """An edge straight up from ``source`` into the bottom of ``target`` (which spans it)."""
         cell = self.node(source)
@@ -782,7 +791,10 @@ class _Layout:
         if source.head and reference:
             self.add_head_values(stage, source, reference[1])
             return
-        # once, on the vector: above the end of the source's time axis, or above the vector itself
+        # once, on the vector: above the end of the source's time axis, or above the vector itself; above every
+        # vector it reads (a Concatenate of two encoders' last states, each on a time axis of its own)
+        read = [self.outputs[name] for name in dict.fromkeys(stage.sources)]
+        row = max(each.row for each in read)
         x = self.axes[source.axis][-1][0] if source.axis is not None else self.node(source.finals[0]).x
         node_id = stage.name
         y = (row + 1) * self.pitch
@@ -792,8 +804,8 @@ class _Layout:
             self.labels.append(_text_label(name.replace(" (", "\n("), x + IO_SIZE[0] / 2 + 0.15, y, "left"))
         else:  # on a column of its own before a time axis: caption over the node, clear of the wires leaving it
             self.labels.append(_text_label(name, x, y + 0.5, "center", role="caption"))
-        for final in source.finals:
-            self.edges.append(self.edge_up(final, node_id, "output"))
+        for final in (final for each in read for final in each.finals):
+            self.edges.append((self.routes.get(final) or self.up_across_under)(final, node_id, "output"))
         self.outputs[stage.name] = _Output(row + 1, finals=[node_id])
 
     def add_per_step(self, stage, source, role, symbol, name):
