@@ -163,3 +163,37 @@ def test_what_the_forward_computes_itself_is_an_input_of_its_own():
     trace = rnnviz.record(Scaled().eval(), np.random.default_rng(0).normal(size=(2, 5, 3)).astype(np.float32))
     assert [(stage.name, stage.role, stage.sources) for stage in stages_from_trace(trace)] == [
         ("input of gru", "input", ()), ("gru", "recurrent", ("input of gru",))]
+
+
+def test_a_recurrent_module_run_twice_is_a_stage_per_run():
+    """A Siamese encoder: one nn.LSTM (two layers) run on two sequences; each run its own stages and rows, named as
+    its traces (``"encoder/layer2#2"``), each drawn with that run's states."""
+
+    class Siamese(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.LSTM(3, 4, num_layers=2, batch_first=True)
+            self.score = nn.Linear(8, 1)
+
+        def forward(self, left, right):
+            last = [self.encoder(side)[1][0][-1] for side in (left, right)]
+            return self.score(torch.cat(last, dim=-1))
+
+    torch.manual_seed(0)
+    left, right = (np.random.default_rng(seed).normal(size=(2, 5, 3)).astype(np.float32) for seed in (0, 1))
+    trace = rnnviz.record(Siamese().eval(), (left, right))
+    assert trace.layer_names == ["encoder/layer1", "encoder/layer2", "encoder/layer1#2", "encoder/layer2#2"]
+    stages = {stage.name: stage for stage in stages_from_trace(trace)}
+    assert stages["encoder/layer1"].sources == ("input",)
+    assert stages["encoder/layer1#2"].sources == ("input of encoder (call 2)",)
+    assert stages["encoder/layer2#2"].sources == ("encoder/layer1#2",)
+    np.testing.assert_array_equal(trace["encoder/layer1#2"].inputs, right)
+    import matplotlib.pyplot as plt
+
+    display = rnnviz.UnrolledDisplay.from_trace(trace, max_steps=5).plot()
+    diagram = display.diagram_
+    assert {node.data["layer"] for node in diagram.find("cell")} == set(trace.layer_names)
+    (label,) = [label for label in diagram.labels if label.text.startswith("input 'input of encoder (call 2)'")]
+    first_run = [node for node in diagram.nodes if node.x < label.x]
+    assert label.x - label.width > max(node.x + node.width / 2 for node in first_run)  # its long label clears them
+    plt.close(display.figure_)

@@ -62,6 +62,9 @@ PASSING_LANES = (INPUT_SIDE, STATE_SIDE, 0.5)
 REVERSED_ROOM = 0.6  # more room (in rows) under a layer reading a reversed sequence, for the wires crossing the steps
 DIRECTION_SYMBOLS = {"forward": "h→", "backward": "h←"}
 CELL_STATE_ROWS = 0.5  # the room an LSTM's cell state boxes take above its cells, in rows
+LABEL_GAP = 0.25  # from a row label to the first step of its row
+LABEL_CLEARANCE = 0.3  # from the nodes of the axis on a row label's left to the label
+AXIS_GAP = 2.8 * COLUMN  # from the last step of an axis to the first of the next: room for row labels of 17 characters
 HEAD_SIZE = (1.0, 0.9)  # one value of a Dense head on a vector: its name and its value on two lines (12 pt at 4:3)
 HEAD_PITCH = 1.2
 REFERENCE_SIDE = 0.3  # a wire from the step every step reads enters a node this far off its centre, on its side
@@ -385,8 +388,8 @@ class _Layout:
         self.axes.append(columns)
         self.lengths.append(length)
         self.widths.append(0.9 * pitch)
-        self.label_x.append(columns[0][0] - CELL_SIZE[0] / 2 - 0.25 if label_x is None else label_x)
-        self.cursor = max(self.cursor, max(x for x, _ in columns) + COLUMN * 2.8)  # room for the next axis's labels
+        self.label_x.append(columns[0][0] - CELL_SIZE[0] / 2 - LABEL_GAP if label_x is None else label_x)
+        self.cursor = max(self.cursor, max(x for x, _ in columns) + AXIS_GAP)  # room for the next axis's labels
         return len(self.axes) - 1
 
     def new_axis(self, length, x0=None):
@@ -558,8 +561,9 @@ class _Layout:
             self.cursor += COLUMN * 3.0  # room for the next axis's row labels
             self.outputs[stage.name] = _Output(0, finals=[node_id])
             return
+        label = self.input_label(stage)
         if fan is None:
-            axis = self.new_axis(length)
+            axis = self.new_axis(length, x0=self.clear_of_labels(label))
         else:  # the input laid out under the window that reads it
             window = fan.extra["time"]
             length = length or _example_length(window)
@@ -573,12 +577,25 @@ class _Layout:
                       for _, step in self.axes[axis] if step is not None}
         ids = self.per_step(stage.name, axis, 0, "input", "x", IO_SIZE, {"layer": stage.name}, labels=labels)
         self.outputs[stage.name] = self.sequence_output(axis, 0, ids, "x")
+        self.row_label(axis, 0, label)
+
+    def input_label(self, stage) -> str:
+        """An input row's label: "input x" (or its name, of several inputs), what it holds, how many values a step."""
         tokens = " (token ids)" if stage.extra.get("tokens") else ""
         values = f"\n{stage.features} values a step" if (stage.features or 0) > WRITTEN_VALUES else ""
         if stage.name in self.fed_back:
             values = "\nŷ one step before"
         name = f"input '{stage.name}'" if self.named_inputs else INPUT_NAME
-        self.row_label(axis, 0, f"{name}{tokens}{values}")
+        return f"{name}{tokens}{values}"
+
+    def clear_of_labels(self, text) -> float | None:
+        """Where a new axis starts so that its row label ``text`` ends ``LABEL_CLEARANCE`` right of the nodes left of
+        it (None: at the cursor, which leaves room for labels of up to 17 characters)."""
+        if not self.axes:
+            return None
+        width = LABEL_CHARACTER * max(map(len, text.split("\n")))
+        last = self.cursor - AXIS_GAP  # the last step drawn so far
+        return max(self.cursor, last + CELL_SIZE[0] / 2 + LABEL_CLEARANCE + width + LABEL_GAP + CELL_SIZE[0] / 2)
 
     def add_repeat(self, stage):
         source_id = self.last_node(stage.sources[0])

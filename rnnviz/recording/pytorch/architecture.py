@@ -7,7 +7,10 @@ last step: a head on the last state, where the recurrent layer then counts as
 returning one vector); otherwise it reads something the forward computed itself,
 drawn as an input of its own ("input of <name>"). Dropout, activations and
 normalisations hand their input on, as in Keras diagrams. What is not drawn as a
-known layer is an ``"other"`` stage with its class name.
+known layer is an ``"other"`` stage with its class name. A recurrent module the
+forward runs more than once (a Siamese encoder) is a stage per run, named as that
+run's traces (``"encoder#2"``); a cell's later calls (its steps) and any other
+submodule's are drawn once.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
-from rnnviz.diagrams.architecture import Stage, input_stage, mark_token_inputs, split_direction
+from rnnviz.diagrams.architecture import Stage, call_of, input_stage, mark_token_inputs, split_direction
 
 PASS_THROUGH = (nn.Dropout, nn.ReLU, nn.Tanh, nn.Sigmoid, nn.GELU, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.LogSoftmax,
                 nn.LayerNorm, nn.BatchNorm1d, nn.Identity)
@@ -37,18 +40,20 @@ def architecture(calls: list, traces: list, model_input) -> list:
     """The stages (as dicts) of the module whose submodule ``calls`` gave ``traces``, run on ``model_input``."""
     reader = _Reader(model_input)
     stages = [input_stage("input", np.shape(model_input))]
-    by_path = _traces_by_path(traces)
-    done = set()
+    by_run = _traces_by_run(traces)
+    runs = {}
     for call in calls:
-        if call.path in done:  # a cell's later calls, or a second run: the stage is drawn once
+        run = runs[call.path] = runs.get(call.path, 0) + 1
+        # a recurrent module run again (a Siamese encoder) is a stage per run; a cell's later calls (its steps) and
+        # any other submodule's (a head applied at every step of a loop) are drawn once
+        if run > 1 and not (call.recurrent and not isinstance(call.module, nn.RNNCellBase)):
             continue
-        done.add(call.path)
         name = call.path or type(call.module).__name__.lower()
         if call.recurrent:
-            layers = by_path.get(name, [])
+            layers = by_run.get((name, run), [])
             if not layers:
                 continue
-            source = reader.source_of(layers[0][1].inputs, name, stages)
+            source = reader.source_of(layers[0][1].inputs, name if run == 1 else f"{name} (call {run})", stages)
             for position, (stage_name, trace, bidirectional) in enumerate(layers):
                 stages.append(Stage(name=stage_name, role="recurrent", class_name=type(call.module).__name__,
                                     sources=(source if position == 0 else layers[position - 1][0],),
@@ -81,18 +86,19 @@ def _layer_stage(name, module, source) -> Stage:
     return Stage(name=name, role="other", class_name=type(module).__name__, sources=(source,))
 
 
-def _traces_by_path(traces) -> dict:
-    """Module path -> ``[(stage name, its first trace, bidirectional)]``, one per layer of its first run."""
-    by_path = {}
+def _traces_by_run(traces) -> dict:
+    """``(module path, run) -> [(stage name, its first trace, bidirectional)]``, one per layer of that run of the
+    module (run 1, 2, ...; a later run's stages named with the run's number last, as its traces are:
+    ``"lstm/layer1#2"``)."""
+    by_run = {}
     for trace in traces:
-        if "#" in trace.name:
-            continue
-        stage_name, direction = split_direction(trace.name)
-        path = stage_name.split("/layer")[0]
-        layers = by_path.setdefault(path, [])
+        base, run = call_of(trace.name)
+        stage_name, direction = split_direction(base)
+        layers = by_run.setdefault((stage_name.split("/layer")[0], run), [])
+        stage_name += f"#{run}" if run > 1 else ""
         if stage_name not in [entry[0] for entry in layers]:
             layers.append((stage_name, trace, bool(direction)))
-    return by_path
+    return by_run
 
 
 class _Reader:
