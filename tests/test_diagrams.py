@@ -578,3 +578,27 @@ def test_a_backward_lstm_row_carries_its_cell_state_the_way_it_runs():
         steps = {diagram.node(e.source).data["step"] - diagram.node(e.target).data["step"] for e in diagram.edges
                  if e.role in ("recurrent", "conveyor") and diagram.node(e.source).data.get("layer") == layer}
         assert steps == ({-1} if direction == "forward" else {1}), layer
+
+
+def test_a_band_reading_a_go_backwards_layer_names_the_cells_it_pools():
+    """A pooling band over a go_backwards layer's sequence: each cell wired straight up into the band (no wires
+    across the steps), and each pooled step names the cells it reads, checked against Keras's pooled numbers."""
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((8, 2))
+    backward = L.LSTM(3, return_sequences=True, go_backwards=True, name="back")(inputs)
+    pooled = L.MaxPooling1D(2, name="pool")(backward)
+    model = keras.Model(inputs, L.Dense(1, name="head")(L.GRU(3, name="gru")(pooled)))
+    x = np.random.default_rng(0).normal(size=(2, 8, 2)).astype("float32")
+    trace = rnnviz.record(model, x)
+    diagram = unrolled_diagram(stages_from_trace(trace), trace_layers=trace.layer_names)
+    nodes = {node.id: node for node in diagram.nodes}
+    into_band = [edge for edge in diagram.edges if nodes[edge.target].role == "port" and "/in/" in edge.target]
+    assert len(into_band) == 8 and all(nodes[edge.source].x == nodes[edge.target].x for edge in into_band)
+    given = np.asarray(keras.Model(inputs, pooled)(x))
+    h = trace["back"].states["h"]  # input time order: h[:, t] is the cell above input step t
+    for window in diagram.find("window", layer="pool"):
+        first, last = (int(part.translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))[1:])
+                       for part in window.label.split("…"))
+        cells = range(first, last - 1, -1)  # a reversed sequence pools cells from the right
+        np.testing.assert_allclose(given[:, window.data["step"]], h[:, list(cells)].max(axis=1), atol=1e-6,
+                                   err_msg=window.label)

@@ -738,14 +738,17 @@ class _Layout:
         note = "" if ranges else f"which steps below each step reads is not known: {reason}"
         self.nodes.append(Node(stage.name, (left + right) / 2, y, right - left, BAND_HEIGHT, "band", note,
                                data={"layer": stage.name, "layers": [name for name, _ in stage.extra["folded"]]}))
-        for x, step in self.axes[below.axis]:  # the input steps enter at the bottom edge
-            if step is not None:
+        last = self.lengths[below.axis] - 1
+        for x, column in self.axes[below.axis]:  # the input steps enter at the bottom edge, each over its column
+            if column is not None:
+                step = last - column if below.reversed else column  # a reversed sequence's step k: cell T-1-k's h
                 port = f"{stage.name}/in/{step}"
                 self.nodes.append(Node(port, x, y - BAND_HEIGHT / 2, 0.0, 0.0, "port", shape="text", data={"step": step}))
                 self.edges.extend(Edge(chain[step], port, "flow") for chain in below.chains if step in chain)
         if ranges:
             shown = {step: ranges[step] for _, step in self.axes[axis] if step is not None}
-            labels = {step: _range_text(below.symbol, *read) for step, read in shown.items()}
+            cells = (lambda read: tuple(last - k for k in read)) if below.reversed else tuple  # noqa: E731
+            labels = {step: _range_text(below.symbol, *cells(read)) for step, read in shown.items()}
             ids = self.per_step(stage.name, axis, row, "window", "", (0.8 * COLUMN, BAND_HEIGHT), {"layer": stage.name},
                                 shape="text", labels=labels, step_data={j: {"reads": list(r)} for j, r in shown.items()})
         else:  # leaving at the top edge, with no claim on which inputs they come from
