@@ -148,6 +148,23 @@ def test_it_is_drawn_as_a_box_labelled_with_its_class_and_saved(tmp_path):
         plt.close(display.figure_)
 
 
+def test_inside_the_cell_every_state_it_carries_goes_in_and_comes_out():
+    """The cell view of a cell carrying a state besides h: that state before the step goes into the box and after
+    it comes out, with the trace's numbers, and the equation names it."""
+    from rnnviz.views.cell import CellReader
+
+    model, _ = model_of(NormalisedCell(4), return_sequences=True)
+    trace = rnnviz.record(model, batch())
+    view = CellReader(trace, "rnn", sample=1).view(2)
+    carried = trace["rnn"].states["state2"][1]
+    np.testing.assert_array_equal(view.strips["state2_in"].values, carried[1])
+    np.testing.assert_array_equal(view.strips["state2_out"].values, carried[2])
+    wired = {(edge.source, edge.target) for edge in view.diagram.edges}
+    assert {("state2_in", "cell"), ("cell", "state2_out")} <= wired
+    (equation,) = [label.text for label in view.diagram.labels if label.role == "equation"]
+    assert equation.startswith("(hₜ, state2ₜ) = NormalisedCell(xₜ, hₜ₋₁, state2ₜ₋₁)")
+
+
 def test_gradients_of_a_cell_without_equations_are_refused_by_name():
     model, _ = model_of(MinimalRNNCell(4), return_sequences=True)
     with pytest.raises(UnsupportedModelError, match="'rnn' runs a cell of its own \\(MinimalRNNCell\\)"):

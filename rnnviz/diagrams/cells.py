@@ -18,20 +18,21 @@ from rnnviz.kinds import cell_kind
 GATE = (1.35, 1.0)
 OPERATION = (0.62, 0.62)
 STATE = (1.3, 0.75)
+CARRIED_ROW = 1.2  # between the rows of the states a cell of one's own carries besides h
 SYMBOLS = {"sigmoid": "σ", "hard_sigmoid": "hard σ"}
 
 
 def cell_diagram(kind: str, *, reset_after: bool = True, activation: str = "tanh",
-                 recurrent_activation: str = "sigmoid", cell_class: str = "") -> Diagram:
+                 recurrent_activation: str = "sigmoid", cell_class: str = "", carried: tuple = ()) -> Diagram:
     """The cell of ``kind`` (``"simple_rnn"``, ``"lstm"``, ``"peephole_lstm"``, ``"gru"``, or ``"custom"``: a
-    box labelled ``cell_class``).
+    box labelled ``cell_class``, reading and giving the states it ``carried`` besides h, e.g. ``("state2",)``).
 
     ``activation`` and ``recurrent_activation`` are the layer's (as in its Keras
     config): they label the candidate and the gates.
     """
     names = {"candidate": _symbol(activation), "gate": _symbol(recurrent_activation), "cell": cell_class or "cell"}
     builders = {"simple_rnn": _simple_rnn, "lstm": _lstm, "peephole_lstm": lambda names: _lstm(names, peepholes=True),
-                "gru": lambda names: _gru(names, reset_after), "generic": _generic}
+                "gru": lambda names: _gru(names, reset_after), "generic": lambda names: _generic(names, carried)}
     diagram = cell_kind(kind).diagram  # a ValueError naming the known kinds
     return builders[diagram](names)
 
@@ -79,11 +80,24 @@ def _simple_rnn(names):
     return _one_box("simple_rnn", box, f"hₜ = {names['candidate']}(W xₜ + U hₜ₋₁ + b)")
 
 
-def _generic(names):
-    """A cell rnnviz has no equations for: one box, its class, reading xₜ and hₜ₋₁ and giving hₜ."""
+def _generic(names, carried=()):
+    """A cell rnnviz has no equations for: one box, its class, reading xₜ, hₜ₋₁ and each state it ``carried``
+    besides h (one row each, above h's) and giving hₜ and those states."""
     box = Node("cell", 5.0, 2.0, max(2.4, 0.22 * len(names["cell"])), 0.8, "layer", names["cell"],
                data={"state": "h", "time": "current"})
-    return _one_box("generic", box, f"hₜ = {names['cell']}(xₜ, hₜ₋₁): its own call, no gates known")
+    given = ", ".join(["hₜ₋₁", *(f"{state}ₜ₋₁" for state in carried)])
+    result = ", ".join(["hₜ", *(f"{state}ₜ" for state in carried)])
+    result = f"({result})" if carried else result
+    diagram = _one_box("generic", box, f"{result} = {names['cell']}(xₜ, {given}): its own call, no gates known")
+    nodes, edges = list(diagram.nodes), list(diagram.edges)
+    for row, state in enumerate(carried, 1):
+        y = box.y + CARRIED_ROW * row
+        nodes += [_state(f"{state}_in", -1.0, y, state, "previous"), _state(f"{state}_out", 11.0, y, state, "current")]
+        edges += [Edge(f"{state}_in", box.id, "flow", points=((box.x - box.width / 4, y),)),  # not h's colour
+                  Edge(box.id, f"{state}_out", "flow", points=((box.x + box.width / 4, y),))]
+    (equation,) = diagram.labels
+    return replace(diagram, nodes=tuple(nodes), edges=tuple(edges),
+                   labels=(replace(equation, y=equation.y + CARRIED_ROW * len(carried)),))
 
 
 def _one_box(name, box, equation):

@@ -134,7 +134,8 @@ def diagram_of(layer_trace):
     return cell_diagram(layer_trace.kind, reset_after=bool(config.get("reset_after", True)),
                         activation=config.get("activation", "tanh"),
                         recurrent_activation=config.get("recurrent_activation", "sigmoid"),
-                        cell_class=config.get("cell_class", ""))
+                        cell_class=config.get("cell_class", ""),
+                        carried=tuple(name for name in layer_trace.state_names if name != "h"))
 
 
 def node_values(layer_trace, diagram, sample: int, step: int) -> dict:
