@@ -6,6 +6,7 @@ import ipywidgets
 
 from rnnviz.errors import InputError, check_int
 from rnnviz.mpl.strategies import (
+    HEADING,
     forecast_limits,
     move_errors,
     move_forecast,
@@ -17,7 +18,6 @@ from rnnviz.style import figure_title
 from rnnviz.views.strategies import strategies_view
 from rnnviz.widgets.explorer import Explorer, observe
 
-HEADING = "Forecasting several steps ahead: three strategies"
 BELOW = 0.45  # room under the values (a share of their range) for the chosen step's numbers
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from rnnviz.mpl.layout import constrained_layout
-from rnnviz.mpl.strategies import forecast_limits, paint_errors, paint_forecast
+from rnnviz.mpl.strategies import HEADING, forecast_limits, paint_errors, paint_forecast
 from rnnviz.style import figure_title, new_or_given_panels
 from rnnviz.views.strategies import StrategiesView, strategies_view
-
-HEADING = "Forecasting several steps ahead: three strategies"
 
 
 class StrategiesDisplay:

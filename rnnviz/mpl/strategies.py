@@ -24,6 +24,7 @@ STRATEGY_STYLES = {  # colour None: the cell kind's (given when painting)
     "seq2vec": ForecasterStyle(None, STYLES["gru"].linestyle, STYLES["gru"].marker, STYLES["gru"].shade),
     "seq2seq": ForecasterStyle(None, STYLES["seq2seq"].linestyle, STYLES["seq2seq"].marker, STYLES["seq2seq"].shade),
 }
+HEADING = "Forecasting several steps ahead: three strategies"  # the figure's and the explorer's title
 ERRORS_HEADING = "Error against the step ahead"
 
 
