@@ -1,6 +1,7 @@
 """A layer a functional model calls more than once (a Siamese encoder, a layer applied again to what came out of
 it): a stage per call, named as the call's traces are ("encoder", "encoder#2"), reading what that call read, and a
-row per call in the unrolled diagram with that call's states; a layer merging several encoders wired from each."""
+row per call in the unrolled diagram with that call's states; a layer merging several encoders wired from each; a
+model used as a layer drawn as its own layers."""
 
 import keras
 import matplotlib.pyplot as plt
@@ -119,3 +120,42 @@ def test_a_merge_of_two_encoders_is_wired_from_both_of_their_last_states():
     for edge in wires:
         path = [(nodes[edge.source].x, nodes[edge.source].y), *edge.points, (nodes["both"].x, nodes["both"].y)]
         assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(path, path[1:])), edge
+
+
+def test_a_model_used_as_a_layer_is_drawn_as_its_own_layers_once_per_call():
+    """A Siamese network's shared encoder built as a model of its own: its layers are stages (before: one opaque box
+    per step, no cell drawn), a stage per call named as its traces, each reading that call's input."""
+    keras.utils.set_random_seed(0)
+    inner = keras.Input((STEPS, FEATURES))
+    base = keras.Model(inner, L.Dense(2, name="proj")(L.LSTM(4, name="lstm")(inner)), name="base")
+    left, right = keras.Input((STEPS, FEATURES), name="left"), keras.Input((STEPS, FEATURES), name="right")
+    model = keras.Model([left, right], L.Dense(1, name="score")(L.Concatenate(name="both")([base(left), base(right)])))
+    given = {"left": sequences(6), "right": sequences(7)}
+    trace = rnnviz.record(model, [given["left"], given["right"]])
+    stages = {stage.name: stage for stage in describe_model(model)}
+    assert [name for name, stage in stages.items() if stage.role == "recurrent"] == trace.layer_names == [
+        "lstm", "lstm#2"]
+    for name, source in (("lstm", "left"), ("lstm#2", "right")):
+        assert stages[name].sources == (source,)
+        np.testing.assert_array_equal(trace[name].inputs, given[source])
+    assert stages["proj#2"].sources == ("lstm#2",) and set(stages["both"].sources) == {"proj", "proj#2"}
+    display = rnnviz.UnrolledDisplay.from_trace(trace, max_steps=STEPS).plot()
+    assert {node.data["layer"] for node in display.diagram_.find("cell")} == {"lstm", "lstm#2"}
+    plt.close(display.figure_)
+
+
+def test_a_trained_model_wrapped_with_its_text_vectorization_is_drawn_as_its_layers():
+    """The text tutorials' export model, Sequential([TextVectorization, the trained model, Activation]): drawn as
+    the trained model's own layers reading token ids."""
+    texts = np.array(["the film was great", "a dull and boring film", "great acting", "boring"])
+    vectorize = L.TextVectorization(max_tokens=50, output_sequence_length=6)
+    vectorize.adapt(texts)
+    keras.utils.set_random_seed(0)
+    trained = keras.Sequential([keras.Input((6,)), L.Embedding(50, 4), L.LSTM(5, name="lstm"), L.Dense(1)])
+    export = keras.Sequential([keras.Input((1,), dtype="string"), vectorize, trained, L.Activation("sigmoid")])
+    trace = rnnviz.record(export, texts[:2, None])
+    roles = [stage.role for stage in stages_from_trace(trace)]
+    assert roles == ["input", "embedding", "recurrent", "dense"]
+    display = rnnviz.UnrolledDisplay.from_trace(trace).plot()
+    assert len(display.diagram_.find("cell", layer="lstm")) == 6
+    plt.close(display.figure_)

@@ -118,8 +118,13 @@ def describe_model(model) -> list:
             stages.extend(stacked)
             skipped[call["config"]["name"]] = stacked[-1].name
             continue
-        stage = _stage(call, sources, state_sources)
         layer = layers.get(entry["config"].get("name"))
+        if entry["config"].get("layers") is not None and hasattr(layer, "get_config"):  # a model used as a layer
+            nested = _nested_stages(layer, call["config"]["name"], sources)
+            stages.extend(nested)
+            skipped[call["config"]["name"]] = nested[-1].name
+            continue
+        stage = _stage(call, sources, state_sources)
         if stage.kind == CUSTOM_KIND.name and not stage.units and layer is not None:  # no units in its config
             stage = Stage.from_dict({**stage.to_dict(), "units": _output_size(layer)})
         drawn_as = getattr(layer, "drawn_as", None)  # a layer's own word on how it is drawn (rnnviz's forecasters')
@@ -134,6 +139,25 @@ def describe_model(model) -> list:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
     stages = [input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
     return mark_token_inputs(_without_dead_ends(_in_flow_order(stages), config.get("output_layers"), names))
+
+
+def _nested_stages(model, call_name: str, sources: tuple) -> list:
+    """The stages of a ``model`` used as a layer (a Siamese network's shared encoder, a trained model wrapped with its
+    TextVectorization), drawn as its own layers: its inputs are what the call reads (kept, for a model's first
+    layer), and the stages of its later calls are named with the call's number ("lstm#2"), as their traces are.
+    The last stage is the one its output comes from."""
+    _, call = call_of(call_name)
+    inner = describe_model(model)
+    inputs = [stage.name for stage in inner if stage.role == "input"]
+    given = {name: sources[min(index, len(sources) - 1)] for index, name in enumerate(inputs)} if sources else {}
+
+    def renamed(name):
+        return given.get(name, name if call == 1 or not name else f"{name}#{call}")
+
+    return [Stage.from_dict({**stage.to_dict(), "name": renamed(stage.name),
+                             "sources": [renamed(source) for source in stage.sources],
+                             "state_source": renamed(stage.state_source)})
+            for stage in inner if stage.name not in given]
 
 
 def _in_flow_order(stages: list) -> list:
