@@ -9,7 +9,7 @@ import numpy as np
 
 import rnnviz
 from rnnviz.diagrams import describe_model, unrolled_diagram
-from rnnviz.diagrams.architecture import stages_from_trace
+from rnnviz.diagrams.architecture import read_name, stages_from_trace
 
 L = keras.layers
 STEPS, FEATURES = 5, 3
@@ -159,3 +159,72 @@ def test_a_trained_model_wrapped_with_its_text_vectorization_is_drawn_as_its_lay
     display = rnnviz.UnrolledDisplay.from_trace(trace).plot()
     assert len(display.diagram_.find("cell", layer="lstm")) == 6
     plt.close(display.figure_)
+
+
+def test_a_later_call_reading_a_layer_listed_after_the_first_call():
+    """x → lstm → LayerNormalization → the same lstm: Keras lists the shared layer at its first call, before the
+    normalisation its second call reads; the second call still reads the first call's output, through it."""
+    keras.utils.set_random_seed(0)
+    lstm = L.LSTM(FEATURES, return_sequences=True, name="lstm")
+    inputs = keras.Input((STEPS, FEATURES))
+    model = keras.Model(inputs, lstm(L.LayerNormalization(name="norm")(lstm(inputs))))
+    stages = {stage.name: stage for stage in describe_model(model)}
+    assert stages["lstm#2"].sources == ("lstm",)
+    assert read_name(list(stages.values()), "lstm#2") == "output of lstm"
+    trace = rnnviz.record(model, sequences(8))
+    display = rnnviz.UnrolledDisplay.from_trace(trace, max_steps=STEPS).plot()
+    assert {node.data["layer"] for node in display.diagram_.find("cell")} == {"lstm", "lstm#2"}
+    plt.close(display.figure_)
+
+
+def test_a_model_used_twice_that_calls_a_layer_twice_itself_is_named_as_its_traces():
+    keras.utils.set_random_seed(0)
+    lstm = L.LSTM(FEATURES, return_sequences=True, name="lstm")
+    inner = keras.Input((STEPS, FEATURES))
+    twice = keras.Model(inner, lstm(lstm(inner)), name="twice")
+    left, right = keras.Input((STEPS, FEATURES), name="left"), keras.Input((STEPS, FEATURES), name="right")
+    model = keras.Model([left, right], L.Concatenate(name="both")([twice(left), twice(right)]))
+    trace = rnnviz.record(model, [sequences(9), sequences(10)])
+    recurrent = [stage for stage in describe_model(model) if stage.role == "recurrent"]
+    assert [stage.name for stage in recurrent] == trace.layer_names == ["lstm", "lstm#2", "lstm#3", "lstm#4"]
+    assert [stage.sources for stage in recurrent] == [("left",), ("lstm",), ("right",), ("lstm#3",)]
+
+
+def test_a_model_used_as_a_layer_keeps_what_its_outputs_come_from_and_its_inputs_order():
+    keras.utils.set_random_seed(0)
+    first, second = keras.Input((STEPS, FEATURES), name="first"), keras.Input((STEPS, FEATURES), name="second")
+    encoded = L.UnitNormalization(name="unit")(L.GRU(4, name="gru")(L.Subtract(name="minus")([first, second])))
+    pair = keras.Model([first, second], encoded, name="pair")
+    a, b = keras.Input((STEPS, FEATURES), name="a"), keras.Input((STEPS, FEATURES), name="b")
+    model = keras.Model([a, b], [pair([b, a]), pair([a, b])])  # outputs straight from the nested model's last layer
+    given = {"a": sequences(11), "b": sequences(12)}
+    trace = rnnviz.record(model, [given["a"], given["b"]])
+    stages = {stage.name: stage for stage in describe_model(model)}
+    assert {"unit", "unit#2"} <= set(stages)  # not dropped as dead ends
+    assert {stages["minus"].sources, stages["minus#2"].sources} == {("a", "b"), ("b", "a")}
+    for call in ("", "#2"):  # each call's GRU reads its first argument less its second, in the order drawn
+        first_given, second_given = stages[f"minus{call}"].sources
+        np.testing.assert_allclose(trace[f"gru{call}"].inputs, given[first_given] - given[second_given], atol=1e-6)
+
+
+def test_a_model_used_as_a_layer_with_nothing_drawn_hands_its_input_on():
+    texts = np.array(["a good film", "a bad film"])
+    vectorize = L.TextVectorization(max_tokens=20, output_sequence_length=4)
+    vectorize.adapt(texts)
+    to_ids = keras.Sequential([keras.Input((1,), dtype="string"), vectorize], name="to_ids")
+    inputs = keras.Input((1,), dtype="string")
+    model = keras.Model(inputs, L.LSTM(3, name="lstm")(L.Embedding(20, 2, name="embedding")(to_ids(inputs))))
+    stages = {stage.name: stage for stage in describe_model(model)}
+    (text,) = [name for name, stage in stages.items() if stage.role == "input"]
+    assert stages["embedding"].sources == (text,) and stages["lstm"].sources == ("embedding",)
+
+
+def test_a_merge_wire_runs_across_above_a_deeper_encoder():
+    left, right = keras.Input((STEPS, FEATURES), name="left"), keras.Input((STEPS, FEATURES), name="right")
+    deeper = L.GRU(4, name="top_a")(L.GRU(4, return_sequences=True, name="low_a")(left))
+    model = keras.Model([left, right], L.Concatenate(name="both")([deeper, L.GRU(4, name="enc_b")(right)]))
+    diagram = unrolled_diagram(describe_model(model), max_steps=STEPS)
+    highest = max(node.y + node.height / 2 for node in diagram.find("cell"))
+    for edge in (edge for edge in diagram.edges if edge.target == "both"):
+        across = [y for (_, y), (_, next_y) in zip(edge.points, edge.points[1:]) if y == next_y]
+        assert all(y > highest for y in across), edge

@@ -197,3 +197,27 @@ def test_a_recurrent_module_run_twice_is_a_stage_per_run():
     first_run = [node for node in diagram.nodes if node.x < label.x]
     assert label.x - label.width > max(node.x + node.width / 2 for node in first_run)  # its long label clears them
     plt.close(display.figure_)
+
+
+def test_a_recurrent_module_stepped_in_a_loop_is_drawn_once():
+    """PyTorch's seq2seq tutorial decoder: nn.GRU run on one step at a time in a loop, each run a trace of one step;
+    drawn as one stage (a stage per run is for runs on whole sequences, a Siamese encoder's)."""
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.GRU(3, 4, batch_first=True)
+            self.out = nn.Linear(4, 3)
+
+        def forward(self, x):
+            step, hidden, outputs = x[:, :1], None, []
+            for _ in range(4):
+                output, hidden = self.gru(step, hidden)
+                step = self.out(output)
+                outputs.append(step)
+            return torch.cat(outputs, dim=1)
+
+    torch.manual_seed(0)
+    trace = rnnviz.record(Decoder().eval(), np.random.default_rng(0).normal(size=(2, 1, 3)).astype(np.float32))
+    assert trace.layer_names == ["gru", "gru#2", "gru#3", "gru#4"]
+    assert [stage.name for stage in stages_from_trace(trace) if stage.role == "recurrent"] == ["gru"]

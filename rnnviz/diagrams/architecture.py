@@ -106,8 +106,9 @@ def describe_model(model) -> list:
     for entry, call in _calls(entries, names):
         if sequential:
             sources, state_sources = ((stages[-1].name,) if stages else ()), ()
+            arguments = list(sources)
         else:
-            sources, state_sources = _inbound(call.get("inbound_nodes", []), skipped, names)
+            sources, state_sources, arguments = _inbound(call.get("inbound_nodes", []), skipped, names)
         if entry["class_name"] in (*PASS_THROUGH, "TextVectorization"):
             skipped[call["config"]["name"]] = sources[0] if sources else ""
             if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
@@ -120,9 +121,9 @@ def describe_model(model) -> list:
             continue
         layer = layers.get(entry["config"].get("name"))
         if entry["config"].get("layers") is not None and hasattr(layer, "get_config"):  # a model used as a layer
-            nested = _nested_stages(layer, call["config"]["name"], sources)
+            nested = _nested_stages(layer, call["config"]["name"], arguments)
             stages.extend(nested)
-            skipped[call["config"]["name"]] = nested[-1].name
+            skipped[call["config"]["name"]] = nested[-1].name if nested else (arguments[0] if arguments else "")
             continue
         stage = _stage(call, sources, state_sources)
         if stage.kind == CUSTOM_KIND.name and not stage.units and layer is not None:  # no units in its config
@@ -138,21 +139,63 @@ def describe_model(model) -> list:
         if len(stages) > 1:
             stages[1] = Stage.from_dict({**stages[1].to_dict(), "sources": ["input"]})
     stages = [input_stage(stage.name, (None, texts[stage.name])) if stage.name in texts else stage for stage in stages]
-    return mark_token_inputs(_without_dead_ends(_in_flow_order(stages), config.get("output_layers"), names))
+    stages = _resolved(stages, skipped)
+    functional = {entry["config"]["name"] for entry in entries if entry["class_name"] == "Functional"}
+
+    def output_stage(history):  # a nested functional model's calls count from 1 in output_layers, from 0 elsewhere
+        layer, node = history[0], history[1] - (history[0] in functional)
+        return _followed(names.get((layer, node), layer), skipped)
+
+    return mark_token_inputs(_without_dead_ends(_in_flow_order(stages), config.get("output_layers"), output_stage))
 
 
-def _nested_stages(model, call_name: str, sources: tuple) -> list:
+def _followed(name: str, skipped: dict) -> str:
+    """The stage ``name`` stands for: itself, or for a layer drawn as no stage of its own (a pass-through layer, a
+    stacked RNN, a model used as a layer), the stage it passes on, followed through as many as there are."""
+    seen = set()
+    while name in skipped and name not in seen:
+        seen.add(name)
+        name = skipped[name]
+    return name
+
+
+def _resolved(stages: list, skipped: dict) -> list:
+    """``stages`` with every source the stage it stands for (:func:`_followed`): a layer's later call may read a
+    pass-through layer listed after its first call, so sources are followed once every layer is known."""
+    def follow(names):
+        return tuple(dict.fromkeys(_followed(name, skipped) for name in names))
+
+    return [Stage.from_dict({**stage.to_dict(), "sources": list(follow(stage.sources)),
+                             "state_source": _followed(stage.state_source, skipped) if stage.state_source else ""})
+            for stage in stages]
+
+
+def _nested_stages(model, call_name: str, arguments: list) -> list:
     """The stages of a ``model`` used as a layer (a Siamese network's shared encoder, a trained model wrapped with its
-    TextVectorization), drawn as its own layers: its inputs are what the call reads (kept, for a model's first
-    layer), and the stages of its later calls are named with the call's number ("lstm#2"), as their traces are.
-    The last stage is the one its output comes from."""
+    TextVectorization), drawn as its own layers: its inputs are what the call is given, in the order the model takes
+    them (kept, for a model's first layer), and the stages of its later calls are named with the call's number as
+    their traces are ("lstm#2"; a layer it calls twice itself: "lstm#3", "lstm#4" in its second call). The last
+    stage is the one its output comes from."""
     _, call = call_of(call_name)
     inner = describe_model(model)
-    inputs = [stage.name for stage in inner if stage.role == "input"]
-    given = {name: sources[min(index, len(sources) - 1)] for index, name in enumerate(inputs)} if sources else {}
+    taken = model.get_config().get("input_layers")
+    inputs = [history[0] for history in _output_histories(taken)] if taken else []
+    inputs = [name for name in inputs if any(stage.name == name for stage in inner)] or [
+        stage.name for stage in inner if stage.role == "input"]
+    given = {name: arguments[min(index, len(arguments) - 1)] for index, name in enumerate(inputs)} if arguments else {}
+    per_call = {}  # a layer's calls within one call of the model
+    for stage in inner:
+        if stage.role != "input":
+            base = call_of(stage.name)[0]
+            per_call[base] = per_call.get(base, 0) + 1
 
     def renamed(name):
-        return given.get(name, name if call == 1 or not name else f"{name}#{call}")
+        if name in given:
+            return given[name]
+        if call == 1 or not name:
+            return name
+        base, inner_call = call_of(name)
+        return f"{base}#{(call - 1) * per_call.get(base, 1) + inner_call}"
 
     return [Stage.from_dict({**stage.to_dict(), "name": renamed(stage.name),
                              "sources": [renamed(source) for source in stage.sources],
@@ -172,13 +215,13 @@ def _in_flow_order(stages: list) -> list:
     return ordered
 
 
-def _without_dead_ends(stages: list, output_layers, names: dict) -> list:
+def _without_dead_ends(stages: list, output_layers, output_stage) -> list:
     """``stages`` less the operations whose result no layer reads and the model does not return (Keras 3 keeps
     the operations that compute a mask in a functional model's graph: an ``Embedding(mask_zero=True)``'s
     ``NotEqual``, a ``Masking`` layer's ``NotEqual`` and ``Any``)."""
     if not output_layers:  # a Sequential model: one chain, no dead end
         return stages
-    outputs = {names.get(tuple(history[:2]), history[0]) for history in _output_histories(output_layers)}
+    outputs = {output_stage(history) for history in _output_histories(output_layers)}
     while True:  # a chain of them (Masking's mask: NotEqual, then Any) goes one operation at a time
         read = {source for stage in stages for source in (*stage.sources, stage.state_source) if source}
         kept = [stage for stage in stages if stage.role != "other" or stage.name in read or stage.name in outputs]
@@ -234,7 +277,9 @@ def read_name(stages, layer: str) -> str:
     """What the recurrent ``layer`` (a trace's layer name) reads, in the words every figure uses for it: the input
     (:data:`INPUT_NAME`), a layer's own name for its output (``"x − today"``) or the output of the layer below."""
     by_name = {stage.name: stage for stage in stages}
-    stage = by_name.get(split_direction(layer.split("#")[0])[0])
+    base, call = call_of(layer)
+    name = split_direction(base)[0]
+    stage = by_name.get(f"{name}#{call}" if call > 1 else name) or by_name.get(name)  # its call's stage, if drawn
     source = by_name.get(stage.sources[0]) if stage is not None and stage.sources else None
     if source is None or source.role == "input":
         return INPUT_NAME
@@ -455,8 +500,9 @@ def step_ranges(windows: list, length: int) -> list:
 
 
 def _inbound(nodes: list, skipped: dict, names: dict):
-    """(sources, state sources) of a functional model's layer entry (its inbound ``nodes``), pass-through layers
-    skipped; a source is the stage of the call it comes from (:func:`call_names`)."""
+    """(sources, state sources, arguments) of a functional model's layer entry (its inbound ``nodes``), pass-through
+    layers skipped; a source is the stage of the call it comes from (:func:`call_names`); ``arguments``: the sources
+    in the order the call was given them, repeats kept."""
     sources, state_sources = [], []
 
     def history(value):
@@ -475,7 +521,7 @@ def _inbound(nodes: list, skipped: dict, names: dict):
             sources.append(skipped.get(name, name))
         for name in history(node.get("kwargs", {}).get("initial_state", [])):
             state_sources.append(skipped.get(name, name))
-    return tuple(dict.fromkeys(sources)), tuple(dict.fromkeys(state_sources))
+    return tuple(dict.fromkeys(sources)), tuple(dict.fromkeys(state_sources)), sources
 
 
 def input_stage(name: str, shape: tuple) -> Stage:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from rnnviz.diagrams.architecture import (INPUT_NAME, Stage, call_of, part_name, step_ranges, traces_named, window_reads,
                                           window_steps)
@@ -527,14 +528,20 @@ class _Layout:
         below = (state.y + state.height / 2 + goal.y - goal.height / 2) / 2
         return Edge(source, target, role, points=((side, turn), (side, below), (goal.x, below)))
 
-    def up_across_under(self, source, target, role="flow") -> Edge:
-        """An edge up out of ``source``, across under ``target`` (midway between the two) and up into its bottom;
-        straight up into it if ``target`` spans ``source``."""
+    def up_across_under(self, source, target, role="flow", *, floor=None) -> Edge:
+        """An edge up out of ``source``, across under ``target`` (midway between it and ``floor``, by default the top
+        of ``source``: the highest top it must pass) and up into its bottom; straight up if ``target`` spans it."""
         start, goal = self.node(source), self.node(target)
         if abs(start.x - goal.x) < goal.width / 2:
             return Edge(source, target, role)
-        below = (start.y + start.height / 2 + goal.y - goal.height / 2) / 2
+        floor = start.y + start.height / 2 if floor is None else floor
+        below = (floor + goal.y - goal.height / 2) / 2
         return Edge(source, target, role, points=((start.x, below), (goal.x, below)))
+
+    def top_of(self, node_id) -> float:
+        """The top of a node, or of the cell state box above it (an LSTM's cell)."""
+        node = self.node(self.cell_states_on.get(node_id, node_id))
+        return node.y + node.height / 2
 
     def straight_up(self, source, target, role="flow") -> Edge:
         """An edge straight up from ``source`` into the bottom of ``target`` (which spans it)."""
@@ -824,8 +831,11 @@ class _Layout:
             self.labels.append(_text_label(name.replace(" (", "\n("), x + IO_SIZE[0] / 2 + 0.15, y, "left"))
         else:  # on a column of its own before a time axis: caption over the node, clear of the wires leaving it
             self.labels.append(_text_label(name, x, y + 0.5, "center", role="caption"))
-        for final in (final for each in read for final in each.finals):
-            self.edges.append((self.routes.get(final) or self.up_across_under)(final, node_id, "output"))
+        finals = [final for each in read for final in each.finals]
+        floor = max(self.top_of(final) for final in finals)  # the wires run across above every source
+        for final in finals:
+            route = self.routes.get(final) or partial(self.up_across_under, floor=floor)
+            self.edges.append(route(final, node_id, "output"))
         self.outputs[stage.name] = _Output(row + 1, finals=[node_id])
 
     def add_per_step(self, stage, source, role, symbol, name):

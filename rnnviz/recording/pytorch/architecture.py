@@ -8,9 +8,10 @@ returning one vector); otherwise it reads something the forward computed itself,
 drawn as an input of its own ("input of <name>"). Dropout, activations and
 normalisations hand their input on, as in Keras diagrams. What is not drawn as a
 known layer is an ``"other"`` stage with its class name. A recurrent module the
-forward runs more than once (a Siamese encoder) is a stage per run, named as that
-run's traces (``"encoder#2"``); a cell's later calls (its steps) and any other
-submodule's are drawn once.
+forward runs more than once on a sequence (a Siamese encoder) is a stage per run,
+named as that run's traces (``"encoder#2"``); one stepped in a loop (a step a run,
+as a decoder generates), a cell's later calls and any other submodule's are drawn
+once.
 """
 
 from __future__ import annotations
@@ -44,13 +45,13 @@ def architecture(calls: list, traces: list, model_input) -> list:
     runs = {}
     for call in calls:
         run = runs[call.path] = runs.get(call.path, 0) + 1
-        # a recurrent module run again (a Siamese encoder) is a stage per run; a cell's later calls (its steps) and
-        # any other submodule's (a head applied at every step of a loop) are drawn once
-        if run > 1 and not (call.recurrent and not isinstance(call.module, nn.RNNCellBase)):
-            continue
         name = call.path or type(call.module).__name__.lower()
+        layers = by_run.get((name, run), []) if call.recurrent else []
+        # a recurrent module run again on a sequence (a Siamese encoder) is a stage per run; a module stepped in a
+        # loop (one step a run, as a decoder generates), a cell's later calls and any other submodule's are drawn once
+        if run > 1 and not (layers and not isinstance(call.module, nn.RNNCellBase) and layers[0][1].steps > 1):
+            continue
         if call.recurrent:
-            layers = by_run.get((name, run), [])
             if not layers:
                 continue
             source = reader.source_of(layers[0][1].inputs, name if run == 1 else f"{name} (call {run})", stages)
