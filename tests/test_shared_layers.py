@@ -228,3 +228,39 @@ def test_a_merge_wire_runs_across_above_a_deeper_encoder():
     for edge in (edge for edge in diagram.edges if edge.target == "both"):
         across = [y for (_, y), (_, next_y) in zip(edge.points, edge.points[1:]) if y == next_y]
         assert all(y > highest for y in across), edge
+
+
+def test_each_output_of_a_model_used_as_a_layer_is_read_from_its_own_stage():
+    """A Bidirectional encoder model returning its sequence and its concatenated states: the reader of the sequence
+    reads the Bidirectional layer, the decoder starts from the concatenated h (before: everything read its last
+    output, and the other concatenation was dropped)."""
+    keras.utils.set_random_seed(0)
+    inner = keras.Input((STEPS, FEATURES))
+    sequence, forward_h, forward_c, backward_h, backward_c = L.Bidirectional(
+        L.LSTM(3, return_sequences=True, return_state=True), name="bi")(inner)
+    encoder = keras.Model(inner, [sequence, L.Concatenate(name="ch")([forward_h, backward_h]),
+                                  L.Concatenate(name="cc")([forward_c, backward_c])], name="encoder")
+    source, target = keras.Input((STEPS, FEATURES), name="source"), keras.Input((4, 2), name="target")
+    encoded, h, c = encoder(source)
+    model = keras.Model([source, target], L.Concatenate(name="both")(
+        [L.LSTM(2, name="reader")(encoded), L.LSTM(6, name="decoder")(target, initial_state=[h, c])]))
+    stages = {stage.name: stage for stage in describe_model(model)}
+    assert stages["reader"].sources == ("bi",)
+    assert stages["decoder"].sources == ("target",) and stages["decoder"].state_source == "ch"
+    assert stages["ch"].sources == ("bi",)
+
+
+def test_models_whose_layers_share_a_name_stay_one_box_each():
+    """Two towers built apart, each with a layer named "lstm_t": the recorder names its traces by layer name
+    ("lstm_t", "lstm_t#2" in the order they run), so the towers are not drawn as their layers (which stage would be
+    which trace?) but as a box each, no stage name used twice."""
+    def tower(name):
+        inner = keras.Input((STEPS, FEATURES))
+        return keras.Model(inner, L.LSTM(3, name="lstm_t")(inner), name=name)
+
+    left, right = keras.Input((STEPS, FEATURES), name="left"), keras.Input((STEPS, FEATURES), name="right")
+    model = keras.Model([left, right], L.Concatenate(name="both")([tower("tower_a")(left), tower("tower_b")(right)]))
+    stages = describe_model(model)
+    names = [stage.name for stage in stages]
+    assert len(names) == len(set(names)) and {"tower_a", "tower_b"} <= set(names)
+    assert set({stage.name: stage for stage in stages}["both"].sources) == {"tower_a", "tower_b"}

@@ -94,6 +94,12 @@ class Stage:
 
 def describe_model(model) -> list:
     """The stages of a Keras Sequential or functional model, in the order data flows."""
+    return _described(model)[0]
+
+
+def _described(model) -> tuple:
+    """``(stages, output stages)`` of a Keras model: :func:`describe_model`'s stages, and the stage each of the
+    model's outputs comes from, in the order the model returns them."""
     config = model.get_config()
     entries = config.get("layers")
     if entries is None:
@@ -101,6 +107,7 @@ def describe_model(model) -> list:
     sequential = all("inbound_nodes" not in entry for entry in entries)
     layers = {layer.name: layer for layer in getattr(model, "layers", [])}
     names = {} if sequential else call_names(model)
+    models = _flattened_models(entries, layers)
     stages, skipped = [], {}  # skipped: pass-through layer (call) name -> the stage it passes on
     texts = {}  # input name -> the steps its TextVectorization cuts the text into (None: the longest text's)
     for entry, call in _calls(entries, names):
@@ -108,7 +115,7 @@ def describe_model(model) -> list:
             sources, state_sources = ((stages[-1].name,) if stages else ()), ()
             arguments = list(sources)
         else:
-            sources, state_sources, arguments = _inbound(call.get("inbound_nodes", []), skipped, names)
+            sources, state_sources, arguments = _inbound(call.get("inbound_nodes", []), skipped, names, models)
         if entry["class_name"] in (*PASS_THROUGH, "TextVectorization"):
             skipped[call["config"]["name"]] = sources[0] if sources else ""
             if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
@@ -120,10 +127,12 @@ def describe_model(model) -> list:
             skipped[call["config"]["name"]] = stacked[-1].name
             continue
         layer = layers.get(entry["config"].get("name"))
-        if entry["config"].get("layers") is not None and hasattr(layer, "get_config"):  # a model used as a layer
-            nested = _nested_stages(layer, call["config"]["name"], arguments)
+        if entry["config"].get("name") in models:  # a model used as a layer: drawn as its own layers
+            nested, outputs = _nested_stages(layer, call["config"]["name"], arguments)
             stages.extend(nested)
-            skipped[call["config"]["name"]] = nested[-1].name if nested else (arguments[0] if arguments else "")
+            handed_on = outputs or [arguments[0] if arguments else ""]  # nothing drawn: it hands its input on
+            skipped[call["config"]["name"]] = handed_on[0]
+            skipped.update({_output_key(call["config"]["name"], index): output for index, output in enumerate(handed_on)})
             continue
         stage = _stage(call, sources, state_sources)
         if stage.kind == CUSTOM_KIND.name and not stage.units and layer is not None:  # no units in its config
@@ -144,9 +153,32 @@ def describe_model(model) -> list:
 
     def output_stage(history):  # a nested functional model's calls count from 1 in output_layers, from 0 elsewhere
         layer, node = history[0], history[1] - (history[0] in functional)
-        return _followed(names.get((layer, node), layer), skipped)
+        name = names.get((layer, node), layer)
+        return _followed(_output_key(name, history[2]) if layer in models else name, skipped)
 
-    return mark_token_inputs(_without_dead_ends(_in_flow_order(stages), config.get("output_layers"), output_stage))
+    output_layers = config.get("output_layers")
+    stages = mark_token_inputs(_without_dead_ends(_in_flow_order(stages), output_layers, output_stage))
+    outputs = [output_stage(history) for history in _output_histories(output_layers)] if output_layers else []
+    return stages, outputs or [stages[-1].name]
+
+
+def _flattened_models(entries, layers: dict) -> set:
+    """The models used as layers that are drawn as their own layers: each whose layers' names no other layer of the
+    model has (the recorder names traces by layer name, so two layers of one name could not be told apart; such a
+    model stays one box)."""
+    models = {entry["config"]["name"] for entry in entries
+              if entry["config"].get("layers") is not None and hasattr(layers.get(entry["config"]["name"]), "layers")}
+    inside = {name: [inner.name for inner in layers[name].layers] for name in models}
+    counts = {}
+    for name in [entry["config"]["name"] for entry in entries if entry["config"]["name"] not in models] + [
+            inner for names in inside.values() for inner in names]:
+        counts[name] = counts.get(name, 0) + 1
+    return {name for name in models if all(counts[inner] == 1 for inner in inside[name])}
+
+
+def _output_key(call_name: str, index: int) -> str:
+    """How a source names output ``index`` of a call of a model used as a layer, until it is followed to its stage."""
+    return f"{call_name}/output{index}"
 
 
 def _followed(name: str, skipped: dict) -> str:
@@ -174,10 +206,10 @@ def _nested_stages(model, call_name: str, arguments: list) -> list:
     """The stages of a ``model`` used as a layer (a Siamese network's shared encoder, a trained model wrapped with its
     TextVectorization), drawn as its own layers: its inputs are what the call is given, in the order the model takes
     them (kept, for a model's first layer), and the stages of its later calls are named with the call's number as
-    their traces are ("lstm#2"; a layer it calls twice itself: "lstm#3", "lstm#4" in its second call). The last
-    stage is the one its output comes from."""
+    their traces are ("lstm#2"; a layer it calls twice itself: "lstm#3", "lstm#4" in its second call). Returns
+    ``(stages, the stage each of its outputs comes from)``."""
     _, call = call_of(call_name)
-    inner = describe_model(model)
+    inner, outputs = _described(model)
     taken = model.get_config().get("input_layers")
     inputs = [history[0] for history in _output_histories(taken)] if taken else []
     inputs = [name for name in inputs if any(stage.name == name for stage in inner)] or [
@@ -197,10 +229,11 @@ def _nested_stages(model, call_name: str, arguments: list) -> list:
         base, inner_call = call_of(name)
         return f"{base}#{(call - 1) * per_call.get(base, 1) + inner_call}"
 
-    return [Stage.from_dict({**stage.to_dict(), "name": renamed(stage.name),
-                             "sources": [renamed(source) for source in stage.sources],
-                             "state_source": renamed(stage.state_source)})
-            for stage in inner if stage.name not in given]
+    stages = [Stage.from_dict({**stage.to_dict(), "name": renamed(stage.name),
+                               "sources": [renamed(source) for source in stage.sources],
+                               "state_source": renamed(stage.state_source)})
+              for stage in inner if stage.name not in given]
+    return stages, [renamed(output) for output in outputs] if stages else []
 
 
 def _in_flow_order(stages: list) -> list:
@@ -499,16 +532,18 @@ def step_ranges(windows: list, length: int) -> list:
     return ranges
 
 
-def _inbound(nodes: list, skipped: dict, names: dict):
+def _inbound(nodes: list, skipped: dict, names: dict, models=frozenset()):
     """(sources, state sources, arguments) of a functional model's layer entry (its inbound ``nodes``), pass-through
     layers skipped; a source is the stage of the call it comes from (:func:`call_names`); ``arguments``: the sources
-    in the order the call was given them, repeats kept."""
+    in the order the call was given them, repeats kept. An output of a model used as a layer (one of ``models``) is
+    named by its index (:func:`_output_key`), followed to its stage once every layer is known."""
     sources, state_sources = [], []
 
     def history(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            layer, node = value["config"]["keras_history"][:2]
-            yield names.get((layer, node), layer)
+            layer, node, index = value["config"]["keras_history"][:3]
+            name = names.get((layer, node), layer)
+            yield _output_key(name, index) if layer in models else name
         elif isinstance(value, dict):
             for item in value.values():
                 yield from history(item)
