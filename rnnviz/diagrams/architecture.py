@@ -8,6 +8,7 @@ saved trace can be drawn as the model it came from.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from rnnviz.kinds import CELL_KINDS, CUSTOM_KIND
@@ -169,10 +170,8 @@ def _flattened_models(entries, layers: dict) -> set:
     models = {entry["config"]["name"] for entry in entries
               if entry["config"].get("layers") is not None and hasattr(layers.get(entry["config"]["name"]), "layers")}
     inside = {name: [inner.name for inner in layers[name].layers] for name in models}
-    counts = {}
-    for name in [entry["config"]["name"] for entry in entries if entry["config"]["name"] not in models] + [
-            inner for names in inside.values() for inner in names]:
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter([entry["config"]["name"] for entry in entries if entry["config"]["name"] not in models]
+                     + [inner for names in inside.values() for inner in names])
     return {name for name in models if all(counts[inner] == 1 for inner in inside[name])}
 
 
@@ -215,11 +214,7 @@ def _nested_stages(model, call_name: str, arguments: list) -> list:
     inputs = [name for name in inputs if any(stage.name == name for stage in inner)] or [
         stage.name for stage in inner if stage.role == "input"]
     given = {name: arguments[min(index, len(arguments) - 1)] for index, name in enumerate(inputs)} if arguments else {}
-    per_call = {}  # a layer's calls within one call of the model
-    for stage in inner:
-        if stage.role != "input":
-            base = call_of(stage.name)[0]
-            per_call[base] = per_call.get(base, 0) + 1
+    per_call = Counter(call_of(stage.name)[0] for stage in inner if stage.role != "input")  # within one call
 
     def renamed(name):
         if name in given:
@@ -227,7 +222,7 @@ def _nested_stages(model, call_name: str, arguments: list) -> list:
         if call == 1 or not name:
             return name
         base, inner_call = call_of(name)
-        return f"{base}#{(call - 1) * per_call.get(base, 1) + inner_call}"
+        return numbered(base, (call - 1) * per_call.get(base, 1) + inner_call)
 
     stages = [Stage.from_dict({**stage.to_dict(), "name": renamed(stage.name),
                                "sources": [renamed(source) for source in stage.sources],
@@ -288,7 +283,7 @@ def call_names(model) -> dict:
                 continue
             index = [id(own) for own in layer._inbound_nodes if id(own) in in_model].index(id(node))
             count = counts[layer.name] = counts.get(layer.name, 0) + 1
-            names[(layer.name, index)] = layer.name if count == 1 else f"{layer.name}#{count}"
+            names[(layer.name, index)] = numbered(layer.name, count)
     return names
 
 
@@ -302,7 +297,7 @@ def _calls(entries, names: dict):
             continue
         layer = entry["config"]["name"]
         for index, node in enumerate(nodes):
-            name = names.get((layer, index), layer if index == 0 else f"{layer}#{index + 1}")
+            name = names.get((layer, index), numbered(layer, index + 1))
             yield entry, {**entry, "config": {**entry["config"], "name": name}, "inbound_nodes": [node]}
 
 
@@ -312,7 +307,7 @@ def read_name(stages, layer: str) -> str:
     by_name = {stage.name: stage for stage in stages}
     base, call = call_of(layer)
     name = split_direction(base)[0]
-    stage = by_name.get(f"{name}#{call}" if call > 1 else name) or by_name.get(name)  # its call's stage, if drawn
+    stage = by_name.get(numbered(name, call)) or by_name.get(name)  # its call's stage, if drawn
     source = by_name.get(stage.sources[0]) if stage is not None and stage.sources else None
     if source is None or source.role == "input":
         return INPUT_NAME
@@ -327,6 +322,12 @@ def traces_named(names: tuple, layer_names) -> list:
     where none is, those of their later calls (``"<name>#2"``, ...)."""
     exact = [name for name in layer_names if name in names]
     return exact or [name for name in layer_names if name.split("#")[0] in names]
+
+
+def numbered(name: str, call: int) -> str:
+    """The trace (and stage) name of call ``call`` (1, 2, ...) of the layer ``name``: ``name`` for the first,
+    ``"<name>#2"``, ``"<name>#3"``, ... for later ones (the inverse of :func:`call_of`)."""
+    return name if call == 1 else f"{name}#{call}"
 
 
 def call_of(name: str) -> tuple:

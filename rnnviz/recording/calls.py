@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from rnnviz.diagrams.architecture import Stage, input_stage, split_direction
+from rnnviz.diagrams.architecture import Stage, input_stage, numbered, split_direction
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.recording.checks import as_array, as_numbers
 from rnnviz.recording.kinds import equations_for
@@ -149,7 +149,7 @@ def _in_order(events) -> list:
         if item and isinstance(item[0], CellCall):
             cell = item[0].cell
             count = names[cell.name] = names.get(cell.name, 0) + 1
-            traces.append(_chain_trace(item, cell.name if count == 1 else f"{cell.name}#{count}"))
+            traces.append(_chain_trace(item, numbered(cell.name, count)))
         else:
             traces.extend(item)
     return traces

@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from rnnviz.diagrams.architecture import describe_model, stacked_name
+from rnnviz.diagrams.architecture import describe_model, numbered, stacked_name
 from rnnviz.errors import UnsupportedModelError
 from rnnviz.kinds import CELL_KINDS
 from rnnviz.recording.custom import output_size, record_custom_cell, record_custom_rnn, state_sizes
@@ -137,7 +137,7 @@ class TraceSink:
     def next_name(self, name: str) -> str:
         """The trace name for this call of the layer (or direction) ``name``."""
         count = self._calls[name] = self._calls.get(name, 0) + 1
-        return name if count == 1 else f"{name}#{count}"
+        return numbered(name, count)
 
     def add(self, trace: LayerTrace) -> None:
         self.traces.append(trace)

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
-from rnnviz.diagrams.architecture import Stage, call_of, input_stage, mark_token_inputs, split_direction
+from rnnviz.diagrams.architecture import Stage, call_of, input_stage, mark_token_inputs, numbered, split_direction
 
 PASS_THROUGH = (nn.Dropout, nn.ReLU, nn.Tanh, nn.Sigmoid, nn.GELU, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.LogSoftmax,
                 nn.LayerNorm, nn.BatchNorm1d, nn.Identity)
@@ -96,7 +96,7 @@ def _traces_by_run(traces) -> dict:
         base, run = call_of(trace.name)
         stage_name, direction = split_direction(base)
         layers = by_run.setdefault((stage_name.split("/layer")[0], run), [])
-        stage_name += f"#{run}" if run > 1 else ""
+        stage_name = numbered(stage_name, run)
         if stage_name not in [entry[0] for entry in layers]:
             layers.append((stage_name, trace, bool(direction)))
     return by_run

@@ -7,6 +7,7 @@ import torch
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 import rnnviz
+from rnnviz.diagrams.architecture import numbered
 from rnnviz.errors import InputError, UnsupportedModelError
 from rnnviz.recording.pytorch import modules
 from rnnviz.recording.pytorch.architecture import architecture, around
@@ -80,7 +81,7 @@ def _traces(calls) -> list:
 
     def name_for(base):
         count = counts[base] = counts.get(base, 0) + 1
-        return base if count == 1 else f"{base}#{count}"
+        return numbered(base, count)
 
     ordered, cells = [], {}
     for index, call in enumerate(calls):
