@@ -116,7 +116,7 @@ def _described(model) -> tuple:
             sources, state_sources = ((stages[-1].name,) if stages else ()), ()
             arguments = list(sources)
         else:
-            sources, state_sources, arguments = _inbound(call.get("inbound_nodes", []), skipped, names, models)
+            sources, state_sources, arguments = _inbound(call.get("inbound_nodes", []), names, models)
         if entry["class_name"] in (*PASS_THROUGH, "TextVectorization"):
             skipped[call["config"]["name"]] = sources[0] if sources else ""
             if entry["class_name"] == "TextVectorization":  # text in, token ids out: drawn as the input's token ids
@@ -191,8 +191,8 @@ def _followed(name: str, skipped: dict) -> str:
 
 
 def _resolved(stages: list, skipped: dict) -> list:
-    """``stages`` with every source the stage it stands for (:func:`_followed`): a layer's later call may read a
-    pass-through layer listed after its first call, so sources are followed once every layer is known."""
+    """``stages`` with every source the stage it stands for (:func:`_followed`), followed once every layer is known
+    (a layer's later call may read a pass-through layer listed after its first call)."""
     def follow(names):
         return tuple(dict.fromkeys(_followed(name, skipped) for name in names))
 
@@ -533,11 +533,11 @@ def step_ranges(windows: list, length: int) -> list:
     return ranges
 
 
-def _inbound(nodes: list, skipped: dict, names: dict, models=frozenset()):
-    """(sources, state sources, arguments) of a functional model's layer entry (its inbound ``nodes``), pass-through
-    layers skipped; a source is the stage of the call it comes from (:func:`call_names`); ``arguments``: the sources
-    in the order the call was given them, repeats kept. An output of a model used as a layer (one of ``models``) is
-    named by its index (:func:`_output_key`), followed to its stage once every layer is known."""
+def _inbound(nodes: list, names: dict, models=frozenset()):
+    """(sources, state sources, arguments) of a functional model's layer entry (its inbound ``nodes``): each the call
+    it comes from (:func:`call_names`), followed through pass-through layers to its stage once every layer is known
+    (:func:`_resolved`); ``arguments``: the sources in the order the call was given them, repeats kept. An output of a
+    model used as a layer (one of ``models``) is named by its index (:func:`_output_key`)."""
     sources, state_sources = [], []
 
     def history(value):
@@ -553,10 +553,8 @@ def _inbound(nodes: list, skipped: dict, names: dict, models=frozenset()):
                 yield from history(item)
 
     for node in nodes:
-        for name in history(node.get("args", [])):
-            sources.append(skipped.get(name, name))
-        for name in history(node.get("kwargs", {}).get("initial_state", [])):
-            state_sources.append(skipped.get(name, name))
+        sources.extend(history(node.get("args", [])))
+        state_sources.extend(history(node.get("kwargs", {}).get("initial_state", [])))
     return tuple(dict.fromkeys(sources)), tuple(dict.fromkeys(state_sources)), sources
 
 
